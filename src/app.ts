@@ -1,0 +1,56 @@
+import type { Context } from 'hono'
+import { cors } from 'hono/cors'
+import { secureHeaders } from 'hono/secure-headers'
+import type { AppEnv } from './env'
+import { createRouter } from './lib/openapi'
+import { handleError, notFoundOrWrongMethod } from './middleware/errors'
+import { jsonBodyOnly, limitBody } from './middleware/json-body'
+import { requestContext } from './middleware/request-context'
+import { authRoutes } from './routes/auth'
+import { docsPage } from './routes/docs'
+
+const openApiConfig = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Backline API',
+    version: '0.1.0',
+    description:
+      'Payment backend for peer-to-peer instrument rental marketplaces. Money is integer minor units plus a lowercase ISO-4217 currency. Errors are RFC 9457 application/problem+json with a stable `code` (docs/API.md lists them).',
+  },
+}
+
+export function createApp() {
+  const app = createRouter()
+
+  app.use('*', requestContext)
+  app.use('*', secureHeaders())
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin, c: Context<AppEnv>) => (c.var.settings.CORS_ORIGINS.includes(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  )
+  app.use('/api/*', limitBody, jsonBodyOnly)
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  })
+
+  app.route('/api', authRoutes)
+
+  app.doc31('/openapi.json', openApiConfig)
+  let document: object | undefined
+  app.get('/docs', (c) => docsPage(c, (document ??= app.getOpenAPI31Document(openApiConfig))))
+
+  app.onError(handleError)
+  app.notFound(notFoundOrWrongMethod(() => app.routes))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

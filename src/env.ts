@@ -1,0 +1,90 @@
+import { z } from 'zod'
+import type { Database } from './db/client'
+import type { Logger } from './lib/logger'
+import type Stripe from 'stripe'
+
+export interface Bindings {
+  DB: D1Database
+  /** Local development and tests only (wrangler.toml [[services]]): the Stripe emulator worker. */
+  STRIPE_EMULATOR?: Fetcher
+  JWT_SECRET: string
+  STRIPE_SECRET_KEY: string
+  STRIPE_WEBHOOK_SECRET: string
+  [setting: string]: unknown
+}
+
+export interface AuthUser {
+  id: string
+  email: string
+  role: 'user' | 'admin'
+}
+
+export interface AppEnv {
+  Bindings: Bindings
+  Variables: {
+    requestId: string
+    logger: Logger
+    settings: Settings
+    db: Database
+    user: AuthUser
+    stripe: Stripe
+  }
+}
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback)
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value ? value : undefined))
+
+const settingsSchema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+  JWT_ISSUER: z.string().min(1).default('backline'),
+  JWT_AUDIENCE: z.string().min(1).default('backline-api'),
+  JWT_TTL_SECONDS: integer(3600, 60, 86_400),
+  JWKS_URL: optionalText.pipe(z.url().optional()),
+  JWKS_ISSUER: optionalText,
+  JWKS_AUDIENCE: optionalText,
+  PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  RENTAL_HOLD_MINUTES: integer(30, 1, 24 * 60),
+  MAX_RENTAL_DAYS: integer(90, 1, 366),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  STRIPE_SECRET_KEY: z.string().min(1),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1),
+  STRIPE_PUBLISHABLE_KEY: z.string().default('pk_test_emulator'),
+  STRIPE_TIMEOUT_MS: integer(10_000, 1_000, 25_000),
+  STRIPE_MAX_RETRIES: integer(2, 0, 5),
+  RECONCILE_AFTER_MINUTES: integer(15, 1, 24 * 60),
+})
+  .refine((settings) => !settings.JWKS_URL || settings.JWKS_ISSUER, {
+    path: ['JWKS_ISSUER'],
+    message: 'JWKS_ISSUER is required when JWKS_URL is set',
+  })
+
+export type Settings = z.infer<typeof settingsSchema>
+
+const parsed = new WeakMap<object, Settings>()
+
+/** Settings are parsed once per isolate and per env object; a bad setting fails loudly at the first request. */
+export function loadSettings(env: Bindings): Settings {
+  const cached = parsed.get(env)
+  if (cached) return cached
+  const result = settingsSchema.safeParse(env)
+  if (!result.success) {
+    const fields = result.error.issues.map((issue) => issue.path.join('.')).join(', ')
+    throw new Error(`Invalid configuration: ${fields}`)
+  }
+  parsed.set(env, result.data)
+  return result.data
+}

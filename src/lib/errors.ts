@@ -1,0 +1,144 @@
+import { z } from '@hono/zod-openapi'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** Every stable error code Backline answers with, and the HTTP status it maps to. Documented in docs/API.md. */
+export const errorCodes = {
+  validation_failed: 400,
+  invalid_json: 400,
+  invalid_date_range: 400,
+  unauthorized: 401,
+  invalid_token: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_owner: 403,
+  own_listing: 403,
+  not_found: 404,
+  user_not_found: 404,
+  instrument_not_found: 404,
+  listing_not_found: 404,
+  rental_not_found: 404,
+  payment_not_found: 404,
+  method_not_allowed: 405,
+  email_taken: 409,
+  listing_inactive: 409,
+  listing_unavailable: 409,
+  rental_not_cancellable: 409,
+  rental_not_completable: 409,
+  rental_not_payable: 409,
+  rental_hold_expired: 409,
+  payment_intent_mismatch: 409,
+  payment_not_refundable: 409,
+  payment_already_completed: 409,
+  refund_exceeds_remaining: 422,
+  payment_failed: 402,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  stripe_error: 502,
+  stripe_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>
+
+export type ErrorCode = keyof typeof errorCodes
+
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = errorCodes[code]
+  }
+}
+
+const titles: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ErrorCode
+  request_id: string
+  errors?: FieldError[]
+  [extension: string]: unknown
+}
+
+export function problemBody(error: ApiError, requestId: string): Problem {
+  return {
+    type: `https://backline.dev/problems/${error.code.replaceAll('_', '-')}`,
+    title: titles[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    request_id: requestId,
+    ...(error.options.errors ? { errors: error.options.errors } : {}),
+    ...error.options.extra,
+  }
+}
+
+export function problemResponse(error: ApiError, requestId: string): Response {
+  return new Response(JSON.stringify(problemBody(error, requestId)), {
+    status: error.status,
+    headers: { 'content-type': 'application/problem+json', ...error.options.headers },
+  })
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
+    request_id: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem')
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+})
+
+/** Spread into every route's `responses`, like unkey's errorResponses. */
+export const errorResponses = {
+  400: problem('The request is malformed or a field is invalid (code validation_failed or invalid_json).'),
+  401: problem('Missing, malformed, expired or wrongly signed bearer token.'),
+  403: problem('Authenticated, but not allowed to act on this object.'),
+  404: problem('The object does not exist or is not visible to the caller.'),
+  409: problem('The request conflicts with the current state of the object.'),
+  429: problem('Too many requests; retry after the Retry-After header.'),
+  500: problem('Unexpected error; the body carries only the request id.'),
+} as const
+
+export const paymentErrorResponses = {
+  402: problem('The card was declined or the payment failed.'),
+  422: problem('The request is well formed but cannot be applied (e.g. a refund above the remaining amount).'),
+  502: problem('Stripe answered with an error.'),
+  503: problem('Stripe could not be reached; retry later (no charge was made twice).'),
+} as const

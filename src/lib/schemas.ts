@@ -1,0 +1,73 @@
+import { z } from '@hono/zod-openapi'
+import { ApiError } from './errors'
+
+export const MAX_PAGE_SIZE = 100
+export const DEFAULT_PAGE_SIZE = 20
+
+export const PaginationQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .openapi({ description: `Page size, at most ${MAX_PAGE_SIZE}` }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Opaque cursor from the previous page (`next_cursor`)' }),
+})
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name)
+
+export const IsoDate = z.iso.date({ error: 'Must be a date in YYYY-MM-DD format' }).openapi({ example: '2026-12-01' })
+
+export const Currency = z
+  .string()
+  .regex(/^[a-z]{3}$/, 'Must be a lowercase ISO-4217 currency code such as "usd"')
+  .openapi({ example: 'usd' })
+
+export const MinorUnits = z
+  .number()
+  .int('Must be an integer amount in minor units')
+  .min(0)
+  .max(100_000_000)
+  .openapi({ description: 'Integer amount in minor units (cents for usd, yen for jpy)', example: 4500 })
+
+export const idParam = (prefix: string, name = 'id') =>
+  z.object({
+    [name]: z
+      .string()
+      .regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,64}$`), `Must be an id starting with ${prefix}_`)
+      .openapi({ param: { name, in: 'path' }, example: `${prefix}_4f1c9a2b7d3e8f0a1b2c` }),
+  })
+
+export const security = [{ bearerAuth: [] }]
+
+/** Cursor pagination on (created_at, id), newest first. The cursor is opaque to clients. */
+export function encodeCursor(createdAt: string, id: string): string {
+  return btoa(`${createdAt}|${id}`).replace(/=+$/, '')
+}
+
+export function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+  if (!cursor) return undefined
+  try {
+    const [createdAt, id] = atob(cursor).split('|')
+    if (createdAt && id && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id }
+  } catch {
+    // not base64: reported below like any other bad cursor
+  }
+  throw new ApiError('validation_failed', 'Invalid query.cursor', {
+    errors: [{ path: 'query.cursor', message: 'Not a cursor returned by this API' }],
+  })
+}
+
+/** A required JSON request body: without `required`, zod-openapi would skip validation of a missing body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+})
+
+export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } })

@@ -1,0 +1,54 @@
+import type { ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from '../env'
+import { ApiError, problemResponse, type ErrorCode } from '../lib/errors'
+
+const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_json',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
+/** The one place errors become responses: own errors, Hono's HTTPException, and the unknown (logged, 500). */
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  const requestId = c.var.requestId ?? 'unknown'
+  if (error instanceof ApiError) return problemResponse(error, requestId)
+  if (error instanceof HTTPException) {
+    const code = httpExceptionCodes[error.status] ?? 'internal_error'
+    const detail = code === 'invalid_json' ? 'Request body is not valid JSON' : error.message || code
+    return problemResponse(new ApiError(code, detail), requestId)
+  }
+  c.var.logger?.error('unhandled error', {
+    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+  })
+  return problemResponse(new ApiError('internal_error', 'Unexpected error; quote the request id'), requestId)
+}
+
+/** Unknown paths are 404; a known path with another method is 405 with an Allow header. */
+export function notFoundOrWrongMethod(routes: () => { method: string; path: string }[]): NotFoundHandler<AppEnv> {
+  let patterns: { method: string; pattern: RegExp }[] | undefined
+  return (c) => {
+    patterns ??= routes()
+      .filter((route) => route.method !== 'ALL')
+      .map((route) => ({
+        method: route.method,
+        pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`),
+      }))
+    const allowed = [...new Set(patterns.filter((p) => p.pattern.test(c.req.path)).map((p) => p.method))]
+    const requestId = c.var.requestId ?? 'unknown'
+    if (allowed.length > 0) {
+      return problemResponse(
+        new ApiError('method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`, {
+          headers: { Allow: allowed.join(', ') },
+        }),
+        requestId,
+      )
+    }
+    return problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`), requestId)
+  }
+}

@@ -1,0 +1,31 @@
+import { createMiddleware } from 'hono/factory'
+import { createDb } from '../db/client'
+import { loadSettings, type AppEnv } from '../env'
+import { createLogger } from '../lib/logger'
+import { newId } from '../lib/ids'
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/
+
+/**
+ * Puts the per-request dependencies on the context: request id (taken from a sane X-Request-Id or made),
+ * a logger that stamps it on every line, parsed settings and the Drizzle client. One access log line each.
+ */
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const incoming = c.req.header('x-request-id')
+  const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId('req')
+  const logger = createLogger({ request_id: requestId })
+  c.set('requestId', requestId)
+  c.set('logger', logger)
+  c.set('settings', loadSettings(c.env))
+  c.set('db', createDb(c.env.DB))
+  c.header('X-Request-Id', requestId)
+  const started = Date.now()
+  await next()
+  c.header('X-Request-Id', requestId)
+  logger.info('request', {
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+  })
+})

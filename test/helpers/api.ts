@@ -1,0 +1,43 @@
+import { exports } from 'cloudflare:workers'
+
+export interface ApiResponse<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+export interface ApiOptions {
+  token?: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** Calls the Worker's own fetch handler, as a client would, and parses JSON or problem+json bodies. */
+export async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.token) headers.authorization = `Bearer ${options.token}`
+  let body: string | undefined
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    headers['content-type'] ??= 'application/json'
+  }
+  const response = await exports.default.fetch(new Request(`https://backline.test${path}`, { method, headers, body }))
+  const type = response.headers.get('content-type') ?? ''
+  const parsed = type.includes('json') ? await response.json() : await response.text()
+  return { status: response.status, body: parsed as T, headers: response.headers }
+}
+
+/** Asserts the RFC 9457 shape and returns the body for further checks. */
+export function expectProblem(response: ApiResponse, status: number, code: string) {
+  const summary = JSON.stringify(response.body)
+  if (response.status !== status || response.body?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${response.status} ${summary}`)
+  }
+  if (!response.headers.get('content-type')?.startsWith('application/problem+json')) {
+    throw new Error(`expected application/problem+json, got ${response.headers.get('content-type')}`)
+  }
+  for (const field of ['type', 'title', 'status', 'detail', 'code', 'request_id']) {
+    if (!(field in response.body)) throw new Error(`problem body lacks ${field}: ${summary}`)
+  }
+  return response.body as { detail: string; errors?: { path: string; message: string }[] }
+}

@@ -1,0 +1,43 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
+import { defineConfig } from 'vitest/config'
+
+export const TEST_SECRETS = {
+  JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
+  STRIPE_SECRET_KEY: 'sk_test_emulator_backline_tests',
+  STRIPE_WEBHOOK_SECRET: 'whsec_test_backline_emulator',
+}
+
+// The Stripe emulator runs as an auxiliary worker: it cannot read its own wrangler.toml here, so it is
+// described with Miniflare WorkerOptions and built to JavaScript by test/global-setup.ts first.
+const stripeEmulator = {
+  name: 'stripe-emulator',
+  modules: true,
+  scriptPath: './stripe-emulator/dist/index.js',
+  compatibilityDate: '2026-08-01',
+  compatibilityFlags: ['nodejs_compat'],
+  durableObjects: { STATE: { className: 'EmulatorState', useSQLite: true } },
+  bindings: { STRIPE_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_WEBHOOK_SECRET, WEBHOOK_URL: '' },
+}
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations')
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
+          serviceBindings: { STRIPE_EMULATOR: 'stripe-emulator' },
+          workers: [stripeEmulator],
+        },
+      }),
+    ],
+    test: {
+      globalSetup: ['./test/global-setup.ts'],
+      setupFiles: ['./test/apply-migrations.ts'],
+      testTimeout: 20_000,
+      // Logs of passing tests are noise; a failing test still shows its request log lines.
+      silent: 'passed-only',
+    },
+  }
+})
