@@ -56,7 +56,7 @@ export async function verifyToken(
   token: string,
   externalKeys: JWTVerifyGetKey | undefined = settings.JWKS_URL ? remoteKeySet(settings.JWKS_URL) : undefined,
 ): Promise<VerifiedToken> {
-  const header = decodeProtectedHeader(token).alg
+  const header = protectedHeaderAlgorithm(token)
   if (header === ALGORITHM) {
     const { payload } = await jwtVerify(token, encoder.encode(settings.JWT_SECRET), {
       algorithms: [ALGORITHM],
@@ -78,4 +78,12 @@ export async function verifyToken(
     return { kind: 'external', subject: payload.sub!, payload }
   }
   throw new errors.JOSEAlgNotAllowed('Token algorithm is not allowed')
+}
+
+function protectedHeaderAlgorithm(token: string): string | undefined {
+  try {
+    return decodeProtectedHeader(token).alg
+  } catch {
+    throw new errors.JWTInvalid('Token is malformed')
+  }
 }

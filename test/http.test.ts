@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { api, expectProblem } from './helpers/api'
+
+describe('HTTP edge cases', () => {
+  it('answers malformed JSON with 400 invalid_json', async () => {
+    expectProblem(await api('POST', '/api/auth/login', { body: '{"email": ' }), 400, 'invalid_json')
+  })
+
+  it('answers a non-JSON content type with 415', async () => {
+    const res = await api('POST', '/api/auth/login', {
+      body: 'email=a@b.c&password=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expectProblem(res, 415, 'unsupported_media_type')
+  })
+
+  it('answers an oversized body with 413', async () => {
+    const res = await api('POST', '/api/auth/register', {
+      body: { email: 'big@example.test', password: 'x'.repeat(100_000), name: 'Big' },
+    })
+    expectProblem(res, 413, 'payload_too_large')
+  })
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    expectProblem(await api('GET', '/api/nothing-here'), 404, 'not_found')
+  })
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const res = await api('DELETE', '/api/auth/login')
+    expectProblem(res, 405, 'method_not_allowed')
+    expect(res.headers.get('allow')).toBe('POST')
+  })
+
+  it('stamps a request id on every response and echoes a sane incoming one', async () => {
+    const fresh = await api('GET', '/api/nothing-here')
+    expect(fresh.headers.get('x-request-id')).toMatch(/^req_/)
+    expect(fresh.body.request_id).toBe(fresh.headers.get('x-request-id'))
+    const echoed = await api('GET', '/api/nothing-here', { headers: { 'x-request-id': 'client-abc-123' } })
+    expect(echoed.headers.get('x-request-id')).toBe('client-abc-123')
+    const hostile = await api('GET', '/api/nothing-here', { headers: { 'x-request-id': '<script>' } })
+    expect(hostile.headers.get('x-request-id')).toMatch(/^req_/)
+  })
+
+  it('sets security headers', async () => {
+    const res = await api('GET', '/api/nothing-here')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('strict-transport-security')).toContain('max-age')
+  })
+
+  it('allows CORS only from configured origins', async () => {
+    const allowed = await api('OPTIONS', '/api/me', {
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+    })
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    const denied = await api('OPTIONS', '/api/me', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    })
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull()
+  })
+})
+
+describe('API documentation', () => {
+  it('serves an OpenAPI 3.1 document with the bearer scheme and problem responses', async () => {
+    const res = await api('GET', '/openapi.json')
+    expect(res.status).toBe(200)
+    expect(res.body.openapi).toBe('3.1.0')
+    expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(res.body.paths['/api/auth/register'].post.responses['400'].content).toHaveProperty(
+      'application/problem+json',
+    )
+    expect(res.body.paths['/api/me'].get.security).toEqual([{ bearerAuth: [] }])
+  })
+
+  it('serves a readable HTML reference that needs no network', async () => {
+    const res = await api('GET', '/docs')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    expect(res.body).toContain('/api/auth/register')
+    expect(res.body).not.toMatch(/<script|https?:\/\/(cdn|unpkg|jsdelivr)/)
+  })
+})
