@@ -174,6 +174,8 @@ export const payments = sqliteTable(
     uniqueIndex('payments_intent_unique').on(table.stripePaymentIntentId),
     index('payments_renter_created_idx').on(table.renterId, table.createdAt, table.id),
     index('payments_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
+    index('payments_renter_status_created_idx').on(table.renterId, table.status, table.createdAt, table.id),
+    index('payments_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
     index('payments_status_updated_idx').on(table.status, table.updatedAt),
     check('payments_split_adds_up', sql`${table.platformFee} + ${table.ownerPayoutAmount} = ${table.amount}`),
     check('payments_refund_bounded', sql`${table.amountRefunded} >= 0 AND ${table.amountRefunded} <= ${table.amount}`),

@@ -1,0 +1,2 @@
+CREATE INDEX `payments_renter_status_created_idx` ON `payments` (`renter_id`,`status`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `payments_owner_status_created_idx` ON `payments` (`owner_id`,`status`,`created_at`,`id`);
