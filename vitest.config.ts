@@ -37,7 +37,7 @@ export default defineConfig(async () => {
       setupFiles: ['./test/apply-migrations.ts'],
       testTimeout: 20_000,
       // Logs of passing tests are noise; a failing test still shows its request log lines.
-      silent: 'passed-only',
+      silent: 'passed-only' as const,
     },
   }
 })

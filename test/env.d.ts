@@ -7,5 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[]
       STRIPE_EMULATOR: Fetcher
     }
+    interface GlobalProps {
+      mainModule: typeof import('../src/index')
+    }
   }
 }
