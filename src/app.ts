@@ -8,6 +8,9 @@ import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
 import { authRoutes } from './routes/auth'
 import { docsPage } from './routes/docs'
+import { instrumentRoutes } from './routes/instruments'
+import { listingRoutes } from './routes/listings'
+import { rentalRoutes } from './routes/rentals'
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -43,6 +46,9 @@ export function createApp() {
   })
 
   app.route('/api', authRoutes)
+  app.route('/api/instruments', instrumentRoutes)
+  app.route('/api/listings', listingRoutes)
+  app.route('/api/rentals', rentalRoutes)
 
   app.doc31('/openapi.json', openApiConfig)
   let document: object | undefined

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { createDb } from '../../src/db/client'
-import { instruments, listings, users } from '../../src/db/schema'
+import { instruments, listings, payments, rentals, users } from '../../src/db/schema'
 import { loadSettings } from '../../src/env'
 import { newId } from '../../src/lib/ids'
 import { issueToken } from '../../src/lib/jwt'
@@ -69,4 +69,65 @@ export async function createListing(
 /** A YYYY-MM-DD date `days` from today (UTC). */
 export function dateFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** A rental written straight to D1 (any status), for tests that need a state the API reaches only via payment. */
+export async function createRental(
+  renter: TestUser,
+  listing: typeof listings.$inferSelect,
+  overrides: Partial<typeof rentals.$inferInsert> = {},
+): Promise<typeof rentals.$inferSelect> {
+  const now = nowIso()
+  const startDate = overrides.startDate ?? dateFromToday(10)
+  const endDate = overrides.endDate ?? dateFromToday(12)
+  const days = Math.round((Date.parse(endDate) - Date.parse(startDate)) / 86_400_000)
+  const [rental] = await db
+    .insert(rentals)
+    .values({
+      id: newId('rnt'),
+      listingId: listing.id,
+      renterId: renter.id,
+      ownerId: listing.ownerId,
+      startDate,
+      endDate,
+      days,
+      dailyRate: listing.dailyRate,
+      amount: listing.dailyRate * days,
+      currency: listing.currency,
+      depositAmount: listing.depositAmount,
+      status: 'pending',
+      holdExpiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+      createdAt: now,
+      updatedAt: now,
+      ...overrides,
+    })
+    .returning()
+  return rental!
+}
+
+/** A payment row for a rental, in the given status, written straight to D1. */
+export async function createPaymentFor(
+  rental: typeof rentals.$inferSelect,
+  status: (typeof payments.$inferInsert)['status'],
+): Promise<typeof payments.$inferSelect> {
+  const now = nowIso()
+  const platformFee = Math.round(rental.amount / 10)
+  const [payment] = await db
+    .insert(payments)
+    .values({
+      id: newId('pay'),
+      rentalId: rental.id,
+      renterId: rental.renterId,
+      ownerId: rental.ownerId,
+      amount: rental.amount,
+      currency: rental.currency,
+      status,
+      platformFee,
+      ownerPayoutAmount: rental.amount - platformFee,
+      stripePaymentIntentId: `pi_test_${newId('pay').slice(4)}`,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+  return payment!
 }

@@ -1,0 +1,86 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses } from '../../lib/errors'
+import { idParam, jsonBody, jsonContent, security } from '../../lib/schemas'
+import { requireAuth } from '../../middleware/auth'
+import {
+  AvailabilityQuery,
+  AvailabilitySchema,
+  CreateListingBody,
+  ListingPage,
+  ListingSchema,
+  ListingSearchQuery,
+} from './listings.schemas'
+
+export const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['catalogue'],
+  summary: 'List an instrument for rent (the caller becomes its owner)',
+  security,
+  middleware: [requireAuth] as const,
+  request: { body: jsonBody(CreateListingBody) },
+  responses: {
+    201: { description: 'Listing created', ...jsonContent(ListingSchema) },
+    ...errorResponses,
+  },
+})
+
+export const search = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['catalogue'],
+  summary: 'Search listings, newest first',
+  request: { query: ListingSearchQuery },
+  responses: {
+    200: { description: 'A page of listings', ...jsonContent(ListingPage) },
+    ...errorResponses,
+  },
+})
+
+export const getOne = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['catalogue'],
+  summary: 'Read a listing',
+  request: { params: idParam('lst') },
+  responses: {
+    200: { description: 'The listing', ...jsonContent(ListingSchema) },
+    ...errorResponses,
+  },
+})
+
+const toggle = (action: 'activate' | 'deactivate') =>
+  createRoute({
+    method: 'post',
+    path: `/{id}/${action}`,
+    tags: ['catalogue'],
+    summary: action === 'activate' ? 'Offer a listing for rent again (owner)' : 'Withdraw a listing from rent (owner)',
+    security,
+    middleware: [requireAuth] as const,
+    request: { params: idParam('lst') },
+    responses: {
+      200: { description: 'The listing', ...jsonContent(ListingSchema) },
+      ...errorResponses,
+    },
+  })
+
+export const activate = toggle('activate')
+export const deactivate = toggle('deactivate')
+
+export const availability = createRoute({
+  method: 'get',
+  path: '/{id}/availability',
+  tags: ['catalogue'],
+  summary: 'Booked date ranges of a listing within [from, to)',
+  request: { params: idParam('lst'), query: AvailabilityQuery },
+  responses: {
+    200: { description: 'Availability of the listing', ...jsonContent(AvailabilitySchema) },
+    ...errorResponses,
+  },
+})
+
+export type CreateRoute = typeof create
+export type SearchRoute = typeof search
+export type GetOneRoute = typeof getOne
+export type ToggleRoute = typeof activate
+export type AvailabilityRoute = typeof availability

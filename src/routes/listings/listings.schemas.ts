@@ -1,0 +1,78 @@
+import { z } from '@hono/zod-openapi'
+import { instrumentCategories } from '../../db/schema'
+import { isSupportedCurrency, SUPPORTED_CURRENCIES } from '../../lib/money'
+import { Currency, IsoDate, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
+
+export const ListingSchema = z
+  .object({
+    id: z.string().openapi({ example: 'lst_4f1c9a2b7d3e8f0a1b2c' }),
+    instrument_id: z.string(),
+    owner_id: z.string(),
+    category: z.enum(instrumentCategories),
+    title: z.string(),
+    description: z.string().nullable(),
+    location: z.string().nullable(),
+    daily_rate: MinorUnits,
+    currency: Currency,
+    deposit_amount: MinorUnits,
+    active: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Listing')
+
+export const ListingPage = pageOf(ListingSchema, 'ListingPage')
+
+const optionalText = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max).optional()
+
+export const CreateListingBody = z
+  .object({
+    instrument_id: z.string().regex(/^ins_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with ins_'),
+    title: z.string().trim().min(1, 'Required').max(120),
+    description: optionalText(2000),
+    location: optionalText(120),
+    daily_rate: MinorUnits.min(1, 'Must be greater than 0'),
+    currency: Currency.refine(isSupportedCurrency, `Must be one of ${SUPPORTED_CURRENCIES.join(', ')}`),
+    deposit_amount: MinorUnits.default(0),
+    active: z.boolean().default(true),
+  })
+  .openapi('CreateListingRequest')
+
+const rateBound = z.coerce.number().int('Must be an integer in minor units').min(0).max(100_000_000).optional()
+
+export const ListingSearchQuery = PaginationQuery.extend({
+  category: z.enum(instrumentCategories).optional(),
+  currency: Currency.optional(),
+  min_rate: rateBound.openapi({ description: 'Minimum daily rate in minor units; requires currency' }),
+  max_rate: rateBound.openapi({ description: 'Maximum daily rate in minor units; requires currency' }),
+  owner_id: z
+    .string()
+    .regex(/^usr_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with usr_')
+    .optional(),
+  active: z.enum(['true', 'false']).default('true').openapi({ description: 'Active listings (default) or inactive ones' }),
+})
+  .refine((query) => query.currency || (query.min_rate === undefined && query.max_rate === undefined), {
+    path: ['currency'],
+    message: 'Required when filtering by rate: rates of different currencies do not compare',
+  })
+  .refine((query) => query.min_rate === undefined || query.max_rate === undefined || query.min_rate <= query.max_rate, {
+    path: ['max_rate'],
+    message: 'Must not be less than min_rate',
+  })
+
+export const AvailabilityQuery = z.object({
+  from: IsoDate.openapi({ description: 'First day of the window' }),
+  to: IsoDate.openapi({ description: 'Day after the last day of the window (exclusive), at most 366 days after from' }),
+})
+
+export const AvailabilitySchema = z
+  .object({
+    listing_id: z.string(),
+    from: IsoDate,
+    to: IsoDate,
+    available: z.boolean().openapi({ description: 'True when no day of [from, to) is booked' }),
+    booked: z
+      .array(z.object({ start_date: IsoDate, end_date: IsoDate }))
+      .openapi({ description: 'Booked ranges (end exclusive), clipped to the window, by start date' }),
+  })
+  .openapi('ListingAvailability')

@@ -1,0 +1,32 @@
+import type { AppRouteHandler } from '../../lib/route-handler'
+import {
+  cancelRental,
+  completeRental,
+  createRental,
+  getRentalFor,
+  listRentals,
+  toRentalJson,
+} from '../../services/rentals'
+import type { CancelRoute, CompleteRoute, CreateRoute, GetOneRoute, ListRoute } from './rentals.routes'
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const rental = await createRental(c.var.db, c.var.settings, c.var.user.id, c.req.valid('json'))
+  return c.json(toRentalJson(rental), 201)
+}
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const page = await listRentals(c.var.db, c.var.user.id, c.req.valid('query'))
+  return c.json({ data: page.rows.map(toRentalJson), next_cursor: page.nextCursor }, 200)
+}
+
+export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
+  return c.json(toRentalJson(await getRentalFor(c.var.db, c.var.user, c.req.param('id'))), 200)
+}
+
+export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
+  return c.json(toRentalJson(await cancelRental(c.var.db, c.var.user, c.req.param('id'))), 200)
+}
+
+export const complete: AppRouteHandler<CompleteRoute> = async (c) => {
+  return c.json(toRentalJson(await completeRental(c.var.db, c.var.user, c.req.param('id'))), 200)
+}

@@ -1,0 +1,130 @@
+import { sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { newId } from '../lib/ids'
+
+/*
+ * The SQL of rental state changes. Each statement decides on its own conditions inside one db.batch, so a
+ * race between two requests is settled by D1 (writes are serialised) rather than by a read before a write.
+ */
+
+/** Payments in these states keep a pending rental's dates even after its hold has expired. */
+export const HOLD_KEEPING_PAYMENT_STATUSES = ['processing', 'completed'] as const
+
+const noHoldKeepingPayment = sql`NOT EXISTS (
+  SELECT 1 FROM payments
+  WHERE payments.rental_id = rentals.id AND payments.status IN ('processing', 'completed')
+)`
+
+export interface DateRange {
+  start: string
+  end: string
+}
+
+/** Pending rentals whose hold expired unpaid: optionally only those of one listing overlapping a range. */
+function expiredHolds(now: string, scope?: { listingId: string; range: DateRange }): SQL {
+  const overlap = scope
+    ? sql`AND listing_id = ${scope.listingId} AND start_date < ${scope.range.end} AND end_date > ${scope.range.start}`
+    : sql``
+  return sql`status = 'pending' AND hold_expires_at <= ${now} ${overlap} AND ${noHoldKeepingPayment}`
+}
+
+/** Two statements, audit rows first (they select the same rows the update then changes). */
+export function expireHoldsStatements(
+  db: Database,
+  now: string,
+  source: 'api' | 'reconciler',
+  scope?: { listingId: string; range: DateRange },
+) {
+  const where = expiredHolds(now, scope)
+  return [
+    db.run(sql`
+      INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
+      SELECT 'aud_' || lower(hex(randomblob(10))), 'rental', id, 'pending', 'cancelled', ${source}, NULL,
+             'hold_expired', ${now}
+      FROM rentals WHERE ${where}`),
+    db.all<{ id: string }>(sql`
+      UPDATE rentals SET status = 'cancelled', cancel_reason = 'hold_expired', cancelled_at = ${now}, updated_at = ${now}
+      WHERE ${where}
+      RETURNING id`),
+  ] as const
+}
+
+export interface RentalInsert {
+  id: string
+  listingId: string
+  renterId: string
+  range: DateRange
+  days: number
+  holdExpiresAt: string
+  now: string
+}
+
+/**
+ * Inserts the rental only if the listing is active, not the renter's, and no pending or active rental of it
+ * overlaps [start, end). Rate, currency, deposit and owner are copied from the listing in the same statement.
+ */
+export function insertRentalStatement(db: Database, rental: RentalInsert) {
+  const { start, end } = rental.range
+  return db.run(sql`
+    INSERT INTO rentals (id, listing_id, renter_id, owner_id, start_date, end_date, days, daily_rate, amount,
+                         currency, deposit_amount, status, hold_expires_at, created_at, updated_at)
+    SELECT ${rental.id}, listings.id, ${rental.renterId}, listings.owner_id, ${start}, ${end}, ${rental.days},
+           listings.daily_rate, listings.daily_rate * ${rental.days}, listings.currency, listings.deposit_amount,
+           'pending', ${rental.holdExpiresAt}, ${rental.now}, ${rental.now}
+    FROM listings
+    WHERE listings.id = ${rental.listingId} AND listings.active = 1 AND listings.owner_id <> ${rental.renterId}
+      AND NOT EXISTS (
+        SELECT 1 FROM rentals
+        WHERE rentals.listing_id = ${rental.listingId} AND rentals.status IN ('pending', 'active')
+          AND rentals.start_date < ${end} AND rentals.end_date > ${start}
+      )`)
+}
+
+export interface RentalAudit {
+  rentalId: string
+  from: string | null
+  to: string
+  actorId: string
+  detail?: string
+  now: string
+}
+
+/** The audit row of a rental that the batch has just inserted; nothing when the insert was refused. */
+export function auditInsertedRental(db: Database, audit: RentalAudit) {
+  return db.run(sql`
+    INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
+    SELECT ${newId('aud')}, 'rental', id, NULL, ${audit.to}, 'api', ${audit.actorId}, ${audit.detail ?? null},
+           ${audit.now}
+    FROM rentals WHERE id = ${audit.rentalId}`)
+}
+
+/** The audit row of a transition, written only if the conditional UPDATE just before it changed the row. */
+export function auditTransition(db: Database, audit: RentalAudit) {
+  return db.run(sql`
+    INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
+    SELECT ${newId('aud')}, 'rental', ${audit.rentalId}, ${audit.from}, ${audit.to}, 'api', ${audit.actorId},
+           ${audit.detail ?? null}, ${audit.now}
+    WHERE changes() = 1`)
+}
+
+export function cancelStatement(db: Database, rentalId: string, reason: string, now: string) {
+  return db.run(sql`
+    UPDATE rentals SET status = 'cancelled', cancel_reason = ${reason}, cancelled_at = ${now}, updated_at = ${now}
+    WHERE id = ${rentalId} AND status = 'pending' AND ${noHoldKeepingPayment}`)
+}
+
+export function completeStatement(db: Database, rentalId: string, now: string) {
+  return db.run(sql`
+    UPDATE rentals SET status = 'completed', completed_at = ${now}, updated_at = ${now}
+    WHERE id = ${rentalId} AND status = 'active'`)
+}
+
+/** Rentals that hold dates of a listing in [from, to): active ones, and pending ones still on hold or paid. */
+export function bookedRangesQuery(db: Database, listingId: string, window: { from: string; to: string }, now: string) {
+  return db.all<{ start_date: string; end_date: string }>(sql`
+    SELECT start_date, end_date FROM rentals
+    WHERE listing_id = ${listingId} AND status IN ('pending', 'active')
+      AND start_date < ${window.to} AND end_date > ${window.from}
+      AND (status = 'active' OR hold_expires_at > ${now} OR NOT ${noHoldKeepingPayment})
+    ORDER BY start_date`)
+}

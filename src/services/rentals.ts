@@ -1,0 +1,162 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { rentals, type RentalStatus } from '../db/schema'
+import type { AuthUser, Settings } from '../env'
+import { ApiError } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { newestFirst, pageOfRows, type Page } from '../lib/pagination'
+import { decodeCursor } from '../lib/schemas'
+import { addMinutes, nowIso } from '../lib/time'
+import { getListing } from './listings'
+import { validateRentalDates } from './rental-dates'
+import {
+  auditInsertedRental,
+  auditTransition,
+  cancelStatement,
+  completeStatement,
+  expireHoldsStatements,
+  insertRentalStatement,
+} from './rental-statements'
+
+export type Rental = typeof rentals.$inferSelect
+
+export interface NewRental {
+  listing_id: string
+  start_date: string
+  end_date: string
+}
+
+type RentalSettings = Pick<Settings, 'MAX_RENTAL_DAYS' | 'RENTAL_HOLD_MINUTES'>
+
+export async function createRental(db: Database, settings: RentalSettings, renterId: string, input: NewRental) {
+  const now = new Date()
+  const range = { start: input.start_date, end: input.end_date }
+  const days = validateRentalDates(range, now, settings.MAX_RENTAL_DAYS)
+  const listing = await getListing(db, input.listing_id)
+  if (listing.ownerId === renterId) throw new ApiError('own_listing', 'You cannot rent your own listing')
+  if (!listing.active) throw new ApiError('listing_inactive', 'This listing is not available for rent')
+
+  const id = newId('rnt')
+  const at = nowIso(now)
+  const [, , , , created] = await db.batch([
+    ...expireHoldsStatements(db, at, 'api', { listingId: listing.id, range }),
+    insertRentalStatement(db, {
+      id,
+      listingId: listing.id,
+      renterId,
+      range,
+      days,
+      holdExpiresAt: addMinutes(at, settings.RENTAL_HOLD_MINUTES),
+      now: at,
+    }),
+    auditInsertedRental(db, { rentalId: id, from: null, to: 'pending', actorId: renterId, now: at }),
+    db.select().from(rentals).where(eq(rentals.id, id)),
+  ])
+  if (created[0]) return created[0]
+  // Refused by the database: the listing was deactivated meanwhile, or (far more often) the dates were taken.
+  if (!(await getListing(db, listing.id)).active) {
+    throw new ApiError('listing_inactive', 'This listing is not available for rent')
+  }
+  throw new ApiError('listing_unavailable', 'The listing is already booked for some of these dates')
+}
+
+/** Renter, owner and admins may read a rental; to anyone else it does not exist. */
+export async function getRentalFor(db: Database, user: AuthUser, id: string): Promise<Rental> {
+  const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, id) })
+  if (!rental || !(isParty(user, rental) || user.role === 'admin')) {
+    throw new ApiError('rental_not_found', 'Rental not found')
+  }
+  return rental
+}
+
+const isParty = (user: AuthUser, rental: Rental) => rental.renterId === user.id || rental.ownerId === user.id
+
+export async function cancelRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
+  const rental = await getRentalFor(db, user, id)
+  if (!isParty(user, rental)) throw new ApiError('forbidden', 'Only the renter or the owner may cancel a rental')
+  const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
+  const now = nowIso()
+  const [update, , [after]] = await db.batch([
+    cancelStatement(db, id, reason, now),
+    auditTransition(db, { rentalId: id, from: 'pending', to: 'cancelled', actorId: user.id, detail: reason, now }),
+    db.select().from(rentals).where(eq(rentals.id, id)),
+  ])
+  if (update.meta.changes !== 1 || !after) {
+    throw new ApiError('rental_not_cancellable', 'Only a pending rental without a payment under way can be cancelled')
+  }
+  return after
+}
+
+export async function completeRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
+  const rental = await getRentalFor(db, user, id)
+  if (rental.ownerId !== user.id) throw new ApiError('not_owner', 'Only the owner may mark a rental as returned')
+  const now = nowIso()
+  const [update, , [after]] = await db.batch([
+    completeStatement(db, id, now),
+    auditTransition(db, { rentalId: id, from: 'active', to: 'completed', actorId: user.id, now }),
+    db.select().from(rentals).where(eq(rentals.id, id)),
+  ])
+  if (update.meta.changes !== 1 || !after) {
+    throw new ApiError('rental_not_completable', 'Only an active rental can be completed')
+  }
+  return after
+}
+
+/** For the cron: cancels every pending rental whose hold expired unpaid, and returns their ids. */
+export async function expireRentalHolds(db: Database, now: Date = new Date()): Promise<string[]> {
+  const [, expired] = await db.batch(expireHoldsStatements(db, nowIso(now), 'reconciler'))
+  return expired.map((row) => row.id)
+}
+
+export interface RentalSearch {
+  role?: 'renter' | 'owner'
+  status?: RentalStatus
+  limit: number
+  cursor?: string
+}
+
+/**
+ * Newest first. Each role reads its own index ((renter_id|owner_id, status?, created_at, id)); without a
+ * role both pages are read in one batch and merged, so at most 2 × (limit + 1) rows are read.
+ */
+export async function listRentals(db: Database, userId: string, search: RentalSearch): Promise<Page<Rental>> {
+  const after = decodeCursor(search.cursor)
+  const query = (role: 'renter' | 'owner') => {
+    const conditions: (SQL | undefined)[] = [
+      role === 'renter' ? eq(rentals.renterId, userId) : eq(rentals.ownerId, userId),
+      search.status && eq(rentals.status, search.status),
+      after && sql`(${rentals.createdAt}, ${rentals.id}) < (${after.createdAt}, ${after.id})`,
+    ]
+    return db
+      .select()
+      .from(rentals)
+      .where(and(...conditions))
+      .orderBy(desc(rentals.createdAt), desc(rentals.id))
+      .limit(search.limit + 1)
+  }
+  if (search.role) return pageOfRows(await query(search.role), search.limit)
+  const [asRenter, asOwner] = await db.batch([query('renter'), query('owner')])
+  const merged = [...new Map([...asRenter, ...asOwner].map((rental) => [rental.id, rental])).values()]
+  return pageOfRows(merged.sort(newestFirst), search.limit)
+}
+
+export const toRentalJson = (rental: Rental) => ({
+  id: rental.id,
+  listing_id: rental.listingId,
+  renter_id: rental.renterId,
+  owner_id: rental.ownerId,
+  start_date: rental.startDate,
+  end_date: rental.endDate,
+  days: rental.days,
+  daily_rate: rental.dailyRate,
+  amount: rental.amount,
+  currency: rental.currency,
+  deposit_amount: rental.depositAmount,
+  status: rental.status,
+  hold_expires_at: rental.holdExpiresAt,
+  cancel_reason: rental.cancelReason,
+  cancelled_at: rental.cancelledAt,
+  completed_at: rental.completedAt,
+  created_at: rental.createdAt,
+  updated_at: rental.updatedAt,
+})
