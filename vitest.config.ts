@@ -17,6 +17,18 @@ const stripeEmulator = {
   compatibilityFlags: ['nodejs_compat'],
   durableObjects: { STATE: { className: 'EmulatorState', useSQLite: true } },
   bindings: { STRIPE_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_WEBHOOK_SECRET, WEBHOOK_URL: '' },
+  // The emulator's outbound fetches (webhook pushes) land on this sink: `/status/<code>` answers <code>.
+  outboundService: 'webhook-sink',
+}
+
+const webhookSink = {
+  name: 'webhook-sink',
+  modules: true,
+  compatibilityDate: '2026-08-01',
+  script: `export default { fetch(request) {
+    const code = Number(new URL(request.url).pathname.split('/status/')[1] ?? 200)
+    return new Response(request.headers.get('stripe-signature') ? 'ok' : 'unsigned', { status: request.headers.get('stripe-signature') ? code : 400 })
+  } }`,
 }
 
 export default defineConfig(async () => {
@@ -28,7 +40,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
           serviceBindings: { STRIPE_EMULATOR: 'stripe-emulator' },
-          workers: [stripeEmulator],
+          workers: [stripeEmulator, webhookSink],
         },
       }),
     ],

@@ -1,0 +1,24 @@
+import { StripeApiError } from '../lib/errors'
+
+const MISSING_KEY =
+  "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/."
+
+/** Only test-mode secret (or restricted) keys: a live key must never reach the emulator. */
+const TEST_KEY = /^(sk|rk)_test_[A-Za-z0-9_]+$/
+
+function unauthorized(message: string): StripeApiError {
+  return new StripeApiError(401, { type: 'invalid_request_error', message }, { 'www-authenticate': 'Bearer realm="Stripe"' })
+}
+
+const mask = (key: string) => `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`
+
+/** Bearer auth, or Basic with the key as user name (`curl -u sk_test_…:`), as Stripe accepts. Returns the key. */
+export function authenticate(request: Request): string {
+  const header = request.headers.get('authorization')
+  if (!header) throw unauthorized(MISSING_KEY)
+  const [scheme, credentials = ''] = header.split(' ', 2)
+  const key = scheme?.toLowerCase() === 'basic' ? (atob(credentials).split(':')[0] ?? '') : credentials.trim()
+  if (!key) throw unauthorized(MISSING_KEY)
+  if (!TEST_KEY.test(key)) throw unauthorized(`Invalid API Key provided: ${mask(key)}`)
+  return key
+}

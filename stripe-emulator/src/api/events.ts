@@ -1,0 +1,27 @@
+import type Stripe from 'stripe'
+import { resourceMissing } from '../lib/errors'
+import { optionalString, rejectUnknown, stringList } from '../lib/params'
+import { LIST_PARAMS, paginate } from './list'
+import type { ApiRequest } from './types'
+
+export function retrieveEvent({ ctx, params, id }: ApiRequest) {
+  rejectUnknown(params, ['expand'])
+  const event = ctx.store.get<Stripe.Event>(id, 'event')
+  if (!event) throw resourceMissing('event', id)
+  return event
+}
+
+/** `type` takes one type or a `payment_intent.*` wildcard; `types[]` takes several exact types. */
+function typeFilter(type: string | undefined, types: string[]): (event: Stripe.Event) => boolean {
+  if (types.length > 0) return (event) => types.includes(event.type)
+  if (!type) return () => true
+  if (type.endsWith('*')) return (event) => event.type.startsWith(type.slice(0, -1))
+  return (event) => event.type === type
+}
+
+export function listEvents({ ctx, params }: ApiRequest) {
+  rejectUnknown(params, [...LIST_PARAMS, 'type', 'types', 'delivery_success'])
+  const matches = typeFilter(optionalString(params, 'type'), stringList(params.types, 'types'))
+  const events = ctx.store.list<Stripe.Event>('event').filter(matches)
+  return paginate(events, params, '/v1/events')
+}

@@ -1,0 +1,44 @@
+import { invalidRequest, StripeApiError } from '../lib/errors'
+import type { Params } from '../lib/form'
+import type { Store } from '../store/store'
+
+/** Stripe keeps idempotency keys for at least 24 hours. */
+const RETENTION_SECONDS = 24 * 3600
+
+export interface StoredResponse {
+  status: number
+  body: string
+}
+
+export function fingerprint(method: string, path: string, params: Params): string {
+  return JSON.stringify({ method, path, params })
+}
+
+/** The first response for this key, or null; a key reused with other parameters is an idempotency_error. */
+export function replay(store: Store, key: string, request: string): StoredResponse | null {
+  if (key.length > 255) throw invalidRequest('The idempotency key provided is too long.', { param: 'Idempotency-Key' })
+  store.sql.exec('DELETE FROM idempotency WHERE created < ?', store.now() - RETENTION_SECONDS)
+  const row = store.sql
+    .exec<{ request: string; status: number; body: string }>('SELECT request, status, body FROM idempotency WHERE key = ?', key)
+    .toArray()[0]
+  if (!row) return null
+  if (row.request !== request) {
+    const visibleKey = key.split(':').slice(1).join(':')
+    throw new StripeApiError(400, {
+      type: 'idempotency_error',
+      message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${visibleKey}' if you meant to execute a different request.`,
+    })
+  }
+  return { status: row.status, body: row.body }
+}
+
+export function remember(store: Store, key: string, request: string, response: StoredResponse): void {
+  store.sql.exec(
+    'INSERT OR REPLACE INTO idempotency (key, request, status, body, created) VALUES (?, ?, ?, ?, ?)',
+    key,
+    request,
+    response.status,
+    response.body,
+    store.now(),
+  )
+}

@@ -1,0 +1,180 @@
+import type Stripe from 'stripe'
+import { assertConfirmable, confirmIntent } from '../domain/confirm'
+import type { Ctx } from '../domain/context'
+import { emit } from '../domain/events'
+import { cancelIntent, captureIntent } from '../domain/lifecycle'
+import { newPaymentIntent } from '../domain/objects'
+import { resolvePaymentMethod } from '../domain/payment-method-records'
+import { invalidRequest, resourceMissing, unexpectedState } from '../lib/errors'
+import type { Params } from '../lib/form'
+import {
+  mergeMetadata,
+  optionalBoolean,
+  optionalEnum,
+  optionalInteger,
+  optionalString,
+  rejectUnknown,
+} from '../lib/params'
+import {
+  IGNORED_INTENT_PARAMS,
+  parseAmount,
+  parseApplicationFee,
+  parseAutomaticPaymentMethods,
+  parseCaptureMethod,
+  parseCurrency,
+  parseTransferData,
+} from './intent-params'
+import { LIST_PARAMS, paginate } from './list'
+import type { ApiRequest } from './types'
+
+const CONFIRM_PARAMS = ['payment_method', 'return_url', 'off_session', 'error_on_requires_action', 'receipt_email']
+const CREATE_PARAMS = [
+  ...IGNORED_INTENT_PARAMS,
+  ...CONFIRM_PARAMS,
+  ...['amount', 'currency', 'metadata', 'automatic_payment_methods', 'capture_method', 'confirm', 'confirmation_method'],
+  ...['payment_method_types', 'transfer_data', 'application_fee_amount', 'description', 'customer', 'on_behalf_of'],
+  ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_group'],
+]
+
+export function findIntent(ctx: Ctx, id: string): Stripe.PaymentIntent {
+  const intent = ctx.store.get<Stripe.PaymentIntent>(id, 'payment_intent')
+  if (!intent) throw resourceMissing('payment_intent', id, 'intent')
+  return intent
+}
+
+export function createIntent({ ctx, params }: ApiRequest) {
+  rejectUnknown(params, CREATE_PARAMS)
+  const currency = parseCurrency(params)
+  const amount = parseAmount(params, currency)
+  const transferData = parseTransferData(params)
+  const onBehalfOf = optionalString(params, 'on_behalf_of') ?? null
+  const automatic = parseAutomaticPaymentMethods(params)
+  const draft = {
+    amount,
+    currency,
+    capture_method: parseCaptureMethod(params) ?? 'automatic_async',
+    metadata: mergeMetadata({}, params),
+    automatic_payment_methods: automatic,
+    payment_method_types: ['card'],
+    application_fee_amount: parseApplicationFee(params, amount, transferData, onBehalfOf),
+    transfer_data: transferData,
+    description: optionalString(params, 'description') ?? null,
+    receipt_email: optionalString(params, 'receipt_email') ?? null,
+    customer: optionalString(params, 'customer') ?? null,
+    statement_descriptor: optionalString(params, 'statement_descriptor') ?? null,
+    statement_descriptor_suffix: optionalString(params, 'statement_descriptor_suffix') ?? null,
+    transfer_group: optionalString(params, 'transfer_group') ?? null,
+    on_behalf_of: onBehalfOf,
+  }
+  const confirm = optionalBoolean(params, 'confirm') ?? false
+  const method = optionalString(params, 'payment_method')
+  if (confirm) assertCanConfirm(draft.automatic_payment_methods, params, method)
+  const intent = newPaymentIntent(draft, ctx.store.now())
+  if (method) Object.assign(intent, { payment_method: resolvePaymentMethod(ctx.store, method).id, status: 'requires_confirmation' })
+  ctx.store.put(intent)
+  emit(ctx, { type: 'payment_intent.created', object: intent })
+  return confirm ? confirmWith(ctx, intent, params) : intent
+}
+
+export function retrieveIntent({ ctx, params, id }: ApiRequest) {
+  rejectUnknown(params, ['expand', 'client_secret'])
+  return findIntent(ctx, id)
+}
+
+export function listIntents({ ctx, params }: ApiRequest) {
+  rejectUnknown(params, [...LIST_PARAMS, 'customer'])
+  return paginate(ctx.store.list<Stripe.PaymentIntent>('payment_intent'), params, '/v1/payment_intents')
+}
+
+const EDITABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action']
+
+export function updateIntent({ ctx, params, id }: ApiRequest) {
+  rejectUnknown(params, [
+    ...['amount', 'currency', 'metadata', 'payment_method', 'description', 'receipt_email', 'capture_method'],
+    ...['application_fee_amount', 'transfer_data', 'statement_descriptor', 'statement_descriptor_suffix'],
+    ...['customer', 'transfer_group', 'payment_method_types', ...IGNORED_INTENT_PARAMS],
+  ])
+  const intent = findIntent(ctx, id)
+  for (const field of ['amount', 'currency', 'payment_method', 'capture_method']) {
+    if (params[field] !== undefined && !EDITABLE_STATUSES.includes(intent.status)) {
+      throw unexpectedState(
+        `This PaymentIntent's ${field} could not be updated because it has a status of ${intent.status}. ` +
+          `You may only update the ${field} of a PaymentIntent with one of the following statuses: ${EDITABLE_STATUSES.join(', ')}.`,
+      )
+    }
+  }
+  const currency = params.currency !== undefined ? parseCurrency(params) : intent.currency
+  const amount = params.amount !== undefined ? parseAmount(params, currency) : intent.amount
+  Object.assign(intent, { currency, amount, metadata: mergeMetadata(intent.metadata, params) })
+  for (const field of ['description', 'receipt_email', 'customer', 'transfer_group', 'statement_descriptor'] as const) {
+    const value = optionalString(params, field)
+    if (value !== undefined) intent[field] = value === '' ? null : value
+  }
+  intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
+  const fee = optionalInteger(params, 'application_fee_amount')
+  if (fee !== undefined) intent.application_fee_amount = parseApplicationFee(params, amount, intent.transfer_data, intent.on_behalf_of)
+  const method = optionalString(params, 'payment_method')
+  if (method) Object.assign(intent, { payment_method: resolvePaymentMethod(ctx.store, method).id, status: 'requires_confirmation' })
+  ctx.store.put(intent)
+  return intent
+}
+
+export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
+  rejectUnknown(params, [...CONFIRM_PARAMS, ...IGNORED_INTENT_PARAMS, 'capture_method', 'client_secret'])
+  const intent = findIntent(ctx, id)
+  assertConfirmable(intent)
+  const existing = typeof intent.payment_method === 'string' ? intent.payment_method : undefined
+  assertCanConfirm(intent.automatic_payment_methods, params, optionalString(params, 'payment_method') ?? existing)
+  intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
+  return confirmWith(ctx, intent, params)
+}
+
+function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
+  const given = optionalString(params, 'payment_method')
+  const existing = typeof intent.payment_method === 'string' ? intent.payment_method : null
+  const idOrToken = given ?? existing
+  if (!idOrToken) {
+    throw unexpectedState(
+      "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
+    )
+  }
+  const method = given ? resolvePaymentMethod(ctx.store, given) : resolvePaymentMethod(ctx.store, idOrToken)
+  const offSession = optionalBoolean(params, 'off_session') || optionalBoolean(params, 'error_on_requires_action')
+  if (offSession && method.card.behaviour === 'authenticate') {
+    method.card = {
+      ...method.card,
+      decline: {
+        code: 'authentication_required',
+        decline_code: 'authentication_required',
+        message: 'Your card was declined. This transaction requires authentication.',
+      },
+    }
+  }
+  return confirmIntent(ctx, intent, method)
+}
+
+/** Stripe refuses a server-side confirm that could need a redirect but has no return_url. */
+function assertCanConfirm(automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null, params: Params, method?: string) {
+  if (!automatic?.enabled || automatic.allow_redirects === 'never') return
+  if (optionalString(params, 'return_url') || !method) return
+  throw invalidRequest(
+    'This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.',
+  )
+}
+
+export function cancelIntentRoute({ ctx, params, id }: ApiRequest) {
+  rejectUnknown(params, ['cancellation_reason', 'expand'])
+  const reasons = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const
+  const reason = optionalEnum(params, 'cancellation_reason', reasons) ?? null
+  return cancelIntent(ctx, findIntent(ctx, id), reason)
+}
+
+export function captureIntentRoute({ ctx, params, id }: ApiRequest) {
+  rejectUnknown(params, [
+    ...['amount_to_capture', 'application_fee_amount', 'expand', 'final_capture', 'metadata'],
+    ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_data'],
+  ])
+  const intent = findIntent(ctx, id)
+  intent.metadata = mergeMetadata(intent.metadata, params)
+  return captureIntent(ctx, intent, optionalInteger(params, 'amount_to_capture'))
+}

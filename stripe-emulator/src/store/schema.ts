@@ -1,0 +1,44 @@
+/** Tables of the emulator's Durable Object; `objects` holds every Stripe object as JSON. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS objects (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  charge TEXT,
+  payment_intent TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_type_seq ON objects (type, seq);
+CREATE TABLE IF NOT EXISTS idempotency (
+  key TEXT PRIMARY KEY,
+  request TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  sort_key REAL NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_http_status INTEGER,
+  last_error TEXT,
+  fault_id INTEGER,
+  created INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, sort_key);
+CREATE TABLE IF NOT EXISTS faults (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  remaining INTEGER NOT NULL,
+  method TEXT,
+  path_prefix TEXT,
+  options TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`
+
+export const TABLES = ['objects', 'idempotency', 'deliveries', 'faults', 'config'] as const

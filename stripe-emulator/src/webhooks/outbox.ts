@@ -1,0 +1,154 @@
+import { newId } from '../lib/ids'
+import type { Store } from '../store/store'
+import { takeWebhookFault } from '../control/faults'
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped' | 'held'
+
+export interface Delivery {
+  id: string
+  event_id: string
+  event_type: string
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: number | null
+  last_http_status: number | null
+  last_error: string | null
+  created: number
+  /** The exact body Stripe would POST: the event as JSON. */
+  payload: string
+}
+
+type DeliveryRow = {
+  id: string
+  event_id: string
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: number | null
+  last_http_status: number | null
+  last_error: string | null
+  created: number
+  data: string
+  sort_key: number
+  fault_id: number | null
+}
+
+/** Stripe gives up after 3 days; the emulator after this many attempts. */
+export const MAX_ATTEMPTS = 8
+
+/** 10 s, 20 s, 40 s … capped at an hour: Stripe's exponential backoff, compressed for development. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(10 * 2 ** (attempts - 1), 3600)
+}
+
+/** Records one delivery of a new event to the (single) endpoint, applying any webhook fault. */
+export function enqueueDelivery(store: Store, eventId: string): void {
+  const fault = takeWebhookFault(store)
+  const now = store.now()
+  const next = store.sql.exec<{ k: number }>('SELECT COALESCE(MAX(sort_key), 0) + 1 AS k FROM deliveries').one().k
+  const insert = (status: DeliveryStatus, sortKey = next, faultId: number | null = null) =>
+    store.sql.exec(
+      `INSERT INTO deliveries (id, event_id, sort_key, status, next_attempt_at, fault_id, created)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      newId('whdel'),
+      eventId,
+      sortKey,
+      status,
+      status === 'pending' ? now : null,
+      faultId,
+      now,
+    )
+  if (fault?.kind === 'webhook_drop') return void insert('dropped')
+  if (fault?.kind === 'webhook_duplicate') {
+    insert('pending')
+    return void insert('pending', next + 0.5)
+  }
+  if (fault?.kind === 'webhook_reorder') return holdReversed(store, fault.id, fault.remaining, insert)
+  insert('pending')
+}
+
+/** Held deliveries sort before the first one of their batch, so the batch is released newest first. */
+function holdReversed(
+  store: Store,
+  faultId: number,
+  remaining: number,
+  insert: (status: DeliveryStatus, sortKey?: number, faultId?: number | null) => void,
+) {
+  const first = store.sql
+    .exec<{ k: number | null }>('SELECT MIN(sort_key) AS k FROM deliveries WHERE fault_id = ?', faultId)
+    .one().k
+  if (first === null) insert('held', undefined, faultId)
+  else insert('held', first - 0.001, faultId)
+  if (remaining > 0) return
+  store.sql.exec(
+    "UPDATE deliveries SET status = 'pending', next_attempt_at = ? WHERE fault_id = ? AND status = 'held'",
+    store.now(),
+    faultId,
+  )
+}
+
+const SELECT = `SELECT d.*, o.data FROM deliveries d JOIN objects o ON o.id = d.event_id`
+
+function toDelivery(row: DeliveryRow): Delivery {
+  const { data, sort_key: _sortKey, fault_id: _faultId, ...delivery } = row
+  const event = JSON.parse(data) as { type: string }
+  return { ...delivery, event_type: event.type, payload: JSON.stringify(event, null, 2) }
+}
+
+export function listDeliveries(store: Store, status?: DeliveryStatus): Delivery[] {
+  const rows = status
+    ? store.sql.exec<DeliveryRow>(`${SELECT} WHERE d.status = ? ORDER BY d.sort_key`, status)
+    : store.sql.exec<DeliveryRow>(`${SELECT} ORDER BY d.sort_key`)
+  return rows.toArray().map(toDelivery)
+}
+
+export function dueDeliveries(store: Store, force: boolean): Delivery[] {
+  const rows = store.sql.exec<DeliveryRow>(
+    `${SELECT} WHERE d.status = 'pending' AND (? OR d.next_attempt_at <= ?) ORDER BY d.sort_key`,
+    force ? 1 : 0,
+    store.now(),
+  )
+  return rows.toArray().map(toDelivery)
+}
+
+export function getDelivery(store: Store, id: string): Delivery | null {
+  const row = store.sql.exec<DeliveryRow>(`${SELECT} WHERE d.id = ?`, id).toArray()[0]
+  return row ? toDelivery(row) : null
+}
+
+export interface AttemptResult {
+  ok: boolean
+  http_status?: number | null
+  error?: string | null
+}
+
+/** Records an attempt: success settles it; failure schedules the next try or gives up. */
+export function recordAttempt(store: Store, id: string, result: AttemptResult): Delivery | null {
+  const delivery = getDelivery(store, id)
+  if (!delivery) return null
+  const attempts = delivery.attempts + 1
+  const status: DeliveryStatus = result.ok ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending'
+  const nextAttempt = status === 'pending' ? store.now() + retryDelaySeconds(attempts) : null
+  store.sql.exec(
+    `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_http_status = ?, last_error = ?
+     WHERE id = ?`,
+    status,
+    attempts,
+    nextAttempt,
+    result.http_status ?? null,
+    result.error ?? null,
+    id,
+  )
+  return getDelivery(store, id)
+}
+
+/** Queues a delivery again now, whatever its state (the Dashboard's "Resend"). */
+export function requeue(store: Store, id: string): Delivery | null {
+  store.sql.exec("UPDATE deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ?", store.now(), id)
+  return getDelivery(store, id)
+}
+
+export function nextAttemptAt(store: Store): number | null {
+  return store.sql
+    .exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'")
+    .one().at
+}

@@ -1,0 +1,90 @@
+import { env } from 'cloudflare:test'
+
+/** Typed helpers for the Stripe emulator's `/_emulator/` controls (documented in stripe-emulator/README.md). */
+export const stripeEmulator = (env as unknown as { STRIPE_EMULATOR: Fetcher }).STRIPE_EMULATOR
+
+export type FaultKind = 'error_500' | 'rate_limit_429' | 'hang' | 'webhook_drop' | 'webhook_duplicate' | 'webhook_reorder'
+
+export interface FaultInput {
+  kind: FaultKind
+  /** How many matching requests (or new events, for webhook faults) it applies to; default 1. */
+  count?: number
+  method?: 'GET' | 'POST'
+  path_prefix?: string
+  hang_ms?: number
+  should_retry?: boolean
+  after?: boolean
+}
+
+export interface WebhookDelivery {
+  id: string
+  event_id: string
+  event_type: string
+  status: 'pending' | 'delivered' | 'failed' | 'dropped' | 'held'
+  attempts: number
+  next_attempt_at: number | null
+  last_http_status: number | null
+  last_error: string | null
+  created: number
+  payload: string
+  signature: string
+}
+
+async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await stripeEmulator.fetch(`https://stripe-emulator/_emulator/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const json = await response.json()
+  if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
+  return json as T
+}
+
+export const resetEmulator = () => control<{ reset: true }>('POST', 'reset', {})
+
+export const injectFault = (fault: FaultInput) => control<FaultInput & { id: number; remaining: number }>('POST', 'faults', fault)
+
+export const clearFaults = () => control('DELETE', 'faults')
+
+export const webhookDeliveries = async (status?: WebhookDelivery['status']) =>
+  (await control<{ data: WebhookDelivery[] }>('GET', `webhooks${status ? `?status=${status}` : ''}`)).data
+
+/** Deliveries not yet acknowledged, oldest first, each with its exact body and a fresh `Stripe-Signature`. */
+export const pendingWebhooks = () => webhookDeliveries('pending')
+
+export const markWebhook = (id: string, delivered: boolean, httpStatus?: number) =>
+  control<WebhookDelivery>('POST', `webhooks/${id}/result`, { delivered, http_status: httpStatus })
+
+export const resendWebhook = (id: string) => control<WebhookDelivery>('POST', `webhooks/${id}/resend`, {})
+
+/** POSTs every pending delivery through `post` (e.g. to the API's webhook route), recording each result. */
+export async function deliverPendingWebhooks(post: (payload: string, signature: string) => Promise<Response>) {
+  const responses: Response[] = []
+  for (const delivery of await pendingWebhooks()) {
+    const response = await post(delivery.payload, delivery.signature)
+    await markWebhook(delivery.id, response.ok, response.status)
+    responses.push(response)
+  }
+  return responses
+}
+
+/** Stands in for the customer in 3-D Secure (pm_card_authenticationRequired). */
+export const authenticate = (paymentIntentId: string, outcome: 'succeed' | 'fail') =>
+  control<{ id: string; status: string }>('POST', `payment_intents/${paymentIntentId}/authenticate`, { outcome })
+
+/** Ends the processing state left by the emulator-only pm_emulator_processing. */
+export const settle = (paymentIntentId: string, outcome: 'succeed' | 'fail') =>
+  control<{ id: string; status: string }>('POST', `payment_intents/${paymentIntentId}/settle`, { outcome })
+
+export const closeDispute = (disputeId: string, outcome: 'won' | 'lost') =>
+  control<{ id: string; status: string }>('POST', `disputes/${disputeId}/close`, { outcome })
+
+export const advanceClock = (seconds: number) => control<{ now: number }>('POST', 'clock/advance', { seconds })
+
+export const configureEmulator = (config: { webhook_url?: string | null; auto_deliver?: boolean }) =>
+  control<{ webhook_url: string | null; auto_deliver: boolean }>('POST', 'config', config)
+
+/** Pushes due (or, with force, all pending) deliveries to the configured webhook URL now. */
+export const pushWebhooks = async (force = false) =>
+  (await control<{ data: WebhookDelivery[] }>('POST', 'webhooks/deliver', { force })).data
