@@ -39,7 +39,11 @@ describe('GET /api/instruments/{id}', () => {
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
     expectProblem(await api('GET', '/api/instruments/ins_doesnotexist'), 404, 'instrument_not_found')
-    const problem = expectProblem(await api('GET', '/api/instruments/lst_wrongkind'), 400, 'validation_failed')
+    const problem = expectProblem(
+      await api('GET', '/api/instruments/lst_wrongkind'),
+      400,
+      'validation_failed',
+    )
     expect(problem.errors?.[0]?.path).toBe('path.id')
   })
 })

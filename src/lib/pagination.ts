@@ -9,7 +9,10 @@ export interface Page<T> {
 export function pageOfRows<T extends { createdAt: string; id: string }>(rows: T[], limit: number): Page<T> {
   const page = rows.slice(0, limit)
   const last = page.at(-1)
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null }
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  }
 }
 
 /** Newest first on (created_at, id), the order every list of the API uses. */

@@ -16,7 +16,11 @@ export interface NewInstrument {
   description?: string
 }
 
-export async function createInstrument(db: Database, createdBy: string, input: NewInstrument): Promise<Instrument> {
+export async function createInstrument(
+  db: Database,
+  createdBy: string,
+  input: NewInstrument,
+): Promise<Instrument> {
   const now = nowIso()
   const [instrument] = await db
     .insert(instruments)

@@ -54,7 +54,8 @@ export async function getListing(db: Database, id: string): Promise<Listing> {
 /** Owner only; setting the flag it already has is a harmless repeat. */
 export async function setListingActive(db: Database, ownerId: string, id: string, active: boolean) {
   const listing = await getListing(db, id)
-  if (listing.ownerId !== ownerId) throw new ApiError('not_owner', 'Only the owner of this listing may change it')
+  if (listing.ownerId !== ownerId)
+    throw new ApiError('not_owner', 'Only the owner of this listing may change it')
   const [updated] = await db
     .update(listings)
     .set({ active, updatedAt: nowIso() })

@@ -1,11 +1,25 @@
 import { sql, type SQL } from 'drizzle-orm'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Database } from '../db/client'
 import { newId } from '../lib/ids'
 
 /*
- * The SQL of rental state changes. Each statement decides on its own conditions inside one db.batch, so a
- * race between two requests is settled by D1 (writes are serialised) rather than by a read before a write.
+ * The SQL of rental state changes. Each statement decides on its own conditions inside one D1 batch (atomic),
+ * so a race between two requests is settled by D1, whose writes are serialised, not by a read before a write.
  */
+
+const dialect = new SQLiteAsyncDialect()
+
+/**
+ * drizzle-orm cannot put raw `sql` with parameters into `db.batch` on D1 (its SQLiteRaw has no prepared
+ * statement: https://github.com/drizzle-team/drizzle-orm/issues/2277), so these go to D1's own batch.
+ */
+function prepare(db: Database, query: SQL): D1PreparedStatement {
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return db.$client.prepare(text).bind(...params)
+}
+
+export const runBatch = (db: Database, statements: D1PreparedStatement[]) => db.$client.batch(statements)
 
 /** Payments in these states keep a pending rental's dates even after its hold has expired. */
 export const HOLD_KEEPING_PAYMENT_STATUSES = ['processing', 'completed'] as const
@@ -37,16 +51,22 @@ export function expireHoldsStatements(
 ) {
   const where = expiredHolds(now, scope)
   return [
-    db.run(sql`
+    prepare(
+      db,
+      sql`
       INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
       SELECT 'aud_' || lower(hex(randomblob(10))), 'rental', id, 'pending', 'cancelled', ${source}, NULL,
              'hold_expired', ${now}
-      FROM rentals WHERE ${where}`),
-    db.all<{ id: string }>(sql`
+      FROM rentals WHERE ${where}`,
+    ),
+    prepare(
+      db,
+      sql`
       UPDATE rentals SET status = 'cancelled', cancel_reason = 'hold_expired', cancelled_at = ${now}, updated_at = ${now}
       WHERE ${where}
-      RETURNING id`),
-  ] as const
+      RETURNING id`,
+    ),
+  ]
 }
 
 export interface RentalInsert {
@@ -65,7 +85,9 @@ export interface RentalInsert {
  */
 export function insertRentalStatement(db: Database, rental: RentalInsert) {
   const { start, end } = rental.range
-  return db.run(sql`
+  return prepare(
+    db,
+    sql`
     INSERT INTO rentals (id, listing_id, renter_id, owner_id, start_date, end_date, days, daily_rate, amount,
                          currency, deposit_amount, status, hold_expires_at, created_at, updated_at)
     SELECT ${rental.id}, listings.id, ${rental.renterId}, listings.owner_id, ${start}, ${end}, ${rental.days},
@@ -77,7 +99,8 @@ export function insertRentalStatement(db: Database, rental: RentalInsert) {
         SELECT 1 FROM rentals
         WHERE rentals.listing_id = ${rental.listingId} AND rentals.status IN ('pending', 'active')
           AND rentals.start_date < ${end} AND rentals.end_date > ${start}
-      )`)
+      )`,
+  )
 }
 
 export interface RentalAudit {
@@ -91,40 +114,61 @@ export interface RentalAudit {
 
 /** The audit row of a rental that the batch has just inserted; nothing when the insert was refused. */
 export function auditInsertedRental(db: Database, audit: RentalAudit) {
-  return db.run(sql`
+  return prepare(
+    db,
+    sql`
     INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
     SELECT ${newId('aud')}, 'rental', id, NULL, ${audit.to}, 'api', ${audit.actorId}, ${audit.detail ?? null},
            ${audit.now}
-    FROM rentals WHERE id = ${audit.rentalId}`)
+    FROM rentals WHERE id = ${audit.rentalId}`,
+  )
 }
 
 /** The audit row of a transition, written only if the conditional UPDATE just before it changed the row. */
 export function auditTransition(db: Database, audit: RentalAudit) {
-  return db.run(sql`
+  return prepare(
+    db,
+    sql`
     INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
     SELECT ${newId('aud')}, 'rental', ${audit.rentalId}, ${audit.from}, ${audit.to}, 'api', ${audit.actorId},
            ${audit.detail ?? null}, ${audit.now}
-    WHERE changes() = 1`)
+    WHERE changes() = 1`,
+  )
 }
 
 export function cancelStatement(db: Database, rentalId: string, reason: string, now: string) {
-  return db.run(sql`
+  return prepare(
+    db,
+    sql`
     UPDATE rentals SET status = 'cancelled', cancel_reason = ${reason}, cancelled_at = ${now}, updated_at = ${now}
-    WHERE id = ${rentalId} AND status = 'pending' AND ${noHoldKeepingPayment}`)
+    WHERE id = ${rentalId} AND status = 'pending' AND ${noHoldKeepingPayment}`,
+  )
 }
 
 export function completeStatement(db: Database, rentalId: string, now: string) {
-  return db.run(sql`
+  return prepare(
+    db,
+    sql`
     UPDATE rentals SET status = 'completed', completed_at = ${now}, updated_at = ${now}
-    WHERE id = ${rentalId} AND status = 'active'`)
+    WHERE id = ${rentalId} AND status = 'active'`,
+  )
 }
 
 /** Rentals that hold dates of a listing in [from, to): active ones, and pending ones still on hold or paid. */
-export function bookedRangesQuery(db: Database, listingId: string, window: { from: string; to: string }, now: string) {
-  return db.all<{ start_date: string; end_date: string }>(sql`
+export async function bookedRanges(
+  db: Database,
+  listingId: string,
+  window: { from: string; to: string },
+  now: string,
+) {
+  const query = prepare(
+    db,
+    sql`
     SELECT start_date, end_date FROM rentals
     WHERE listing_id = ${listingId} AND status IN ('pending', 'active')
       AND start_date < ${window.to} AND end_date > ${window.from}
       AND (status = 'active' OR hold_expires_at > ${now} OR NOT ${noHoldKeepingPayment})
-    ORDER BY start_date`)
+    ORDER BY start_date`,
+  )
+  return (await query.all<{ start_date: string; end_date: string }>()).results
 }

@@ -16,6 +16,7 @@ import {
   completeStatement,
   expireHoldsStatements,
   insertRentalStatement,
+  runBatch,
 } from './rental-statements'
 
 export type Rental = typeof rentals.$inferSelect
@@ -28,7 +29,12 @@ export interface NewRental {
 
 type RentalSettings = Pick<Settings, 'MAX_RENTAL_DAYS' | 'RENTAL_HOLD_MINUTES'>
 
-export async function createRental(db: Database, settings: RentalSettings, renterId: string, input: NewRental) {
+export async function createRental(
+  db: Database,
+  settings: RentalSettings,
+  renterId: string,
+  input: NewRental,
+) {
   const now = new Date()
   const range = { start: input.start_date, end: input.end_date }
   const days = validateRentalDates(range, now, settings.MAX_RENTAL_DAYS)
@@ -38,8 +44,9 @@ export async function createRental(db: Database, settings: RentalSettings, rente
 
   const id = newId('rnt')
   const at = nowIso(now)
-  const [, , , , created] = await db.batch([
-    ...expireHoldsStatements(db, at, 'api', { listingId: listing.id, range }),
+  const expireOverlapping = expireHoldsStatements(db, at, 'api', { listingId: listing.id, range })
+  const results = await runBatch(db, [
+    ...expireOverlapping,
     insertRentalStatement(db, {
       id,
       listingId: listing.id,
@@ -50,9 +57,8 @@ export async function createRental(db: Database, settings: RentalSettings, rente
       now: at,
     }),
     auditInsertedRental(db, { rentalId: id, from: null, to: 'pending', actorId: renterId, now: at }),
-    db.select().from(rentals).where(eq(rentals.id, id)),
   ])
-  if (created[0]) return created[0]
+  if (results[expireOverlapping.length]?.meta.changes === 1) return await getRental(db, id)
   // Refused by the database: the listing was deactivated meanwhile, or (far more often) the dates were taken.
   if (!(await getListing(db, listing.id)).active) {
     throw new ApiError('listing_inactive', 'This listing is not available for rent')
@@ -60,10 +66,16 @@ export async function createRental(db: Database, settings: RentalSettings, rente
   throw new ApiError('listing_unavailable', 'The listing is already booked for some of these dates')
 }
 
+export async function getRental(db: Database, id: string): Promise<Rental> {
+  const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, id) })
+  if (!rental) throw new ApiError('rental_not_found', 'Rental not found')
+  return rental
+}
+
 /** Renter, owner and admins may read a rental; to anyone else it does not exist. */
 export async function getRentalFor(db: Database, user: AuthUser, id: string): Promise<Rental> {
-  const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, id) })
-  if (!rental || !(isParty(user, rental) || user.role === 'admin')) {
+  const rental = await getRental(db, id)
+  if (!(isParty(user, rental) || user.role === 'admin')) {
     throw new ApiError('rental_not_found', 'Rental not found')
   }
   return rental
@@ -73,39 +85,48 @@ const isParty = (user: AuthUser, rental: Rental) => rental.renterId === user.id 
 
 export async function cancelRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
   const rental = await getRentalFor(db, user, id)
-  if (!isParty(user, rental)) throw new ApiError('forbidden', 'Only the renter or the owner may cancel a rental')
+  if (!isParty(user, rental))
+    throw new ApiError('forbidden', 'Only the renter or the owner may cancel a rental')
   const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
   const now = nowIso()
-  const [update, , [after]] = await db.batch([
+  const [update] = await runBatch(db, [
     cancelStatement(db, id, reason, now),
-    auditTransition(db, { rentalId: id, from: 'pending', to: 'cancelled', actorId: user.id, detail: reason, now }),
-    db.select().from(rentals).where(eq(rentals.id, id)),
+    auditTransition(db, {
+      rentalId: id,
+      from: 'pending',
+      to: 'cancelled',
+      actorId: user.id,
+      detail: reason,
+      now,
+    }),
   ])
-  if (update.meta.changes !== 1 || !after) {
-    throw new ApiError('rental_not_cancellable', 'Only a pending rental without a payment under way can be cancelled')
+  if (update?.meta.changes !== 1) {
+    throw new ApiError(
+      'rental_not_cancellable',
+      'Only a pending rental without a payment under way can be cancelled',
+    )
   }
-  return after
+  return await getRental(db, id)
 }
 
 export async function completeRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
   const rental = await getRentalFor(db, user, id)
-  if (rental.ownerId !== user.id) throw new ApiError('not_owner', 'Only the owner may mark a rental as returned')
+  if (rental.ownerId !== user.id)
+    throw new ApiError('not_owner', 'Only the owner may mark a rental as returned')
   const now = nowIso()
-  const [update, , [after]] = await db.batch([
+  const [update] = await runBatch(db, [
     completeStatement(db, id, now),
     auditTransition(db, { rentalId: id, from: 'active', to: 'completed', actorId: user.id, now }),
-    db.select().from(rentals).where(eq(rentals.id, id)),
   ])
-  if (update.meta.changes !== 1 || !after) {
+  if (update?.meta.changes !== 1)
     throw new ApiError('rental_not_completable', 'Only an active rental can be completed')
-  }
-  return after
+  return await getRental(db, id)
 }
 
 /** For the cron: cancels every pending rental whose hold expired unpaid, and returns their ids. */
 export async function expireRentalHolds(db: Database, now: Date = new Date()): Promise<string[]> {
-  const [, expired] = await db.batch(expireHoldsStatements(db, nowIso(now), 'reconciler'))
-  return expired.map((row) => row.id)
+  const [, expired] = await runBatch(db, expireHoldsStatements(db, nowIso(now), 'reconciler'))
+  return (expired?.results as { id: string }[]).map((row) => row.id)
 }
 
 export interface RentalSearch {
@@ -115,27 +136,32 @@ export interface RentalSearch {
   cursor?: string
 }
 
+/** One party's rentals, newest first, read through (renter_id|owner_id, status?, created_at, id). */
+export function rentalsOfQuery(db: Database, userId: string, role: 'renter' | 'owner', search: RentalSearch) {
+  const after = decodeCursor(search.cursor)
+  const conditions: (SQL | undefined)[] = [
+    role === 'renter' ? eq(rentals.renterId, userId) : eq(rentals.ownerId, userId),
+    search.status && eq(rentals.status, search.status),
+    after && sql`(${rentals.createdAt}, ${rentals.id}) < (${after.createdAt}, ${after.id})`,
+  ]
+  return db
+    .select()
+    .from(rentals)
+    .where(and(...conditions))
+    .orderBy(desc(rentals.createdAt), desc(rentals.id))
+    .limit(search.limit + 1)
+}
+
 /**
- * Newest first. Each role reads its own index ((renter_id|owner_id, status?, created_at, id)); without a
- * role both pages are read in one batch and merged, so at most 2 × (limit + 1) rows are read.
+ * Without a role, both parties' pages are read in one batch and merged: each is an index range read, so at
+ * most 2 × (limit + 1) rows are read, where one OR query would scan or sort.
  */
 export async function listRentals(db: Database, userId: string, search: RentalSearch): Promise<Page<Rental>> {
-  const after = decodeCursor(search.cursor)
-  const query = (role: 'renter' | 'owner') => {
-    const conditions: (SQL | undefined)[] = [
-      role === 'renter' ? eq(rentals.renterId, userId) : eq(rentals.ownerId, userId),
-      search.status && eq(rentals.status, search.status),
-      after && sql`(${rentals.createdAt}, ${rentals.id}) < (${after.createdAt}, ${after.id})`,
-    ]
-    return db
-      .select()
-      .from(rentals)
-      .where(and(...conditions))
-      .orderBy(desc(rentals.createdAt), desc(rentals.id))
-      .limit(search.limit + 1)
-  }
-  if (search.role) return pageOfRows(await query(search.role), search.limit)
-  const [asRenter, asOwner] = await db.batch([query('renter'), query('owner')])
+  if (search.role) return pageOfRows(await rentalsOfQuery(db, userId, search.role, search), search.limit)
+  const [asRenter, asOwner] = await db.batch([
+    rentalsOfQuery(db, userId, 'renter', search),
+    rentalsOfQuery(db, userId, 'owner', search),
+  ])
   const merged = [...new Map([...asRenter, ...asOwner].map((rental) => [rental.id, rental])).values()]
   return pageOfRows(merged.sort(newestFirst), search.limit)
 }

@@ -1,6 +1,12 @@
 import type { AppRouteHandler } from '../../lib/route-handler'
 import { listingAvailability } from '../../services/availability'
-import { createListing, getListing, searchListings, setListingActive, toListingJson } from '../../services/listings'
+import {
+  createListing,
+  getListing,
+  searchListings,
+  setListingActive,
+  toListingJson,
+} from '../../services/listings'
 import type { AvailabilityRoute, CreateRoute, GetOneRoute, SearchRoute, ToggleRoute } from './listings.routes'
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {

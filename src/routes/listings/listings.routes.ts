@@ -54,7 +54,10 @@ const toggle = (action: 'activate' | 'deactivate') =>
     method: 'post',
     path: `/{id}/${action}`,
     tags: ['catalogue'],
-    summary: action === 'activate' ? 'Offer a listing for rent again (owner)' : 'Withdraw a listing from rent (owner)',
+    summary:
+      action === 'activate'
+        ? 'Offer a listing for rent again (owner)'
+        : 'Withdraw a listing from rent (owner)',
     security,
     middleware: [requireAuth] as const,
     request: { params: idParam('lst') },

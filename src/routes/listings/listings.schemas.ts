@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { instrumentCategories } from '../../db/schema'
-import { isSupportedCurrency, SUPPORTED_CURRENCIES } from '../../lib/money'
+import { SUPPORTED_CURRENCIES } from '../../lib/money'
 import { Currency, IsoDate, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
 
 export const ListingSchema = z
@@ -32,13 +32,20 @@ export const CreateListingBody = z
     description: optionalText(2000),
     location: optionalText(120),
     daily_rate: MinorUnits.min(1, 'Must be greater than 0'),
-    currency: Currency.refine(isSupportedCurrency, `Must be one of ${SUPPORTED_CURRENCIES.join(', ')}`),
+    currency: z.enum(SUPPORTED_CURRENCIES, {
+      error: `Must be a supported lowercase ISO-4217 code: ${SUPPORTED_CURRENCIES.join(', ')}`,
+    }),
     deposit_amount: MinorUnits.default(0),
     active: z.boolean().default(true),
   })
   .openapi('CreateListingRequest')
 
-const rateBound = z.coerce.number().int('Must be an integer in minor units').min(0).max(100_000_000).optional()
+const rateBound = z.coerce
+  .number()
+  .int('Must be an integer in minor units')
+  .min(0)
+  .max(100_000_000)
+  .optional()
 
 export const ListingSearchQuery = PaginationQuery.extend({
   category: z.enum(instrumentCategories).optional(),
@@ -49,20 +56,29 @@ export const ListingSearchQuery = PaginationQuery.extend({
     .string()
     .regex(/^usr_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with usr_')
     .optional(),
-  active: z.enum(['true', 'false']).default('true').openapi({ description: 'Active listings (default) or inactive ones' }),
+  active: z
+    .enum(['true', 'false'])
+    .default('true')
+    .openapi({ description: 'Active listings (default) or inactive ones' }),
 })
   .refine((query) => query.currency || (query.min_rate === undefined && query.max_rate === undefined), {
     path: ['currency'],
     message: 'Required when filtering by rate: rates of different currencies do not compare',
   })
-  .refine((query) => query.min_rate === undefined || query.max_rate === undefined || query.min_rate <= query.max_rate, {
-    path: ['max_rate'],
-    message: 'Must not be less than min_rate',
-  })
+  .refine(
+    (query) =>
+      query.min_rate === undefined || query.max_rate === undefined || query.min_rate <= query.max_rate,
+    {
+      path: ['max_rate'],
+      message: 'Must not be less than min_rate',
+    },
+  )
 
 export const AvailabilityQuery = z.object({
   from: IsoDate.openapi({ description: 'First day of the window' }),
-  to: IsoDate.openapi({ description: 'Day after the last day of the window (exclusive), at most 366 days after from' }),
+  to: IsoDate.openapi({
+    description: 'Day after the last day of the window (exclusive), at most 366 days after from',
+  }),
 })
 
 export const AvailabilitySchema = z

@@ -16,7 +16,9 @@ export const RentalSchema = z
     currency: Currency,
     deposit_amount: MinorUnits,
     status: z.enum(rentalStatuses),
-    hold_expires_at: z.string().openapi({ description: 'A pending rental holds its dates until then unless paid' }),
+    hold_expires_at: z
+      .string()
+      .openapi({ description: 'A pending rental holds its dates until then unless paid' }),
     cancel_reason: z.string().nullable(),
     cancelled_at: z.string().nullable(),
     completed_at: z.string().nullable(),
