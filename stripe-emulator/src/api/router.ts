@@ -19,10 +19,11 @@ export async function handleApi(store: Store, request: Request): Promise<Respons
     'stripe-version': request.headers.get('stripe-version') ?? API_VERSION,
   })
   try {
-    const apiKey = authenticate(request)
     const url = new URL(request.url)
     const method = request.method.toUpperCase()
-    const params = method === 'GET' || method === 'DELETE' ? parseForm(url.search.slice(1)) : parseForm(new TextDecoder().decode(await request.arrayBuffer()))
+    const body = new TextDecoder().decode(await request.arrayBuffer())
+    const apiKey = authenticate(request)
+    const params = parseForm(method === 'GET' || method === 'DELETE' ? url.search.slice(1) : body)
     const fault = takeRequestFault(store, method, url.pathname)
     if (fault && fault.kind !== 'hang' && !fault.after) throwFault(fault)
     const idempotencyKey = method === 'POST' ? request.headers.get('idempotency-key') : null

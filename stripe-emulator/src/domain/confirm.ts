@@ -22,8 +22,8 @@ export function assertConfirmable(intent: Stripe.PaymentIntent): void {
 export function confirmIntent(ctx: Ctx, intent: Stripe.PaymentIntent, method: ResolvedPaymentMethod) {
   Object.assign(intent, { payment_method: method.id, last_payment_error: null, next_action: null })
   const { behaviour, decline } = method.card
-  if (behaviour === 'authenticate') return requireAction(ctx, intent)
   if (decline) return declineIntent(ctx, intent, method, decline)
+  if (behaviour === 'authenticate') return requireAction(ctx, intent)
   if (behaviour === 'processing') return startProcessing(ctx, intent, method)
   return authorize(ctx, intent, method)
 }

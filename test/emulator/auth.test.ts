@@ -1,0 +1,42 @@
+import Stripe from 'stripe'
+import { describe, expect, it } from 'vitest'
+import { stripeEmulator } from '../helpers/stripe-emulator'
+import { stripeClient } from './client'
+
+describe('authentication', () => {
+  it('reaches the emulator at Stripe’s own URL with any sk_test_ key', async () => {
+    const intent = await stripeClient({ key: 'sk_test_anything_at_all' }).paymentIntents.create({ amount: 500, currency: 'usd' })
+    expect(intent.lastResponse.requestId).toMatch(/^req_/)
+    const raw = await stripeEmulator.fetch(`https://api.stripe.com/v1/payment_intents/${intent.id}`, {
+      headers: { authorization: 'Bearer sk_test_anything_at_all' },
+    })
+    expect(raw.status).toBe(200)
+  })
+
+  it.each([['not_a_key'], ['pk_test_publishable'], ['sk_live_must_never_reach_the_emulator']])(
+    'rejects %s with 401 like Stripe',
+    async (key) => {
+      const create = stripeClient({ key }).paymentIntents.create({ amount: 500, currency: 'usd' })
+      await expect(create).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError)
+      await expect(stripeClient({ key }).paymentIntents.list()).rejects.toMatchObject({
+        statusCode: 401,
+        message: expect.stringMatching(/^Invalid API Key provided: /),
+      })
+    },
+  )
+
+  it('rejects a request without a key', async () => {
+    const response = await stripeEmulator.fetch('https://api.stripe.com/v1/payment_intents')
+    expect(response.status).toBe(401)
+    const body = (await response.json()) as { error: { type: string; message: string } }
+    expect(body.error.message).toMatch(/^You did not provide an API key/)
+  })
+
+  it('answers 404 for an unknown path', async () => {
+    const response = await stripeEmulator.fetch('https://api.stripe.com/v1/teleporters', {
+      headers: { authorization: 'Bearer sk_test_x' },
+    })
+    expect(response.status).toBe(404)
+    expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error' } })
+  })
+})
