@@ -7,6 +7,8 @@ import { handleError, notFoundOrWrongMethod } from './middleware/errors'
 import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
 import { authRoutes } from './routes/auth'
+import { paymentRoutes } from './routes/payments'
+import { webhookRoutes } from './routes/webhooks'
 import { docsPage } from './routes/docs'
 import { instrumentRoutes } from './routes/instruments'
 import { listingRoutes } from './routes/listings'
@@ -46,6 +48,8 @@ export function createApp() {
   })
 
   app.route('/api', authRoutes)
+  app.route('/api/payments', paymentRoutes)
+  app.route('/api/webhooks', webhookRoutes)
   app.route('/api/instruments', instrumentRoutes)
   app.route('/api/listings', listingRoutes)
   app.route('/api/rentals', rentalRoutes)

@@ -36,13 +36,13 @@ export const MinorUnits = z
   .max(100_000_000)
   .openapi({ description: 'Integer amount in minor units (cents for usd, yen for jpy)', example: 4500 })
 
-export const idParam = (prefix: string, name = 'id') =>
-  z.object({
-    [name]: z
-      .string()
-      .regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,64}$`), `Must be an id starting with ${prefix}_`)
-      .openapi({ param: { name, in: 'path' }, example: `${prefix}_4f1c9a2b7d3e8f0a1b2c` }),
-  })
+export const idParam = <N extends string = 'id'>(prefix: string, name: N = 'id' as N) => {
+  const id = z
+    .string()
+    .regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,64}$`), `Must be an id starting with ${prefix}_`)
+    .openapi({ param: { name, in: 'path' }, example: `${prefix}_4f1c9a2b7d3e8f0a1b2c` })
+  return z.object({ [name]: id } as { [K in N]: typeof id })
+}
 
 export const security = [{ bearerAuth: [] }]
 

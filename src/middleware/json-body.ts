@@ -4,6 +4,8 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../lib/errors'
 
 export const MAX_BODY_BYTES = 64 * 1024
+/** Stripe events carry whole objects; they get more room than API requests. */
+export const MAX_WEBHOOK_BODY_BYTES = 512 * 1024
 
 /** Bodies are JSON and small: anything else is refused before a handler reads it. */
 export const jsonBodyOnly = createMiddleware<AppEnv>(async (c, next) => {
@@ -19,9 +21,17 @@ export const jsonBodyOnly = createMiddleware<AppEnv>(async (c, next) => {
   await next()
 })
 
-export const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`)
-  },
-})
+const limitTo = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError('payload_too_large', `Request bodies are limited to ${maxSize} bytes`)
+    },
+  })
+
+const apiLimit = limitTo(MAX_BODY_BYTES)
+const webhookLimit = limitTo(MAX_WEBHOOK_BODY_BYTES)
+
+export const limitBody = createMiddleware<AppEnv>((c, next) =>
+  (c.req.path.startsWith('/api/webhooks/') ? webhookLimit : apiLimit)(c, next),
+)

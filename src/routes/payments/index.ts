@@ -1,0 +1,10 @@
+import { createRouter } from '../../lib/openapi'
+import * as handlers from './payments.handlers'
+import * as routes from './payments.routes'
+
+export const paymentRoutes = createRouter()
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.getOne, handlers.getOne)
+  .openapi(routes.initiate, handlers.initiate)
+  .openapi(routes.confirm, handlers.confirm)
+  .openapi(routes.refund, handlers.refund)

@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponses, paymentErrorResponses } from '../../lib/errors'
+import { idParam, jsonBody, jsonContent, security } from '../../lib/schemas'
+import { requireAuth } from '../../middleware/auth'
+import { withStripe } from '../../middleware/stripe'
+import {
+  ConfirmBody,
+  ConfirmPending,
+  InitiateResponse,
+  PaymentListQuery,
+  PaymentPage,
+  PaymentSchema,
+  PaymentWithRefunds,
+  RefundBody,
+  RefundResponse,
+} from './payments.schemas'
+
+const common = { tags: ['payments'], security }
+
+export const initiate = createRoute({
+  ...common,
+  middleware: [requireAuth, withStripe] as const,
+  method: 'post',
+  path: '/{rental_id}/initiate',
+  summary: 'Start (or resume) paying for a pending rental: returns the client secret for Stripe.js',
+  request: { params: idParam('rnt', 'rental_id') },
+  responses: {
+    200: { description: 'The payment and its PaymentIntent', ...jsonContent(InitiateResponse) },
+    ...errorResponses,
+    ...paymentErrorResponses,
+  },
+})
+
+export const confirm = createRoute({
+  ...common,
+  middleware: [requireAuth, withStripe] as const,
+  method: 'post',
+  path: '/{rental_id}/confirm',
+  summary: 'After Stripe.js confirmed the card: verify the PaymentIntent with Stripe and activate the rental',
+  request: { params: idParam('rnt', 'rental_id'), body: jsonBody(ConfirmBody) },
+  responses: {
+    200: { description: 'Payment completed, rental active', ...jsonContent(PaymentSchema) },
+    202: { description: 'Still processing or waiting for customer action (3-D Secure)', ...jsonContent(ConfirmPending) },
+    ...errorResponses,
+    ...paymentErrorResponses,
+  },
+})
+
+export const list = createRoute({
+  ...common,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/',
+  summary: 'My payments as renter and/or owner, newest first',
+  request: { query: PaymentListQuery },
+  responses: { 200: { description: 'A page of payments', ...jsonContent(PaymentPage) }, ...errorResponses },
+})
+
+export const getOne = createRoute({
+  ...common,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/{id}',
+  summary: "A rental's payment (by rental id, or by payment id), with its refunds",
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .regex(/^(rnt|pay)_[A-Za-z0-9]{1,64}$/, 'Must be a rental id (rnt_…) or a payment id (pay_…)')
+        .openapi({ param: { name: 'id', in: 'path' }, example: 'rnt_4f1c9a2b7d3e8f0a1b2c' }),
+    }),
+  },
+  responses: { 200: { description: 'The payment', ...jsonContent(PaymentWithRefunds) }, ...errorResponses },
+})
+
+export const refund = createRoute({
+  ...common,
+  middleware: [requireAuth, withStripe] as const,
+  method: 'post',
+  path: '/{payment_id}/refund',
+  summary: 'Refund all or part of a completed payment (listing owner or admin)',
+  request: { params: idParam('pay', 'payment_id'), body: { ...jsonBody(RefundBody), required: false } },
+  responses: {
+    200: { description: 'The refund and the payment after it', ...jsonContent(RefundResponse) },
+    ...errorResponses,
+    ...paymentErrorResponses,
+  },
+})
+
+export type InitiateRoute = typeof initiate
+export type ConfirmRoute = typeof confirm
+export type ListRoute = typeof list
+export type GetOneRoute = typeof getOne
+export type RefundRoute = typeof refund

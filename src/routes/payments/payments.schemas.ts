@@ -1,0 +1,89 @@
+import { z } from '@hono/zod-openapi'
+import { paymentStatuses, refundStatuses } from '../../db/schema'
+import { Currency, PaginationQuery, pageOf } from '../../lib/schemas'
+import { STRIPE_REFUND_REASONS } from '../../services/refunds'
+
+export const RefundSchema = z
+  .object({
+    id: z.string().openapi({ example: 'ref_8Jd2kQ9wLm3nB5vX1zC4' }),
+    payment_id: z.string(),
+    amount: z.number().int(),
+    currency: Currency,
+    status: z.enum(refundStatuses),
+    reason: z.string().nullable(),
+    failure_reason: z.string().nullable(),
+    stripe_refund_id: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Refund')
+
+export const PaymentSchema = z
+  .object({
+    id: z.string().openapi({ example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
+    rental_id: z.string(),
+    renter_id: z.string(),
+    owner_id: z.string(),
+    amount: z.number().int().openapi({ description: 'Minor units, computed by the server from the rental' }),
+    currency: Currency,
+    status: z.enum(paymentStatuses),
+    platform_fee: z.number().int().openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
+    owner_payout_amount: z.number().int().openapi({ description: 'amount − platform_fee' }),
+    amount_refunded: z.number().int(),
+    stripe_payment_intent_id: z.string().nullable(),
+    stripe_charge_id: z.string().nullable(),
+    attempt: z.number().int(),
+    failure_code: z.string().nullable(),
+    failure_message: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    completed_at: z.string().nullable(),
+    refunded_at: z.string().nullable(),
+  })
+  .openapi('Payment')
+
+export const PaymentWithRefunds = PaymentSchema.extend({ refunds: z.array(RefundSchema) }).openapi('PaymentWithRefunds')
+
+export const ConfirmPending = PaymentSchema.extend({
+  payment_intent_status: z.string().openapi({ description: 'Stripe status, e.g. processing or requires_action' }),
+}).openapi('PaymentInProgress')
+
+export const InitiateResponse = z
+  .object({
+    payment_id: z.string(),
+    client_secret: z.string().openapi({ description: 'Pass to Stripe.js (Payment Element) to collect the card' }),
+    payment_intent_id: z.string(),
+    amount: z.number().int(),
+    currency: Currency,
+    stripe_public_key: z.string(),
+    status: z.enum(paymentStatuses),
+  })
+  .openapi('PaymentInitiated')
+
+export const ConfirmBody = z
+  .object({
+    stripe_payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9]{1,255}$/, 'Must be a PaymentIntent id (pi_…)'),
+  })
+  .openapi('ConfirmPaymentRequest')
+
+export const RefundBody = z
+  .object({
+    amount: z
+      .number()
+      .int('Must be an integer amount in minor units')
+      .positive('Must be greater than zero')
+      .max(100_000_000)
+      .optional()
+      .openapi({ description: 'Minor units; defaults to everything not yet refunded' }),
+    reason: z.enum(STRIPE_REFUND_REASONS).optional(),
+  })
+  .openapi('RefundRequest')
+
+export const RefundResponse = z.object({ payment: PaymentSchema, refund: RefundSchema }).openapi('RefundResult')
+
+export const PaymentPage = pageOf(PaymentSchema, 'PaymentPage')
+
+export const PaymentListQuery = PaginationQuery.extend({
+  role: z.enum(['renter', 'owner']).optional().openapi({ description: 'As renter, or as owner; both when omitted' }),
+  status: z.enum(paymentStatuses).optional(),
+})

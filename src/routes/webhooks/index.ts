@@ -1,0 +1,38 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponses } from '../../lib/errors'
+import { jsonContent } from '../../lib/schemas'
+import { createRouter } from '../../lib/openapi'
+import type { AppRouteHandler } from '../../lib/route-handler'
+import { withStripe } from '../../middleware/stripe'
+import { handleEvent, verifyEvent } from '../../services/webhooks'
+
+const Received = z
+  .object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']) })
+  .openapi('WebhookReceived')
+
+// No request schema on purpose: the signature is checked on the raw body, which a validator would re-serialise.
+const stripeWebhook = createRoute({
+  tags: ['webhooks'],
+  middleware: [withStripe] as const,
+  method: 'post',
+  path: '/stripe',
+  summary: 'Stripe webhook endpoint (signed with STRIPE_WEBHOOK_SECRET); register it in the Stripe dashboard',
+  responses: {
+    200: { description: 'Event received (applied, duplicate, ignored or for an unknown object)', ...jsonContent(Received) },
+    400: errorResponses[400],
+    500: errorResponses[500],
+  },
+})
+
+const receive: AppRouteHandler<typeof stripeWebhook> = async (c) => {
+  const raw = await c.req.text()
+  const event = await verifyEvent(c.var.stripe, raw, c.req.header('stripe-signature'), c.env.STRIPE_WEBHOOK_SECRET)
+  const outcome = await handleEvent(
+    { db: c.var.db, stripe: c.var.stripe, webhookSecret: c.env.STRIPE_WEBHOOK_SECRET, logger: c.var.logger },
+    event,
+  )
+  c.var.logger.info('stripe event', { event_id: event.id, event_type: event.type, outcome })
+  return c.json({ received: true as const, outcome }, 200)
+}
+
+export const webhookRoutes = createRouter().openapi(stripeWebhook, receive)

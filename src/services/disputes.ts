@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { prepare, runBatch } from '../db/client'
+import { nowIso } from '../lib/time'
+import { auditSelect, recordEventStatement } from './payment-statements'
+import { callStripe } from './stripe'
+import type { WebhookDeps, WebhookOutcome } from './webhooks'
+import { findPayment, recordOnly } from './webhooks'
+
+const OPEN_DISPUTE_STATUSES: readonly string[] = ['warning_needs_response', 'warning_under_review', 'needs_response', 'under_review']
+
+/**
+ * A dispute freezes the payment (`disputed`); when it closes in our favour the payment returns to what its
+ * refunds make it, and when it is lost it stays disputed (the money went back through the card network).
+ * The dispute is re-read from Stripe, so a late `created` after `closed` does not reopen it.
+ */
+export async function applyDispute(
+  deps: WebhookDeps,
+  object: Stripe.Dispute,
+  ref: { id: string; type: string },
+): Promise<WebhookOutcome> {
+  const intentId = typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id
+  const payment = intentId ? await findPayment(deps.db, intentId) : undefined
+  if (!payment) {
+    deps.logger.warn('dispute for an unknown payment', { event_id: ref.id, dispute_id: object.id })
+    await recordOnly(deps.db, ref, object.id)
+    return 'unknown_object'
+  }
+  const dispute = await callStripe(() => deps.stripe.disputes.retrieve(object.id))
+  const now = nowIso()
+  const open = OPEN_DISPUTE_STATUSES.includes(dispute.status)
+  const detail = `dispute ${dispute.id}: ${dispute.status}`
+  const where = open
+    ? sql`id = ${payment.id} AND status IN ('completed', 'partially_refunded')`
+    : sql`id = ${payment.id} AND status = 'disputed' AND ${dispute.status === 'won' ? sql`1` : sql`0`}`
+  const target = open
+    ? sql`'disputed'`
+    : sql`CASE WHEN amount_refunded >= amount THEN 'refunded' WHEN amount_refunded > 0 THEN 'partially_refunded' ELSE 'completed' END`
+  await runBatch(deps.db, [
+    recordEventStatement(deps.db, { ...ref, objectId: dispute.id }, now),
+    auditSelect(deps.db, 'payment', 'payments', where, {
+      to: open ? 'disputed' : 'completed',
+      source: 'webhook',
+      now,
+      detail,
+    }),
+    prepare(deps.db, sql`UPDATE payments SET status = ${target}, updated_at = ${now} WHERE ${where}`),
+  ])
+  if (!open && dispute.status !== 'won') {
+    deps.logger.warn('dispute lost', { payment_id: payment.id, dispute_id: dispute.id, amount: dispute.amount })
+  }
+  return 'applied'
+}

@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { runBatch, selectRows, type Database } from '../db/client'
+import { payments, rentals } from '../db/schema'
+import { nowIso } from '../lib/time'
+import {
+  activateRentalStatements,
+  movePaymentStatements,
+  recordEventStatement,
+  type TransitionSource,
+} from './payment-statements'
+
+export type Payment = typeof payments.$inferSelect
+export type Rental = typeof rentals.$inferSelect
+
+/** What a PaymentIntent's status means for our payment; undefined when it changes nothing (yet). */
+export function intentOutcome(intent: Stripe.PaymentIntent):
+  | { to: 'completed'; chargeId: string | null }
+  | { to: 'processing' }
+  | { to: 'failed'; code: string; message: string }
+  | undefined {
+  switch (intent.status) {
+    case 'succeeded':
+      return { to: 'completed', chargeId: chargeIdOf(intent) }
+    case 'processing':
+      return { to: 'processing' }
+    case 'canceled':
+      return { to: 'failed', code: 'canceled', message: `PaymentIntent canceled (${intent.cancellation_reason ?? 'no reason'})` }
+    case 'requires_payment_method': {
+      const error = intent.last_payment_error
+      if (!error) return undefined
+      return {
+        to: 'failed',
+        code: error.decline_code ?? error.code ?? 'payment_failed',
+        message: error.message ?? 'The payment failed',
+      }
+    }
+    default:
+      return undefined
+  }
+}
+
+const chargeIdOf = (intent: Stripe.PaymentIntent) =>
+  typeof intent.latest_charge === 'string' ? intent.latest_charge : (intent.latest_charge?.id ?? null)
+
+export interface ApplyIntent {
+  payment: Payment
+  intent: Stripe.PaymentIntent
+  source: TransitionSource
+  actorId?: string | null
+  /** When the intent came with a webhook event: recorded in the same batch, so the event applies once. */
+  event?: { id: string; type: string }
+}
+
+/**
+ * Applies what Stripe says about a PaymentIntent to the payment and its rental, in one D1 batch. Whoever
+ * reports first (confirm, webhook, reconciler) makes the transition; repeats and stale reports change
+ * nothing because every statement is conditional on the current status. Returns both rows as stored after.
+ */
+export async function applyIntent(db: Database, change: ApplyIntent): Promise<{ payment: Payment; rental?: Rental }> {
+  const now = nowIso()
+  const outcome = intentOutcome(change.intent)
+  const move = { paymentId: change.payment.id, intentId: change.intent.id, source: change.source, now }
+  const statements: D1PreparedStatement[] = []
+  if (change.event) {
+    statements.push(recordEventStatement(db, { ...change.event, objectId: change.intent.id }, now))
+  }
+  if (outcome?.to === 'completed') {
+    statements.push(
+      ...movePaymentStatements(db, {
+        ...move,
+        to: 'completed',
+        actorId: change.actorId,
+        set: sql`stripe_charge_id = ${outcome.chargeId}, completed_at = ${now}, failure_code = NULL, failure_message = NULL`,
+      }),
+      ...activateRentalStatements(db, change.payment.rentalId, change.source, now),
+    )
+  } else if (outcome?.to === 'processing') {
+    statements.push(...movePaymentStatements(db, { ...move, to: 'processing', set: sql`failure_code = NULL` }))
+  } else if (outcome?.to === 'failed') {
+    statements.push(
+      ...movePaymentStatements(db, {
+        ...move,
+        to: 'failed',
+        detail: outcome.code,
+        set: sql`failure_code = ${outcome.code}, failure_message = ${outcome.message}`,
+      }),
+    )
+  }
+  const results = await runBatch(db, [
+    ...statements,
+    selectRows(db, payments, sql`id = ${change.payment.id}`),
+    selectRows(db, rentals, sql`id = ${change.payment.rentalId}`),
+  ])
+  return {
+    payment: (results.at(-2)?.results[0] as Payment | undefined) ?? change.payment,
+    rental: results.at(-1)?.results[0] as Rental | undefined,
+  }
+}

@@ -1,0 +1,59 @@
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { payments, refunds, type PaymentStatus } from '../db/schema'
+import type { AuthUser } from '../env'
+import { ApiError } from '../lib/errors'
+import { newestFirst, pageOfRows, type Page } from '../lib/pagination'
+import { decodeCursor } from '../lib/schemas'
+import type { Payment } from './payment-intents'
+import type { Refund } from './refunds'
+
+/**
+ * A payment by its rental's id (the original contract) or by its own id: prefixed ids tell them apart.
+ * Its renter, its owner and admins may read it; to anyone else it does not exist.
+ */
+export async function getPaymentFor(db: Database, user: AuthUser, id: string): Promise<{ payment: Payment; refunds: Refund[] }> {
+  const byId = id.startsWith('pay_') ? eq(payments.id, id) : eq(payments.rentalId, id)
+  const payment = await db.query.payments.findFirst({ where: byId })
+  const visible = payment && (payment.renterId === user.id || payment.ownerId === user.id || user.role === 'admin')
+  if (!payment || !visible) throw new ApiError('payment_not_found', 'No payment found for this rental')
+  const paymentRefunds = await db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(asc(refunds.createdAt))
+  return { payment, refunds: paymentRefunds }
+}
+
+export interface PaymentSearch {
+  role?: 'renter' | 'owner'
+  status?: PaymentStatus
+  limit: number
+  cursor?: string
+}
+
+function paymentsOfQuery(db: Database, userId: string, role: 'renter' | 'owner', search: PaymentSearch) {
+  const after = decodeCursor(search.cursor)
+  const conditions: (SQL | undefined)[] = [
+    role === 'renter' ? eq(payments.renterId, userId) : eq(payments.ownerId, userId),
+    search.status && eq(payments.status, search.status),
+    after && sql`(${payments.createdAt}, ${payments.id}) < (${after.createdAt}, ${after.id})`,
+  ]
+  return db
+    .select()
+    .from(payments)
+    .where(and(...conditions))
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(search.limit + 1)
+}
+
+/**
+ * Newest first. Without a role both parties' pages are read in one batch, each an index range
+ * ((renter_id|owner_id)[, status], created_at, id), and merged: at most 2 × (limit + 1) rows read.
+ */
+export async function listPayments(db: Database, userId: string, search: PaymentSearch): Promise<Page<Payment>> {
+  if (search.role) return pageOfRows(await paymentsOfQuery(db, userId, search.role, search), search.limit)
+  const [asRenter, asOwner] = await db.batch([
+    paymentsOfQuery(db, userId, 'renter', search),
+    paymentsOfQuery(db, userId, 'owner', search),
+  ])
+  const merged = [...new Map([...asRenter, ...asOwner].map((payment) => [payment.id, payment])).values()]
+  return pageOfRows(merged.sort(newestFirst), search.limit)
+}
+

@@ -1,0 +1,193 @@
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import type { Database } from '../db/client'
+import { payments, rentals } from '../db/schema'
+import type { AuthUser, Settings } from '../env'
+import { ApiError } from '../lib/errors'
+import { splitPlatformFee } from '../lib/fees'
+import { newId } from '../lib/ids'
+import { nowIso } from '../lib/time'
+import { applyIntent, intentOutcome, type Payment, type Rental } from './payment-intents'
+import { createRefund } from './refunds'
+import { callStripe } from './stripe'
+
+export type { Payment }
+
+export interface PaymentDeps {
+  db: Database
+  stripe: Stripe
+  settings: Settings
+}
+
+/** The renter's rental: its owner gets 403, anyone else 404 (not even its existence is revealed). */
+async function rentalForRenter(db: Database, user: AuthUser, rentalId: string): Promise<Rental> {
+  const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, rentalId) })
+  if (!rental || (rental.renterId !== user.id && rental.ownerId !== user.id)) {
+    throw new ApiError('rental_not_found', 'Rental not found')
+  }
+  if (rental.renterId !== user.id) throw new ApiError('not_renter', 'Only the renter of this rental can pay for it')
+  return rental
+}
+
+const paymentOfRental = (db: Database, rentalId: string) =>
+  db.query.payments.findFirst({ where: eq(payments.rentalId, rentalId) })
+
+/** Idempotency key derived from our own record: a retry, in this request or another, cannot charge twice. */
+const intentKey = (payment: Payment) => `backline:payment:${payment.id}:attempt:${payment.attempt}`
+
+export interface Initiated {
+  payment: Payment
+  intent: Stripe.PaymentIntent
+}
+
+export async function initiatePayment(deps: PaymentDeps, user: AuthUser, rentalId: string): Promise<Initiated> {
+  const rental = await rentalForRenter(deps.db, user, rentalId)
+  if (rental.status !== 'pending') {
+    throw new ApiError('rental_not_payable', `Rental is ${rental.status}; only a pending rental can be paid`)
+  }
+  if (rental.holdExpiresAt <= nowIso()) {
+    throw new ApiError('rental_hold_expired', 'The hold on these dates has expired; book the rental again')
+  }
+  let payment = (await paymentOfRental(deps.db, rental.id)) ?? (await createPendingPayment(deps, rental))
+  if (payment.status === 'failed') payment = await startNewAttempt(deps, payment)
+  if (payment.status !== 'pending' && payment.status !== 'processing') {
+    throw new ApiError('payment_already_completed', `Payment is already ${payment.status}`)
+  }
+  if (payment.stripePaymentIntentId) {
+    const intentId = payment.stripePaymentIntentId
+    const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+    return { payment, intent }
+  }
+  const intent = await createIntent(deps, payment, rental)
+  // Conditional on the attempt: two concurrent initiates got the same intent (same idempotency key).
+  const [stored] = await deps.db
+    .update(payments)
+    .set({ stripePaymentIntentId: intent.id, updatedAt: nowIso() })
+    .where(
+      and(eq(payments.id, payment.id), eq(payments.attempt, payment.attempt), isNull(payments.stripePaymentIntentId)),
+    )
+    .returning()
+  return { payment: stored ?? (await paymentOfRental(deps.db, rental.id)) ?? payment, intent }
+}
+
+async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<Payment> {
+  const now = nowIso()
+  const split = splitPlatformFee(rental.amount, deps.settings.PLATFORM_FEE_PERCENT)
+  // The unique index on rental_id settles two concurrent first initiates: one row, both read it back.
+  await deps.db
+    .insert(payments)
+    .values({
+      id: newId('pay'),
+      rentalId: rental.id,
+      renterId: rental.renterId,
+      ownerId: rental.ownerId,
+      amount: rental.amount,
+      currency: rental.currency,
+      status: 'pending',
+      platformFee: split.platformFee,
+      ownerPayoutAmount: split.ownerPayoutAmount,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+  return (await paymentOfRental(deps.db, rental.id))!
+}
+
+/** After a failed attempt: a new attempt number, hence a new idempotency key and a new PaymentIntent. */
+async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Payment> {
+  const previousIntent = failed.stripePaymentIntentId
+  const [next] = await deps.db
+    .update(payments)
+    .set({
+      status: 'pending',
+      attempt: sql`${payments.attempt} + 1`,
+      stripePaymentIntentId: null,
+      stripeChargeId: null,
+      updatedAt: nowIso(),
+    })
+    .where(and(eq(payments.id, failed.id), eq(payments.status, 'failed'), eq(payments.attempt, failed.attempt)))
+    .returning()
+  if (previousIntent) await cancelQuietly(deps.stripe, previousIntent)
+  return next ?? (await paymentOfRental(deps.db, failed.rentalId))!
+}
+
+/** The old intent must not be payable any more; it may already be canceled, which is fine. */
+async function cancelQuietly(stripe: Stripe, intentId: string) {
+  try {
+    await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `backline:cancel:${intentId}` })
+  } catch {
+    // A failed or already-canceled intent cannot be paid with any more; nothing to undo.
+  }
+}
+
+function createIntent(deps: PaymentDeps, payment: Payment, rental: Rental) {
+  return callStripe(() =>
+    deps.stripe.paymentIntents.create(
+      {
+        amount: payment.amount,
+        currency: payment.currency,
+        automatic_payment_methods: { enabled: true },
+        description: `Backline rental ${rental.id} (${rental.startDate} to ${rental.endDate})`,
+        metadata: { rental_id: rental.id, payment_id: payment.id, attempt: String(payment.attempt) },
+      },
+      { idempotencyKey: intentKey(payment) },
+    ),
+  )
+}
+
+export type ConfirmResult =
+  | { kind: 'completed'; payment: Payment }
+  | { kind: 'pending'; payment: Payment; intentStatus: Stripe.PaymentIntent.Status }
+
+/**
+ * Never trusts the client: the intent is read from Stripe and must be this payment's (stored id and
+ * metadata), for the same amount and currency, and succeeded.
+ */
+export async function confirmPayment(
+  deps: PaymentDeps,
+  user: AuthUser,
+  rentalId: string,
+  intentId: string,
+): Promise<ConfirmResult> {
+  const rental = await rentalForRenter(deps.db, user, rentalId)
+  const payment = await paymentOfRental(deps.db, rental.id)
+  if (!payment) throw new ApiError('payment_not_found', 'No payment was initiated for this rental')
+  if (payment.stripePaymentIntentId !== intentId) {
+    throw new ApiError('payment_intent_mismatch', 'This PaymentIntent does not belong to this rental')
+  }
+  if (payment.completedAt) return { kind: 'completed', payment }
+
+  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+  if (intent.metadata.rental_id !== rental.id || intent.metadata.payment_id !== payment.id) {
+    throw new ApiError('payment_intent_mismatch', 'This PaymentIntent does not belong to this rental')
+  }
+  if (intent.amount !== payment.amount || intent.currency !== payment.currency) {
+    throw new ApiError('payment_intent_mismatch', 'The PaymentIntent amount or currency differs from the rental')
+  }
+  const applied = await applyIntent(deps.db, { payment, intent, source: 'api', actorId: user.id })
+  const stored = (await settleCompletedPayment(deps, applied, 'api')) ?? applied.payment
+  const outcome = intentOutcome(intent)
+  if (stored.completedAt) return { kind: 'completed', payment: stored }
+  if (outcome?.to === 'failed') {
+    throw new ApiError('payment_failed', outcome.message, {
+      extra: { decline_code: outcome.code, payment_id: stored.id, status: stored.status },
+    })
+  }
+  return { kind: 'pending', payment: stored, intentStatus: intent.status }
+}
+
+/**
+ * A payment that completes after its rental was cancelled (its hold expired while the card was being
+ * charged) must not keep the renter's money: it is refunded in full at once. Returns the payment after.
+ */
+export async function settleCompletedPayment(
+  deps: { db: Database; stripe: Stripe },
+  applied: { payment: Payment; rental?: Rental },
+  source: 'api' | 'webhook' | 'reconciler',
+): Promise<Payment | undefined> {
+  const { payment, rental } = applied
+  if (payment.status !== 'completed' || rental?.status !== 'cancelled') return undefined
+  const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null)
+  console.warn(JSON.stringify({ level: 'warn', message: 'refunded a payment of a cancelled rental', source, payment_id: payment.id }))
+  return refunded.payment
+}

@@ -1,0 +1,210 @@
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { prepare, runBatch, selectRows, type Database } from '../db/client'
+import { payments, refunds, type RefundStatus } from '../db/schema'
+import type { AuthUser } from '../env'
+import { ApiError } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { nowIso } from '../lib/time'
+import type { Payment } from './payment-intents'
+import { auditSelect, cancelRefundedRentalStatements, recordEventStatement, type TransitionSource } from './payment-statements'
+import { callStripe } from './stripe'
+
+export type Refund = typeof refunds.$inferSelect
+
+export const REFUNDABLE_STATUSES = ['completed', 'partially_refunded'] as const
+export const STRIPE_REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
+type StripeRefundReason = (typeof STRIPE_REFUND_REASONS)[number]
+
+/** Refunds are the listing owner's or an admin's to make; the renter gets 403, anyone else 404. */
+export async function paymentForRefund(db: Database, user: AuthUser, paymentId: string): Promise<Payment> {
+  const payment = await db.query.payments.findFirst({ where: eq(payments.id, paymentId) })
+  const involved = payment && (payment.ownerId === user.id || payment.renterId === user.id)
+  if (!payment || (!involved && user.role !== 'admin')) throw new ApiError('payment_not_found', 'Payment not found')
+  if (payment.ownerId !== user.id && user.role !== 'admin') {
+    throw new ApiError('not_owner', 'Only the listing owner or an admin can refund a payment')
+  }
+  return payment
+}
+
+export interface RefundRequest {
+  amount?: number
+  reason?: StripeRefundReason
+}
+
+/**
+ * Reserves the amount in D1 first (a conditional insert: concurrent refunds cannot exceed what remains), then
+ * asks Stripe with an idempotency key derived from the reservation, then applies Stripe's answer in one batch.
+ * If Stripe cannot be reached the reservation stays unsent, and the next request re-sends that very refund
+ * with the same key, so a retry never refunds twice.
+ */
+export async function refundPayment(
+  db: Database,
+  stripe: Stripe,
+  user: AuthUser,
+  paymentId: string,
+  request: RefundRequest,
+): Promise<{ payment: Payment; refund: Refund }> {
+  const payment = await paymentForRefund(db, user, paymentId)
+  return createRefund(db, stripe, payment, request, user.id)
+}
+
+/** Sends a refund of a payment to Stripe, exactly once; callers have authorized it. */
+export async function createRefund(
+  db: Database,
+  stripe: Stripe,
+  payment: Payment,
+  request: RefundRequest,
+  actorId: string | null,
+): Promise<{ payment: Payment; refund: Refund }> {
+  if (!(REFUNDABLE_STATUSES as readonly string[]).includes(payment.status) || !payment.stripePaymentIntentId) {
+    throw new ApiError('payment_not_refundable', `A ${payment.status} payment cannot be refunded`)
+  }
+  const reservation = (await unsentRefund(db, payment.id)) ?? (await reserveRefund(db, actorId, payment, request))
+  if (request.amount !== undefined && reservation.amount !== request.amount) {
+    throw new ApiError('refund_in_progress', 'An earlier refund of this payment is still being sent to Stripe; retry')
+  }
+  const intentId = payment.stripePaymentIntentId
+  const stripeRefund = await callStripe(() =>
+    stripe.refunds.create(
+      {
+        payment_intent: intentId,
+        amount: reservation.amount,
+        ...(reservation.reason && isStripeReason(reservation.reason) ? { reason: reservation.reason } : {}),
+        metadata: { payment_id: payment.id, refund_id: reservation.id },
+      },
+      { idempotencyKey: `backline:refund:${reservation.id}` },
+    ),
+  )
+  return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
+}
+
+const isStripeReason = (reason: string): reason is StripeRefundReason =>
+  (STRIPE_REFUND_REASONS as readonly string[]).includes(reason)
+
+const unsentRefund = (db: Database, paymentId: string) =>
+  db.query.refunds.findFirst({
+    where: and(eq(refunds.paymentId, paymentId), isNull(refunds.stripeRefundId), eq(refunds.status, 'pending')),
+  })
+
+async function reserveRefund(db: Database, actorId: string | null, payment: Payment, request: RefundRequest) {
+  const id = newId('ref')
+  const now = nowIso()
+  const amount = request.amount ?? sql`(SELECT remaining FROM refundable)`
+  const [inserted] = await db.all<Refund>(sql`
+    WITH refundable AS (
+      SELECT payments.amount - payments.amount_refunded - COALESCE((
+        SELECT SUM(refunds.amount) FROM refunds
+        WHERE refunds.payment_id = payments.id AND refunds.status IN ('pending', 'requires_action')
+      ), 0) AS remaining
+      FROM payments WHERE payments.id = ${payment.id} AND payments.status IN ('completed', 'partially_refunded')
+    )
+    INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
+    SELECT ${id}, ${payment.id}, ${amount}, ${payment.currency}, 'pending', ${request.reason ?? null},
+           ${actorId}, ${now}, ${now}
+    FROM refundable WHERE remaining > 0 AND remaining >= ${amount}
+    RETURNING id, payment_id AS paymentId, stripe_refund_id AS stripeRefundId, amount, currency, status, reason,
+              failure_reason AS failureReason, requested_by AS requestedBy, created_at AS createdAt,
+              updated_at AS updatedAt`)
+  if (!inserted) {
+    throw new ApiError('refund_exceeds_remaining', 'The refund exceeds what remains of this payment', {
+      errors: [{ path: 'body.amount', message: 'Greater than the amount not yet refunded' }],
+    })
+  }
+  return inserted
+}
+
+const asStatus = (status: string | null): RefundStatus =>
+  status === 'succeeded' || status === 'failed' || status === 'canceled' || status === 'requires_action'
+    ? status
+    : 'pending'
+
+export interface ApplyRefund {
+  refund: Refund
+  stripeRefund: Stripe.Refund
+  source: TransitionSource
+  actorId?: string | null
+  event?: { id: string; type: string }
+}
+
+/**
+ * Applies a Stripe refund's status to our refund row and the payment. Only the transitions into and out of
+ * `succeeded` move money: into it adds the amount to amount_refunded, out of it (a refund that fails later)
+ * takes it back. Each is conditional on the row's current status, so a repeat changes nothing.
+ */
+export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ payment: Payment; refund: Refund }> {
+  const now = nowIso()
+  const status = asStatus(change.stripeRefund.status)
+  const { refund } = change
+  const statements: D1PreparedStatement[] = []
+  if (change.event) {
+    statements.push(recordEventStatement(db, { ...change.event, objectId: change.stripeRefund.id }, now))
+  }
+  const mine = sql`id = ${refund.id} AND (stripe_refund_id IS NULL OR stripe_refund_id = ${change.stripeRefund.id})`
+  statements.push(
+    auditSelect(db, 'refund', 'refunds', mine, { to: status, source: change.source, now, actorId: change.actorId }),
+  )
+  if (status === 'succeeded') statements.push(...moveRefundedAmount(db, refund, +1, change.source, now))
+  if (status === 'failed' || status === 'canceled') statements.push(...moveRefundedAmount(db, refund, -1, change.source, now))
+  statements.push(
+    prepare(db, sql`UPDATE refunds SET stripe_refund_id = ${change.stripeRefund.id}, status = ${status},
+      failure_reason = ${change.stripeRefund.failure_reason ?? null}, updated_at = ${now} WHERE ${mine}`),
+    ...cancelRefundedRentalStatements(db, refund.paymentId, change.source, now),
+  )
+  const [payment, stored] = await readBack(db, statements, refund)
+  return { payment, refund: stored }
+}
+
+/**
+ * +1: a refund reaches succeeded (from any other status); -1: a succeeded refund fails afterwards.
+ * The payment's status follows from amount_refunded.
+ */
+function moveRefundedAmount(db: Database, refund: Refund, sign: 1 | -1, source: TransitionSource, now: string) {
+  const fromSucceeded = sign === 1 ? sql`status <> 'succeeded'` : sql`status = 'succeeded'`
+  const guard = sql`EXISTS (SELECT 1 FROM refunds WHERE refunds.id = ${refund.id} AND ${fromSucceeded})`
+  const refunded = sql`amount_refunded + ${sign * refund.amount}`
+  const nextStatus = sql`CASE WHEN ${refunded} >= amount THEN 'refunded' WHEN ${refunded} > 0 THEN 'partially_refunded'
+    ELSE 'completed' END`
+  const where = sql`id = ${refund.paymentId} AND ${guard}`
+  return [
+    prepare(db, sql`
+      INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
+      SELECT 'aud_' || lower(hex(randomblob(10))), 'payment', id, status, ${nextStatus}, ${source}, NULL,
+             ${`${sign === 1 ? 'refund succeeded' : 'refund reversed'}: ${refund.id}`}, ${now}
+      FROM payments WHERE ${where}`),
+    prepare(db, sql`UPDATE payments SET amount_refunded = ${refunded}, status = ${nextStatus},
+      refunded_at = CASE WHEN ${sign} > 0 THEN ${now} ELSE refunded_at END, updated_at = ${now} WHERE ${where}`),
+  ]
+}
+
+async function readBack(db: Database, statements: D1PreparedStatement[], refund: Refund) {
+  const results = await runBatch(db, [
+    ...statements,
+    selectRows(db, payments, sql`id = ${refund.paymentId}`),
+    selectRows(db, refunds, sql`id = ${refund.id}`),
+  ])
+  const payment = results.at(-2)!.results[0] as Payment
+  const stored = results.at(-1)!.results[0] as Refund
+  return [payment, stored] as const
+}
+
+/** Records a refund that was made outside Backline (e.g. in the Stripe dashboard), once. */
+export async function importRefund(db: Database, payment: Payment, stripeRefund: Stripe.Refund): Promise<Refund | undefined> {
+  const now = nowIso()
+  await db
+    .insert(refunds)
+    .values({
+      id: newId('ref'),
+      paymentId: payment.id,
+      stripeRefundId: stripeRefund.id,
+      amount: stripeRefund.amount,
+      currency: stripeRefund.currency,
+      status: 'pending',
+      reason: stripeRefund.reason ?? null,
+      requestedBy: null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+  return db.query.refunds.findFirst({ where: eq(refunds.stripeRefundId, stripeRefund.id) })
+}

@@ -1,0 +1,84 @@
+import { exports } from 'cloudflare:workers'
+import { stripeClient } from '../emulator/client'
+import { api } from './api'
+import { createListing, createUser, dateFromToday, type TestUser } from './factories'
+import { deliverPendingWebhooks } from './stripe-emulator'
+
+/** Stands in for Stripe.js in the browser: confirms intents with Stripe's test payment methods. */
+export const frontend = stripeClient()
+
+/** Stripe.js passes where to come back after a redirect (3-D Secure); Stripe requires it server-side too. */
+export const RETURN_URL = 'https://shop.example/rentals/return'
+
+export interface Booking {
+  owner: TestUser
+  renter: TestUser
+  listingId: string
+  rentalId: string
+  amount: number
+}
+
+let nextOffset = 1
+
+/** An owner, a renter, a listing and a pending rental of it (each booking gets its own dates). */
+export async function booking(overrides: { dailyRate?: number; currency?: string; days?: number } = {}): Promise<Booking> {
+  const owner = await createUser()
+  const renter = await createUser()
+  const listing = await createListing(owner, {
+    dailyRate: overrides.dailyRate ?? 2_500,
+    currency: overrides.currency ?? 'usd',
+  })
+  const start = nextOffset++
+  const days = overrides.days ?? 3
+  const res = await api('POST', '/api/rentals', {
+    token: renter.token,
+    body: { listing_id: listing.id, start_date: dateFromToday(start), end_date: dateFromToday(start + days) },
+  })
+  if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return { owner, renter, listingId: listing.id, rentalId: res.body.id, amount: res.body.amount }
+}
+
+export const initiate = (b: Booking, token = b.renter.token) =>
+  api('POST', `/api/payments/${b.rentalId}/initiate`, { token })
+
+export const confirm = (b: Booking, intentId: string, token = b.renter.token) =>
+  api('POST', `/api/payments/${b.rentalId}/confirm`, { token, body: { stripe_payment_intent_id: intentId } })
+
+/** Initiates, pays with the given test payment method in "the browser", and returns the intent id. */
+export async function initiateAndPay(b: Booking, paymentMethod = 'pm_card_visa') {
+  const started = await initiate(b)
+  if (started.status !== 200) throw new Error(`initiate failed: ${started.status} ${JSON.stringify(started.body)}`)
+  const intentId: string = started.body.payment_intent_id
+  try {
+    await frontend.paymentIntents.confirm(intentId, { payment_method: paymentMethod, return_url: RETURN_URL })
+  } catch {
+    // A declined card throws in the browser too; the API finds out from Stripe.
+  }
+  return { intentId, paymentId: started.body.payment_id as string, clientSecret: started.body.client_secret as string }
+}
+
+/** A completed payment for a fresh booking. */
+export async function paidBooking(overrides: Parameters<typeof booking>[0] = {}) {
+  const b = await booking(overrides)
+  const { intentId, paymentId } = await initiateAndPay(b)
+  const confirmed = await confirm(b, intentId)
+  if (confirmed.status !== 200) throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
+  return { ...b, intentId, paymentId }
+}
+
+export const postWebhook = (payload: string, signature: string) =>
+  exports.default.fetch(
+    new Request('https://backline.test/api/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    }),
+  )
+
+/** Delivers every webhook the emulator has queued to the API, in order; returns the HTTP statuses. */
+export async function deliverWebhooks() {
+  return (await deliverPendingWebhooks(postWebhook)).map((response) => response.status)
+}
+
+export const getPayment = (b: Booking, token = b.renter.token) => api('GET', `/api/payments/${b.rentalId}`, { token })
+export const getRental = (b: Booking, token = b.renter.token) => api('GET', `/api/rentals/${b.rentalId}`, { token })
