@@ -5,7 +5,10 @@ import { stripeClient } from './client'
 
 describe('authentication', () => {
   it('reaches the emulator at Stripe’s own URL with any sk_test_ key', async () => {
-    const intent = await stripeClient({ key: 'sk_test_anything_at_all' }).paymentIntents.create({ amount: 500, currency: 'usd' })
+    const intent = await stripeClient({ key: 'sk_test_anything_at_all' }).paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+    })
     expect(intent.lastResponse.requestId).toMatch(/^req_/)
     const raw = await stripeEmulator.fetch(`https://api.stripe.com/v1/payment_intents/${intent.id}`, {
       headers: { authorization: 'Bearer sk_test_anything_at_all' },

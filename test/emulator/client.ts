@@ -6,7 +6,9 @@ export const TEST_KEY = 'sk_test_emulator_conformance'
 /** The same construction the API uses: the real SDK, its fetch client routed to the emulator's binding. */
 export function stripeClient(options: { key?: string; maxNetworkRetries?: number; timeout?: number } = {}) {
   return new Stripe(options.key ?? TEST_KEY, {
-    httpClient: Stripe.createFetchHttpClient((url, init) => stripeEmulator.fetch(url as string, init as RequestInit)),
+    httpClient: Stripe.createFetchHttpClient((url, init) =>
+      stripeEmulator.fetch(url as string, init as RequestInit),
+    ),
     maxNetworkRetries: options.maxNetworkRetries ?? 0,
     timeout: options.timeout ?? 5_000,
   })
@@ -14,7 +16,10 @@ export function stripeClient(options: { key?: string; maxNetworkRetries?: number
 
 export const stripe = stripeClient()
 
-export async function paidIntent(paymentMethod = 'pm_card_visa', extra: Partial<Stripe.PaymentIntentCreateParams> = {}) {
+export async function paidIntent(
+  paymentMethod = 'pm_card_visa',
+  extra: Partial<Stripe.PaymentIntentCreateParams> = {},
+) {
   return stripe.paymentIntents.create({
     amount: 2_000,
     currency: 'usd',

@@ -49,11 +49,17 @@ describe('GET /v1/events', () => {
     expect(rest).toMatchObject({ has_more: false, data: [{ type: 'payment_intent.created' }] })
     const one = await stripe.events.retrieve(rest.data[0]?.id as string)
     expect(one.type).toBe('payment_intent.created')
-    await expect(stripe.events.retrieve('evt_missing')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' })
+    await expect(stripe.events.retrieve('evt_missing')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    })
   })
 
   it('names the idempotency key of the request that caused an event', async () => {
-    await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd' }, { idempotencyKey: 'rental-42-initiate' })
+    await stripe.paymentIntents.create(
+      { amount: 1_000, currency: 'usd' },
+      { idempotencyKey: 'rental-42-initiate' },
+    )
     const [event] = (await stripe.events.list()).data
     expect(event?.request).toMatchObject({ idempotency_key: 'rental-42-initiate' })
   })

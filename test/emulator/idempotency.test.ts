@@ -8,7 +8,8 @@ beforeEach(async () => {
 })
 
 /** The SDK exposes the fetch Response it got as `lastResponse`. */
-const header = (result: { lastResponse: unknown }, name: string) => (result.lastResponse as Response).headers.get(name)
+const header = (result: { lastResponse: unknown }, name: string) =>
+  (result.lastResponse as Response).headers.get(name)
 
 const params = { amount: 1_000, currency: 'usd', metadata: { rental_id: 'rnt_1' } }
 
@@ -34,15 +35,29 @@ describe('Idempotency-Key', () => {
   })
 
   it('replays a card decline, but not a validation error', async () => {
-    const declined = { amount: 1_000, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true }
-    const first = await stripe.paymentIntents.create(declined, { idempotencyKey: 'key-3' }).catch((error: unknown) => error)
-    const second = await stripe.paymentIntents.create(declined, { idempotencyKey: 'key-3' }).catch((error: unknown) => error)
-    expect(second).toMatchObject({ decline_code: 'generic_decline', headers: { 'idempotent-replayed': 'true' } })
+    const declined = {
+      amount: 1_000,
+      currency: 'usd',
+      payment_method: 'pm_card_chargeDeclined',
+      confirm: true,
+    }
+    const first = await stripe.paymentIntents
+      .create(declined, { idempotencyKey: 'key-3' })
+      .catch((error: unknown) => error)
+    const second = await stripe.paymentIntents
+      .create(declined, { idempotencyKey: 'key-3' })
+      .catch((error: unknown) => error)
+    expect(second).toMatchObject({
+      decline_code: 'generic_decline',
+      headers: { 'idempotent-replayed': 'true' },
+    })
     expect((second as Stripe.errors.StripeCardError).payment_intent?.id).toBe(
       (first as Stripe.errors.StripeCardError).payment_intent?.id,
     )
     const invalid = { amount: 1, currency: 'usd' }
-    await expect(stripe.paymentIntents.create(invalid, { idempotencyKey: 'key-4' })).rejects.toMatchObject({ code: 'amount_too_small' })
+    await expect(stripe.paymentIntents.create(invalid, { idempotencyKey: 'key-4' })).rejects.toMatchObject({
+      code: 'amount_too_small',
+    })
     const fixed = await stripe.paymentIntents.create({ ...invalid, amount: 100 }, { idempotencyKey: 'key-4' })
     expect(fixed.amount).toBe(100)
   })
@@ -50,7 +65,10 @@ describe('Idempotency-Key', () => {
   it('forgets keys after 24 hours', async () => {
     const first = await stripe.paymentIntents.create(params, { idempotencyKey: 'key-5' })
     await advanceClock(24 * 3600 + 1)
-    const later = await stripe.paymentIntents.create({ ...params, amount: 3_000 }, { idempotencyKey: 'key-5' })
+    const later = await stripe.paymentIntents.create(
+      { ...params, amount: 3_000 },
+      { idempotencyKey: 'key-5' },
+    )
     expect(later.id).not.toBe(first.id)
   })
 })

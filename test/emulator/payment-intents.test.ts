@@ -46,7 +46,13 @@ describe('POST /v1/payment_intents', () => {
     expect(intent.amount_received).toBe(2_000)
     expect(intent.payment_method).toMatch(/^pm_\w{24}$/)
     const charge = intent.latest_charge as Stripe.Charge
-    expect(charge).toMatchObject({ object: 'charge', status: 'succeeded', paid: true, captured: true, amount_captured: 2_000 })
+    expect(charge).toMatchObject({
+      object: 'charge',
+      status: 'succeeded',
+      paid: true,
+      captured: true,
+      amount_captured: 2_000,
+    })
     expect(charge.payment_method_details?.card?.last4).toBe('4242')
   })
 
@@ -58,14 +64,26 @@ describe('POST /v1/payment_intents', () => {
       code: 'parameter_missing',
       param: 'amount',
     })
-    const unknown = stripe.paymentIntents.create({ amount: 100, currency: 'usd', colour: 'red' } as Stripe.PaymentIntentCreateParams)
-    await expect(unknown).rejects.toMatchObject({ statusCode: 400, param: 'colour', message: 'Received unknown parameter: colour' })
+    const unknown = stripe.paymentIntents.create({
+      amount: 100,
+      currency: 'usd',
+      colour: 'red',
+    } as Stripe.PaymentIntentCreateParams)
+    await expect(unknown).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'colour',
+      message: 'Received unknown parameter: colour',
+    })
     const tiny = stripe.paymentIntents.create({ amount: 10, currency: 'usd' })
     await expect(tiny).rejects.toMatchObject({ code: 'amount_too_small', param: 'amount' })
   })
 
   it('refuses an application fee without a destination, as Stripe does', async () => {
-    const create = stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', application_fee_amount: 100 })
+    const create = stripe.paymentIntents.create({
+      amount: 1_000,
+      currency: 'usd',
+      application_fee_amount: 100,
+    })
     await expect(create).rejects.toMatchObject({ statusCode: 400, param: 'application_fee_amount' })
   })
 })
@@ -86,8 +104,15 @@ describe('GET /v1/payment_intents/:id', () => {
 
 describe('POST /v1/payment_intents/:id', () => {
   it('merges metadata, unsets with an empty string and updates the amount', async () => {
-    const created = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', metadata: { a: '1', b: '2' } })
-    const updated = await stripe.paymentIntents.update(created.id, { amount: 1_500, metadata: { b: '', c: '3' } })
+    const created = await stripe.paymentIntents.create({
+      amount: 1_000,
+      currency: 'usd',
+      metadata: { a: '1', b: '2' },
+    })
+    const updated = await stripe.paymentIntents.update(created.id, {
+      amount: 1_500,
+      metadata: { b: '', c: '3' },
+    })
     expect(updated).toMatchObject({ amount: 1_500, metadata: { a: '1', c: '3' } })
     expect(updated.metadata).not.toHaveProperty('b')
   })
@@ -105,7 +130,9 @@ describe('POST /v1/payment_intents/:id', () => {
 describe('POST /v1/payment_intents/:id/confirm', () => {
   it('confirms with a payment method and refuses to confirm twice', async () => {
     const created = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd' })
-    const confirmed = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_mastercard' })
+    const confirmed = await stripe.paymentIntents.confirm(created.id, {
+      payment_method: 'pm_card_mastercard',
+    })
     expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 1_000 })
     expect(confirmed.latest_charge).toMatch(/^ch_/)
     await expect(stripe.paymentIntents.confirm(created.id)).rejects.toMatchObject({
@@ -122,7 +149,11 @@ describe('POST /v1/payment_intents/:id/confirm', () => {
   })
 
   it('needs return_url when redirect-based methods are allowed, as server-side confirms do', async () => {
-    const created = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', automatic_payment_methods: { enabled: true } })
+    const created = await stripe.paymentIntents.create({
+      amount: 1_000,
+      currency: 'usd',
+      automatic_payment_methods: { enabled: true },
+    })
     const confirm = stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' })
     await expect(confirm).rejects.toMatchObject({ type: 'StripeInvalidRequestError' })
     const withUrl = await stripe.paymentIntents.confirm(created.id, {
@@ -158,8 +189,15 @@ describe('capture and cancel', () => {
   })
 
   it('refuses to capture an automatic payment', async () => {
-    const paid = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true })
-    await expect(stripe.paymentIntents.capture(paid.id)).rejects.toMatchObject({ code: 'payment_intent_unexpected_state' })
+    const paid = await stripe.paymentIntents.create({
+      amount: 1_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    })
+    await expect(stripe.paymentIntents.capture(paid.id)).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+    })
   })
 
   it('cancels with a reason, and refuses to cancel a succeeded intent', async () => {
@@ -167,8 +205,15 @@ describe('capture and cancel', () => {
     const canceled = await stripe.paymentIntents.cancel(created.id, { cancellation_reason: 'abandoned' })
     expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' })
     expect(canceled.canceled_at).toEqual(expect.any(Number))
-    const paid = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true })
-    await expect(stripe.paymentIntents.cancel(paid.id)).rejects.toMatchObject({ code: 'payment_intent_unexpected_state' })
+    const paid = await stripe.paymentIntents.create({
+      amount: 1_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    })
+    await expect(stripe.paymentIntents.cancel(paid.id)).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+    })
   })
 
   it('lists intents newest first', async () => {

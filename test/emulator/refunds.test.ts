@@ -24,10 +24,16 @@ describe('POST /v1/refunds', () => {
       charge: intent.latest_charge,
       payment_intent: intent.id,
     })
-    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ amount_refunded: 500, refunded: false })
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 500,
+      refunded: false,
+    })
     const rest = await stripe.refunds.create({ charge: intent.latest_charge as string })
     expect(rest.amount).toBe(1_500)
-    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ amount_refunded: 2_000, refunded: true })
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 2_000,
+      refunded: true,
+    })
   })
 
   it('rejects over-refunds as Stripe does', async () => {
@@ -46,18 +52,35 @@ describe('POST /v1/refunds', () => {
   it('rejects a refund without a target, of an unpaid intent, or of an unknown charge', async () => {
     await expect(stripe.refunds.create({})).rejects.toMatchObject({ code: 'parameter_missing' })
     const unpaid = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd' })
-    await expect(stripe.refunds.create({ payment_intent: unpaid.id })).rejects.toMatchObject({ param: 'payment_intent' })
-    await expect(stripe.refunds.create({ charge: 'ch_missing' })).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' })
+    await expect(stripe.refunds.create({ payment_intent: unpaid.id })).rejects.toMatchObject({
+      param: 'payment_intent',
+    })
+    await expect(stripe.refunds.create({ charge: 'ch_missing' })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    })
   })
 
   it('pm_card_refundFail: the refund is created succeeded, then fails', async () => {
     const intent = await paidIntent('pm_card_refundFail')
     const refund = await stripe.refunds.create({ payment_intent: intent.id })
     expect(refund.status).toBe('succeeded')
-    expect(await stripe.refunds.retrieve(refund.id)).toMatchObject({ status: 'failed', failure_reason: 'expired_or_canceled_card' })
-    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ amount_refunded: 0, refunded: false })
+    expect(await stripe.refunds.retrieve(refund.id)).toMatchObject({
+      status: 'failed',
+      failure_reason: 'expired_or_canceled_card',
+    })
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 0,
+      refunded: false,
+    })
     const types = (await stripe.events.list({ limit: 5 })).data.map((event) => event.type)
-    expect(types).toEqual(['refund.failed', 'charge.refund.updated', 'refund.updated', 'charge.refunded', 'refund.created'])
+    expect(types).toEqual([
+      'refund.failed',
+      'charge.refund.updated',
+      'refund.updated',
+      'charge.refunded',
+      'refund.created',
+    ])
   })
 })
 
@@ -74,7 +97,10 @@ describe('GET /v1/refunds', () => {
     expect((await stripe.refunds.list()).data).toHaveLength(2)
     const expanded = await stripe.refunds.retrieve(refundA.id, { expand: ['charge'] })
     expect(expanded.charge).toMatchObject({ object: 'charge', amount_refunded: 100 })
-    await expect(stripe.refunds.retrieve('re_missing')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' })
+    await expect(stripe.refunds.retrieve('re_missing')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    })
   })
 
   it('expands a charge’s refunds', async () => {

@@ -7,31 +7,40 @@ beforeEach(async () => {
   await resetEmulator()
 })
 
-const eventTypes = async () => (await stripe.events.list({ limit: 100 })).data.map((event) => event.type).reverse()
+const eventTypes = async () =>
+  (await stripe.events.list({ limit: 100 })).data.map((event) => event.type).reverse()
 
 describe('declined cards', () => {
   it.each([
     ['pm_card_chargeDeclined', 'card_declined', 'generic_decline'],
     ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
     ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
-  ])('%s answers 402 card_error %s / %s and leaves the intent retryable', async (method, code, declineCode) => {
-    const error = (await paidIntent(method).catch((caught: unknown) => caught)) as Stripe.errors.StripeCardError
-    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError)
-    expect(error).toMatchObject({ statusCode: 402, rawType: 'card_error', code, decline_code: declineCode })
-    const intent = error.payment_intent as Stripe.PaymentIntent
-    expect(intent).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code, decline_code: declineCode } })
-    const charge = await stripe.charges.retrieve(intent.latest_charge as string)
-    expect(charge).toMatchObject({ status: 'failed', paid: false, failure_code: code })
-    const retried = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' })
-    expect(retried.status).toBe('succeeded')
-    expect(await eventTypes()).toEqual([
-      'payment_intent.created',
-      'charge.failed',
-      'payment_intent.payment_failed',
-      'charge.succeeded',
-      'payment_intent.succeeded',
-    ])
-  })
+  ])(
+    '%s answers 402 card_error %s / %s and leaves the intent retryable',
+    async (method, code, declineCode) => {
+      const error = (await paidIntent(method).catch(
+        (caught: unknown) => caught,
+      )) as Stripe.errors.StripeCardError
+      expect(error).toBeInstanceOf(Stripe.errors.StripeCardError)
+      expect(error).toMatchObject({ statusCode: 402, rawType: 'card_error', code, decline_code: declineCode })
+      const intent = error.payment_intent as Stripe.PaymentIntent
+      expect(intent).toMatchObject({
+        status: 'requires_payment_method',
+        last_payment_error: { code, decline_code: declineCode },
+      })
+      const charge = await stripe.charges.retrieve(intent.latest_charge as string)
+      expect(charge).toMatchObject({ status: 'failed', paid: false, failure_code: code })
+      const retried = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' })
+      expect(retried.status).toBe('succeeded')
+      expect(await eventTypes()).toEqual([
+        'payment_intent.created',
+        'charge.failed',
+        'payment_intent.payment_failed',
+        'charge.succeeded',
+        'payment_intent.succeeded',
+      ])
+    },
+  )
 })
 
 describe('pm_card_authenticationRequired (3-D Secure)', () => {
@@ -57,7 +66,10 @@ describe('pm_card_authenticationRequired (3-D Secure)', () => {
 
   it('declines off-session payments that need authentication', async () => {
     const attempt = paidIntent('pm_card_authenticationRequired', { off_session: true })
-    await expect(attempt).rejects.toMatchObject({ code: 'authentication_required', decline_code: 'authentication_required' })
+    await expect(attempt).rejects.toMatchObject({
+      code: 'authentication_required',
+      decline_code: 'authentication_required',
+    })
   })
 
   it('holds a manual capture after authentication', async () => {
@@ -75,14 +87,21 @@ describe('pm_card_createDispute', () => {
     expect(intent.status).toBe('succeeded')
     const created = await stripe.events.list({ type: 'charge.dispute.created' })
     const dispute = created.data[0]?.data.object as Stripe.Dispute
-    expect(dispute).toMatchObject({ object: 'dispute', status: 'needs_response', charge: intent.latest_charge, amount: 2_000 })
+    expect(dispute).toMatchObject({
+      object: 'dispute',
+      status: 'needs_response',
+      charge: intent.latest_charge,
+      amount: 2_000,
+    })
     expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ disputed: true })
     await closeDispute(dispute.id, 'lost')
     const closed = await stripe.events.list({ type: 'charge.dispute.closed' })
     expect(closed.data[0]?.data.object).toMatchObject({ id: dispute.id, status: 'lost' })
     expect(closed.data[0]?.data.previous_attributes).toEqual({ status: 'needs_response' })
     expect(await stripe.disputes.retrieve(dispute.id)).toMatchObject({ status: 'lost' })
-    await expect(stripe.refunds.create({ payment_intent: intent.id })).rejects.toMatchObject({ code: 'charge_disputed' })
+    await expect(stripe.refunds.create({ payment_intent: intent.id })).rejects.toMatchObject({
+      code: 'charge_disputed',
+    })
   })
 })
 
@@ -104,7 +123,9 @@ describe('pm_emulator_processing (emulator-only)', () => {
   it('can fail while processing', async () => {
     const intent = await paidIntent('pm_emulator_processing')
     await settle(intent.id, 'fail')
-    expect(await stripe.paymentIntents.retrieve(intent.id)).toMatchObject({ status: 'requires_payment_method' })
+    expect(await stripe.paymentIntents.retrieve(intent.id)).toMatchObject({
+      status: 'requires_payment_method',
+    })
   })
 })
 
@@ -113,7 +134,10 @@ describe('cancel after authorization', () => {
     const intent = await paidIntent('pm_card_visa', { capture_method: 'manual' })
     const canceled = await stripe.paymentIntents.cancel(intent.id)
     expect(canceled).toMatchObject({ status: 'canceled', amount_capturable: 0 })
-    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ refunded: true, captured: false })
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      refunded: true,
+      captured: false,
+    })
     expect((await eventTypes()).at(-1)).toBe('payment_intent.canceled')
   })
 })

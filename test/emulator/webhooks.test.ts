@@ -34,9 +34,9 @@ describe('webhook outbox (pull)', () => {
     ])
     const events = await Promise.all(pending.map(verify))
     expect(events[2]).toMatchObject({ type: 'payment_intent.succeeded', data: { object: { id: intent.id } } })
-    await expect(stripe.webhooks.constructEventAsync(pending[0]!.payload, pending[0]!.signature, 'whsec_other')).rejects.toBeInstanceOf(
-      Stripe.errors.StripeSignatureVerificationError,
-    )
+    await expect(
+      stripe.webhooks.constructEventAsync(pending[0]!.payload, pending[0]!.signature, 'whsec_other'),
+    ).rejects.toBeInstanceOf(Stripe.errors.StripeSignatureVerificationError)
   })
 
   it('marks results, retries failures with backoff, and re-sends on request', async () => {
@@ -68,7 +68,10 @@ describe('webhook faults', () => {
   it('drops the next N events', async () => {
     await injectFault({ kind: 'webhook_drop', count: 1 })
     await paidIntent()
-    expect((await pendingWebhooks()).map((d) => d.event_type)).toEqual(['charge.succeeded', 'payment_intent.succeeded'])
+    expect((await pendingWebhooks()).map((d) => d.event_type)).toEqual([
+      'charge.succeeded',
+      'payment_intent.succeeded',
+    ])
     expect(await webhookDeliveries('dropped')).toHaveLength(1)
   })
 

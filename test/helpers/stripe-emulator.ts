@@ -3,7 +3,8 @@ import { env } from 'cloudflare:test'
 /** Typed helpers for the Stripe emulator's `/_emulator/` controls (documented in stripe-emulator/README.md). */
 export const stripeEmulator = (env as unknown as { STRIPE_EMULATOR: Fetcher }).STRIPE_EMULATOR
 
-export type FaultKind = 'error_500' | 'rate_limit_429' | 'hang' | 'webhook_drop' | 'webhook_duplicate' | 'webhook_reorder'
+export type FaultKind =
+  'error_500' | 'rate_limit_429' | 'hang' | 'webhook_drop' | 'webhook_duplicate' | 'webhook_reorder'
 
 export interface FaultInput {
   kind: FaultKind
@@ -43,7 +44,8 @@ async function control<T>(method: string, path: string, body?: unknown): Promise
 
 export const resetEmulator = () => control<{ reset: true }>('POST', 'reset', {})
 
-export const injectFault = (fault: FaultInput) => control<FaultInput & { id: number; remaining: number }>('POST', 'faults', fault)
+export const injectFault = (fault: FaultInput) =>
+  control<FaultInput & { id: number; remaining: number }>('POST', 'faults', fault)
 
 export const clearFaults = () => control('DELETE', 'faults')
 
@@ -59,7 +61,9 @@ export const markWebhook = (id: string, delivered: boolean, httpStatus?: number)
 export const resendWebhook = (id: string) => control<WebhookDelivery>('POST', `webhooks/${id}/resend`, {})
 
 /** POSTs every pending delivery through `post` (e.g. to the API's webhook route), recording each result. */
-export async function deliverPendingWebhooks(post: (payload: string, signature: string) => Promise<Response>) {
+export async function deliverPendingWebhooks(
+  post: (payload: string, signature: string) => Promise<Response>,
+) {
   const responses: Response[] = []
   for (const delivery of await pendingWebhooks()) {
     const response = await post(delivery.payload, delivery.signature)
@@ -71,7 +75,9 @@ export async function deliverPendingWebhooks(post: (payload: string, signature: 
 
 /** Stands in for the customer in 3-D Secure (pm_card_authenticationRequired). */
 export const authenticate = (paymentIntentId: string, outcome: 'succeed' | 'fail') =>
-  control<{ id: string; status: string }>('POST', `payment_intents/${paymentIntentId}/authenticate`, { outcome })
+  control<{ id: string; status: string }>('POST', `payment_intents/${paymentIntentId}/authenticate`, {
+    outcome,
+  })
 
 /** Ends the processing state left by the emulator-only pm_emulator_processing. */
 export const settle = (paymentIntentId: string, outcome: 'succeed' | 'fail') =>
@@ -80,7 +86,8 @@ export const settle = (paymentIntentId: string, outcome: 'succeed' | 'fail') =>
 export const closeDispute = (disputeId: string, outcome: 'won' | 'lost') =>
   control<{ id: string; status: string }>('POST', `disputes/${disputeId}/close`, { outcome })
 
-export const advanceClock = (seconds: number) => control<{ now: number }>('POST', 'clock/advance', { seconds })
+export const advanceClock = (seconds: number) =>
+  control<{ now: number }>('POST', 'clock/advance', { seconds })
 
 export const configureEmulator = (config: { webhook_url?: string | null; auto_deliver?: boolean }) =>
   control<{ webhook_url: string | null; auto_deliver: boolean }>('POST', 'config', config)

@@ -7,7 +7,11 @@ const MISSING_KEY =
 const TEST_KEY = /^(sk|rk)_test_[A-Za-z0-9_]+$/
 
 function unauthorized(message: string): StripeApiError {
-  return new StripeApiError(401, { type: 'invalid_request_error', message }, { 'www-authenticate': 'Bearer realm="Stripe"' })
+  return new StripeApiError(
+    401,
+    { type: 'invalid_request_error', message },
+    { 'www-authenticate': 'Bearer realm="Stripe"' },
+  )
 }
 
 const mask = (key: string) => `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`

@@ -26,6 +26,9 @@ export function retrieveDispute({ ctx, params, id }: ApiRequest) {
 
 export function listDisputes({ ctx, params }: ApiRequest) {
   rejectUnknown(params, [...LIST_PARAMS, 'charge', 'payment_intent'])
-  const filter = { charge: optionalString(params, 'charge'), payment_intent: optionalString(params, 'payment_intent') }
+  const filter = {
+    charge: optionalString(params, 'charge'),
+    payment_intent: optionalString(params, 'payment_intent'),
+  }
   return paginate(ctx.store.list<Stripe.Dispute>('dispute', filter), params, '/v1/disputes')
 }

@@ -32,7 +32,12 @@ function expandPath(store: Store, object: Expandable, [field, ...rest]: string[]
   if (!field || !EXPANDABLE[object.object]?.includes(field)) throw cannotExpand(field ?? '')
   if (field === 'refunds') {
     const refunds = store.list<Stripe.Refund>('refund', { charge: object.id })
-    object.refunds = { object: 'list', data: refunds, has_more: false, url: `/v1/charges/${object.id}/refunds` }
+    object.refunds = {
+      object: 'list',
+      data: refunds,
+      has_more: false,
+      url: `/v1/charges/${object.id}/refunds`,
+    }
     return
   }
   const value = object[field]

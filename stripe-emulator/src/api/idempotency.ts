@@ -16,10 +16,14 @@ export function fingerprint(method: string, path: string, params: Params): strin
 
 /** The first response for this key, or null; a key reused with other parameters is an idempotency_error. */
 export function replay(store: Store, key: string, request: string): StoredResponse | null {
-  if (key.length > 255) throw invalidRequest('The idempotency key provided is too long.', { param: 'Idempotency-Key' })
+  if (key.length > 255)
+    throw invalidRequest('The idempotency key provided is too long.', { param: 'Idempotency-Key' })
   store.sql.exec('DELETE FROM idempotency WHERE created < ?', store.now() - RETENTION_SECONDS)
   const row = store.sql
-    .exec<{ request: string; status: number; body: string }>('SELECT request, status, body FROM idempotency WHERE key = ?', key)
+    .exec<{ request: string; status: number; body: string }>(
+      'SELECT request, status, body FROM idempotency WHERE key = ?',
+      key,
+    )
     .toArray()[0]
   if (!row) return null
   if (row.request !== request) {

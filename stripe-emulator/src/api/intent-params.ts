@@ -1,7 +1,14 @@
 import type Stripe from 'stripe'
 import { invalidRequest } from '../lib/errors'
 import type { Params } from '../lib/form'
-import { optionalBoolean, optionalEnum, optionalHash, optionalInteger, optionalString, requiredString } from '../lib/params'
+import {
+  optionalBoolean,
+  optionalEnum,
+  optionalHash,
+  optionalInteger,
+  optionalString,
+  requiredString,
+} from '../lib/params'
 
 /** Accepted as Stripe accepts them; the ones the emulator does not model are ignored. */
 export const IGNORED_INTENT_PARAMS = [
@@ -20,21 +27,29 @@ const MAXIMUM_AMOUNT = 99_999_999
 
 export function parseAmount(params: Params, currency: string, name = 'amount'): number {
   const amount = optionalInteger(params, name)
-  if (amount === undefined) throw invalidRequest(`Missing required param: ${name}.`, { param: name, code: 'parameter_missing' })
+  if (amount === undefined)
+    throw invalidRequest(`Missing required param: ${name}.`, { param: name, code: 'parameter_missing' })
   if (amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', { param: name })
   const minimum = MINIMUM_AMOUNT[currency] ?? 50
   if (amount < minimum) {
-    throw invalidRequest(`Amount must be at least ${minimum} ${currency}`, { param: name, code: 'amount_too_small' })
+    throw invalidRequest(`Amount must be at least ${minimum} ${currency}`, {
+      param: name,
+      code: 'amount_too_small',
+    })
   }
   if (amount > MAXIMUM_AMOUNT) {
-    throw invalidRequest(`Amount must be no more than ${MAXIMUM_AMOUNT}`, { param: name, code: 'amount_too_large' })
+    throw invalidRequest(`Amount must be no more than ${MAXIMUM_AMOUNT}`, {
+      param: name,
+      code: 'amount_too_large',
+    })
   }
   return amount
 }
 
 export function parseCurrency(params: Params): string {
   const currency = requiredString(params, 'currency').toLowerCase()
-  if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currency}.`, { param: 'currency' })
+  if (!/^[a-z]{3}$/.test(currency))
+    throw invalidRequest(`Invalid currency: ${currency}.`, { param: 'currency' })
   return currency
 }
 
@@ -42,14 +57,17 @@ export function parseCaptureMethod(params: Params) {
   return optionalEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const)
 }
 
-export function parseAutomaticPaymentMethods(params: Params): Stripe.PaymentIntent.AutomaticPaymentMethods | null {
+export function parseAutomaticPaymentMethods(
+  params: Params,
+): Stripe.PaymentIntent.AutomaticPaymentMethods | null {
   const hash = optionalHash(params, 'automatic_payment_methods')
   if (!hash) return null
   const enabled = optionalBoolean(hash, 'enabled')
-  if (enabled === undefined) throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', {
-    param: 'automatic_payment_methods[enabled]',
-    code: 'parameter_missing',
-  })
+  if (enabled === undefined)
+    throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', {
+      param: 'automatic_payment_methods[enabled]',
+      code: 'parameter_missing',
+    })
   const allowRedirects = optionalEnum(hash, 'allow_redirects', ['always', 'never'] as const) ?? 'always'
   return { enabled, allow_redirects: allowRedirects }
 }
@@ -69,7 +87,12 @@ export function parseTransferData(params: Params): Stripe.PaymentIntent.Transfer
 }
 
 /** Stripe takes an application fee only on a destination charge (or a connected account's own). */
-export function parseApplicationFee(params: Params, amount: number, transferData: unknown, onBehalfOf: unknown) {
+export function parseApplicationFee(
+  params: Params,
+  amount: number,
+  transferData: unknown,
+  onBehalfOf: unknown,
+) {
   const fee = optionalInteger(params, 'application_fee_amount')
   if (fee === undefined) return null
   if (!transferData && !onBehalfOf) {
@@ -79,7 +102,9 @@ export function parseApplicationFee(params: Params, amount: number, transferData
     )
   }
   if (fee < 0 || fee > amount) {
-    throw invalidRequest('The application fee amount must be between 0 and the amount.', { param: 'application_fee_amount' })
+    throw invalidRequest('The application fee amount must be between 0 and the amount.', {
+      param: 'application_fee_amount',
+    })
   }
   return fee
 }

@@ -9,7 +9,8 @@ export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created
 /** Filters `created` (a timestamp or `created[gte]=…`), then pages newest-first items as Stripe lists do. */
 export function paginate<T extends StoredObject>(items: T[], params: Params, url: string): ListObject<T> {
   const limit = optionalInteger(params, 'limit') ?? 10
-  if (limit < 1 || limit > 100) throw invalidRequest('This value must be between 1 and 100.', { param: 'limit' })
+  if (limit < 1 || limit > 100)
+    throw invalidRequest('This value must be between 1 and 100.', { param: 'limit' })
   const filtered = items.filter(createdFilter(params))
   const after = optionalString(params, 'starting_after')
   const before = optionalString(params, 'ending_before')
@@ -25,7 +26,8 @@ export function paginate<T extends StoredObject>(items: T[], params: Params, url
 
 function indexOf(items: StoredObject[], id: string, param: string): number {
   const index = items.findIndex((item) => item.id === id)
-  if (index < 0) throw invalidRequest(`No such object: '${id}'`, { param, code: 'resource_missing', status: 404 })
+  if (index < 0)
+    throw invalidRequest(`No such object: '${id}'`, { param, code: 'resource_missing', status: 404 })
   return index
 }
 

@@ -27,12 +27,33 @@ import {
 import { LIST_PARAMS, paginate } from './list'
 import type { ApiRequest } from './types'
 
-const CONFIRM_PARAMS = ['payment_method', 'return_url', 'off_session', 'error_on_requires_action', 'receipt_email']
+const CONFIRM_PARAMS = [
+  'payment_method',
+  'return_url',
+  'off_session',
+  'error_on_requires_action',
+  'receipt_email',
+]
 const CREATE_PARAMS = [
   ...IGNORED_INTENT_PARAMS,
   ...CONFIRM_PARAMS,
-  ...['amount', 'currency', 'metadata', 'automatic_payment_methods', 'capture_method', 'confirm', 'confirmation_method'],
-  ...['payment_method_types', 'transfer_data', 'application_fee_amount', 'description', 'customer', 'on_behalf_of'],
+  ...[
+    'amount',
+    'currency',
+    'metadata',
+    'automatic_payment_methods',
+    'capture_method',
+    'confirm',
+    'confirmation_method',
+  ],
+  ...[
+    'payment_method_types',
+    'transfer_data',
+    'application_fee_amount',
+    'description',
+    'customer',
+    'on_behalf_of',
+  ],
   ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_group'],
 ]
 
@@ -70,7 +91,11 @@ export function createIntent({ ctx, params }: ApiRequest) {
   const method = optionalString(params, 'payment_method')
   if (confirm) assertCanConfirm(draft.automatic_payment_methods, params, method)
   const intent = newPaymentIntent(draft, ctx.store.now())
-  if (method) Object.assign(intent, { payment_method: resolvePaymentMethod(ctx.store, method).id, status: 'requires_confirmation' })
+  if (method)
+    Object.assign(intent, {
+      payment_method: resolvePaymentMethod(ctx.store, method).id,
+      status: 'requires_confirmation',
+    })
   ctx.store.put(intent)
   emit(ctx, { type: 'payment_intent.created', object: intent })
   return confirm ? confirmWith(ctx, intent, params) : intent
@@ -106,15 +131,31 @@ export function updateIntent({ ctx, params, id }: ApiRequest) {
   const currency = params.currency !== undefined ? parseCurrency(params) : intent.currency
   const amount = params.amount !== undefined ? parseAmount(params, currency) : intent.amount
   Object.assign(intent, { currency, amount, metadata: mergeMetadata(intent.metadata, params) })
-  for (const field of ['description', 'receipt_email', 'customer', 'transfer_group', 'statement_descriptor'] as const) {
+  for (const field of [
+    'description',
+    'receipt_email',
+    'customer',
+    'transfer_group',
+    'statement_descriptor',
+  ] as const) {
     const value = optionalString(params, field)
     if (value !== undefined) intent[field] = value === '' ? null : value
   }
   intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
   const fee = optionalInteger(params, 'application_fee_amount')
-  if (fee !== undefined) intent.application_fee_amount = parseApplicationFee(params, amount, intent.transfer_data, intent.on_behalf_of)
+  if (fee !== undefined)
+    intent.application_fee_amount = parseApplicationFee(
+      params,
+      amount,
+      intent.transfer_data,
+      intent.on_behalf_of,
+    )
   const method = optionalString(params, 'payment_method')
-  if (method) Object.assign(intent, { payment_method: resolvePaymentMethod(ctx.store, method).id, status: 'requires_confirmation' })
+  if (method)
+    Object.assign(intent, {
+      payment_method: resolvePaymentMethod(ctx.store, method).id,
+      status: 'requires_confirmation',
+    })
   ctx.store.put(intent)
   return intent
 }
@@ -124,7 +165,11 @@ export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
   const intent = findIntent(ctx, id)
   assertConfirmable(intent)
   const existing = typeof intent.payment_method === 'string' ? intent.payment_method : undefined
-  assertCanConfirm(intent.automatic_payment_methods, params, optionalString(params, 'payment_method') ?? existing)
+  assertCanConfirm(
+    intent.automatic_payment_methods,
+    params,
+    optionalString(params, 'payment_method') ?? existing,
+  )
   intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
   return confirmWith(ctx, intent, params)
 }
@@ -139,7 +184,8 @@ function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
     )
   }
   const method = given ? resolvePaymentMethod(ctx.store, given) : resolvePaymentMethod(ctx.store, idOrToken)
-  const offSession = optionalBoolean(params, 'off_session') || optionalBoolean(params, 'error_on_requires_action')
+  const offSession =
+    optionalBoolean(params, 'off_session') || optionalBoolean(params, 'error_on_requires_action')
   if (offSession && method.card.behaviour === 'authenticate') {
     method.card = {
       ...method.card,
@@ -154,7 +200,11 @@ function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
 }
 
 /** Stripe refuses a server-side confirm that could need a redirect but has no return_url. */
-function assertCanConfirm(automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null, params: Params, method?: string) {
+function assertCanConfirm(
+  automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null,
+  params: Params,
+  method?: string,
+) {
   if (!automatic?.enabled || automatic.allow_redirects === 'never') return
   if (optionalString(params, 'return_url') || !method) return
   throw invalidRequest(

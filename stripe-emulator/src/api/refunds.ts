@@ -18,7 +18,9 @@ function chargeToRefund(ctx: Ctx, params: Params): Stripe.Charge {
   const chargeId = optionalString(params, 'charge')
   const intentId = optionalString(params, 'payment_intent')
   if (chargeId && intentId) {
-    throw invalidRequest('You can only specify one of these parameters: charge, payment_intent.', { param: 'charge' })
+    throw invalidRequest('You can only specify one of these parameters: charge, payment_intent.', {
+      param: 'charge',
+    })
   }
   if (chargeId) {
     const charge = ctx.store.get<Stripe.Charge>(chargeId, 'charge')
@@ -26,9 +28,12 @@ function chargeToRefund(ctx: Ctx, params: Params): Stripe.Charge {
     return charge
   }
   if (!intentId) {
-    throw invalidRequest('One of the following params should be provided for this request: payment_intent or charge.', {
-      code: 'parameter_missing',
-    })
+    throw invalidRequest(
+      'One of the following params should be provided for this request: payment_intent or charge.',
+      {
+        code: 'parameter_missing',
+      },
+    )
   }
   const intent = findIntent(ctx, intentId)
   const charge = latestCharge(ctx, intent)
@@ -67,12 +72,18 @@ export function updateRefund({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, ['metadata', 'expand'])
   const refund = findRefund(ctx, id)
   refund.metadata = mergeMetadata(refund.metadata ?? {}, params)
-  const links = { charge: refund.charge as string | null, payment_intent: refund.payment_intent as string | null }
+  const links = {
+    charge: refund.charge as string | null,
+    payment_intent: refund.payment_intent as string | null,
+  }
   return ctx.store.put(refund, links)
 }
 
 export function listRefunds({ ctx, params }: ApiRequest) {
   rejectUnknown(params, [...LIST_PARAMS, 'charge', 'payment_intent'])
-  const filter = { charge: optionalString(params, 'charge'), payment_intent: optionalString(params, 'payment_intent') }
+  const filter = {
+    charge: optionalString(params, 'charge'),
+    payment_intent: optionalString(params, 'payment_intent'),
+  }
   return paginate(ctx.store.list<Stripe.Refund>('refund', filter), params, '/v1/refunds')
 }

@@ -28,9 +28,14 @@ export async function handleApi(store: Store, request: Request): Promise<Respons
     if (fault && fault.kind !== 'hang' && !fault.after) throwFault(fault)
     const idempotencyKey = method === 'POST' ? request.headers.get('idempotency-key') : null
     const response = idempotencyKey
-      ? execIdempotent(store, { apiKey, idempotencyKey, method, path: url.pathname, params, requestId }, headers)
+      ? execIdempotent(
+          store,
+          { apiKey, idempotencyKey, method, path: url.pathname, params, requestId },
+          headers,
+        )
       : execute(store, { method, path: url.pathname, params, requestId, idempotencyKey })
-    if (fault?.kind === 'hang') await new Promise((resolve) => setTimeout(resolve, fault.hang_ms ?? DEFAULT_HANG_MS))
+    if (fault?.kind === 'hang')
+      await new Promise((resolve) => setTimeout(resolve, fault.hang_ms ?? DEFAULT_HANG_MS))
     if (fault && fault.kind !== 'hang' && fault.after) throwFault(fault)
     return new Response(response.body, { status: response.status, headers: jsonHeaders(headers) })
   } catch (error) {
@@ -99,7 +104,8 @@ function throwFault(fault: Fault): never {
       {
         type: 'invalid_request_error',
         code: 'rate_limit',
-        message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+        message:
+          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
         doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
       },
       retryHeader,

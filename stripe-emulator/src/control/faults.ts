@@ -38,14 +38,21 @@ type FaultRow = {
   options: string
 }
 
-const toFault = (row: FaultRow): Fault => ({ ...row, ...(JSON.parse(row.options) as FaultOptions), options: undefined } as Fault)
+const toFault = (row: FaultRow): Fault =>
+  ({ ...row, ...(JSON.parse(row.options) as FaultOptions), options: undefined }) as Fault
 
 export function addFault(store: Store, input: FaultInput): Fault {
   const kinds: readonly string[] = [...REQUEST_FAULTS, ...WEBHOOK_FAULTS]
-  if (!kinds.includes(input.kind)) throw invalidRequest(`Unknown fault kind: ${String(input.kind)}`, { param: 'kind' })
+  if (!kinds.includes(input.kind))
+    throw invalidRequest(`Unknown fault kind: ${String(input.kind)}`, { param: 'kind' })
   const count = input.count ?? 1
-  if (!Number.isInteger(count) || count < 1) throw invalidRequest('count must be a positive integer', { param: 'count' })
-  const options: FaultOptions = { hang_ms: input.hang_ms, should_retry: input.should_retry, after: input.after }
+  if (!Number.isInteger(count) || count < 1)
+    throw invalidRequest('count must be a positive integer', { param: 'count' })
+  const options: FaultOptions = {
+    hang_ms: input.hang_ms,
+    should_retry: input.should_retry,
+    after: input.after,
+  }
   const row = store.sql
     .exec<FaultRow>(
       'INSERT INTO faults (kind, remaining, method, path_prefix, options) VALUES (?, ?, ?, ?, ?) RETURNING *',
@@ -60,7 +67,10 @@ export function addFault(store: Store, input: FaultInput): Fault {
 }
 
 export function listFaults(store: Store): Fault[] {
-  return store.sql.exec<FaultRow>('SELECT * FROM faults WHERE remaining > 0 ORDER BY id').toArray().map(toFault)
+  return store.sql
+    .exec<FaultRow>('SELECT * FROM faults WHERE remaining > 0 ORDER BY id')
+    .toArray()
+    .map(toFault)
 }
 
 export function clearFaults(store: Store): void {

@@ -21,7 +21,8 @@ type Body = Record<string, unknown>
 type Control = (host: ControlHost, body: Body, id: string, url: URL) => unknown
 
 const outcomeOf = <T extends string>(body: Body, values: readonly T[]): T => {
-  if (!values.includes(body.outcome as T)) throw invalidRequest(`outcome must be one of ${values.join(', ')}`, { param: 'outcome' })
+  if (!values.includes(body.outcome as T))
+    throw invalidRequest(`outcome must be one of ${values.join(', ')}`, { param: 'outcome' })
   return body.outcome as T
 }
 
@@ -29,48 +30,108 @@ const emulatorCtx = (store: Store): Ctx => ({ store, request: { id: null, idempo
 
 async function signed(host: ControlHost, status?: DeliveryStatus) {
   const deliveries = listDeliveries(host.store, status)
-  return Promise.all(deliveries.map(async (d) => ({ ...d, signature: await signatureHeader(d.payload, host.secret) })))
+  return Promise.all(
+    deliveries.map(async (d) => ({ ...d, signature: await signatureHeader(d.payload, host.secret) })),
+  )
 }
 
 const CONTROLS: [string, string, Control][] = [
   ['POST', '/_emulator/reset', ({ store }) => (store.reset(), { reset: true })],
-  ['GET', '/_emulator/config', (host) => ({ webhook_url: host.webhookUrl(), auto_deliver: host.store.getConfig('auto_deliver') !== 'false', now: host.store.now() })],
-  ['POST', '/_emulator/config', (host, body) => {
-    if ('webhook_url' in body) host.store.setConfig('webhook_url', body.webhook_url === null ? null : String(body.webhook_url))
-    if ('auto_deliver' in body) host.store.setConfig('auto_deliver', String(body.auto_deliver !== false))
-    return { webhook_url: host.webhookUrl(), auto_deliver: host.store.getConfig('auto_deliver') !== 'false' }
-  }],
-  ['POST', '/_emulator/clock/advance', ({ store }, body) => {
-    const seconds = Number(body.seconds)
-    if (!Number.isInteger(seconds) || seconds < 0) throw invalidRequest('seconds must be a non-negative integer', { param: 'seconds' })
-    store.setConfig('clock_offset', String(Number(store.getConfig('clock_offset') ?? 0) + seconds))
-    return { now: store.now() }
-  }],
+  [
+    'GET',
+    '/_emulator/config',
+    (host) => ({
+      webhook_url: host.webhookUrl(),
+      auto_deliver: host.store.getConfig('auto_deliver') !== 'false',
+      now: host.store.now(),
+    }),
+  ],
+  [
+    'POST',
+    '/_emulator/config',
+    (host, body) => {
+      if ('webhook_url' in body)
+        host.store.setConfig('webhook_url', body.webhook_url === null ? null : String(body.webhook_url))
+      if ('auto_deliver' in body) host.store.setConfig('auto_deliver', String(body.auto_deliver !== false))
+      return {
+        webhook_url: host.webhookUrl(),
+        auto_deliver: host.store.getConfig('auto_deliver') !== 'false',
+      }
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/clock/advance',
+    ({ store }, body) => {
+      const seconds = Number(body.seconds)
+      if (!Number.isInteger(seconds) || seconds < 0)
+        throw invalidRequest('seconds must be a non-negative integer', { param: 'seconds' })
+      store.setConfig('clock_offset', String(Number(store.getConfig('clock_offset') ?? 0) + seconds))
+      return { now: store.now() }
+    },
+  ],
   ['GET', '/_emulator/faults', ({ store }) => ({ data: listFaults(store) })],
   ['POST', '/_emulator/faults', ({ store }, body) => addFault(store, body as unknown as FaultInput)],
   ['DELETE', '/_emulator/faults', ({ store }) => (clearFaults(store), { data: [] })],
-  ['GET', '/_emulator/webhooks', async (host, _body, _id, url) => ({ data: await signed(host, (url.searchParams.get('status') ?? undefined) as DeliveryStatus | undefined) })],
-  ['POST', '/_emulator/webhooks/deliver', async (host, body) => ({ data: await host.deliver(body.force === true) })],
-  ['POST', '/_emulator/webhooks/:id/result', ({ store }, body, id) => {
-    const ok = body.delivered === true
-    const delivery = recordAttempt(store, id, { ok, http_status: typeof body.http_status === 'number' ? body.http_status : null })
-    if (!delivery) throw resourceMissing('delivery', id)
-    return delivery
-  }],
-  ['POST', '/_emulator/webhooks/:id/resend', ({ store }, _body, id) => requeue(store, id) ?? notFound('delivery', id)],
-  ['GET', '/_emulator/webhooks/:id', ({ store }, _body, id) => getDelivery(store, id) ?? notFound('delivery', id)],
-  ['POST', '/_emulator/payment_intents/:id/authenticate', ({ store }, body, id) => {
-    const ctx = emulatorCtx(store)
-    return authenticateIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
-  }],
-  ['POST', '/_emulator/payment_intents/:id/settle', ({ store }, body, id) => {
-    const ctx = emulatorCtx(store)
-    return settleIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
-  }],
-  ['POST', '/_emulator/disputes/:id/close', ({ store }, body, id) => {
-    const dispute = store.get<Stripe.Dispute>(id, 'dispute') ?? notFound('dispute', id)
-    return closeDispute(emulatorCtx(store), dispute, outcomeOf(body, ['won', 'lost'] as const))
-  }],
+  [
+    'GET',
+    '/_emulator/webhooks',
+    async (host, _body, _id, url) => ({
+      data: await signed(host, (url.searchParams.get('status') ?? undefined) as DeliveryStatus | undefined),
+    }),
+  ],
+  [
+    'POST',
+    '/_emulator/webhooks/deliver',
+    async (host, body) => ({ data: await host.deliver(body.force === true) }),
+  ],
+  [
+    'POST',
+    '/_emulator/webhooks/:id/result',
+    ({ store }, body, id) => {
+      const ok = body.delivered === true
+      const delivery = recordAttempt(store, id, {
+        ok,
+        http_status: typeof body.http_status === 'number' ? body.http_status : null,
+      })
+      if (!delivery) throw resourceMissing('delivery', id)
+      return delivery
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/webhooks/:id/resend',
+    ({ store }, _body, id) => requeue(store, id) ?? notFound('delivery', id),
+  ],
+  [
+    'GET',
+    '/_emulator/webhooks/:id',
+    ({ store }, _body, id) => getDelivery(store, id) ?? notFound('delivery', id),
+  ],
+  [
+    'POST',
+    '/_emulator/payment_intents/:id/authenticate',
+    ({ store }, body, id) => {
+      const ctx = emulatorCtx(store)
+      return authenticateIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/payment_intents/:id/settle',
+    ({ store }, body, id) => {
+      const ctx = emulatorCtx(store)
+      return settleIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/disputes/:id/close',
+    ({ store }, body, id) => {
+      const dispute = store.get<Stripe.Dispute>(id, 'dispute') ?? notFound('dispute', id)
+      return closeDispute(emulatorCtx(store), dispute, outcomeOf(body, ['won', 'lost'] as const))
+    },
+  ],
 ]
 
 function notFound(kind: string, id: string): never {

@@ -46,7 +46,13 @@ function requireAction(ctx: Ctx, intent: Stripe.PaymentIntent) {
 /** Approves the card: captured at once, or held for a manual capture. */
 export function authorize(ctx: Ctx, intent: Stripe.PaymentIntent, method: ResolvedPaymentMethod) {
   const manual = intent.capture_method === 'manual'
-  const charge = newCharge({ intent, card: method.card, paymentMethod: method.id, created: ctx.store.now(), captured: !manual })
+  const charge = newCharge({
+    intent,
+    card: method.card,
+    paymentMethod: method.id,
+    created: ctx.store.now(),
+    captured: !manual,
+  })
   Object.assign(intent, { latest_charge: charge.id, next_action: null })
   if (manual) Object.assign(intent, { status: 'requires_capture', amount_capturable: intent.amount })
   else Object.assign(intent, { status: 'succeeded', amount_received: intent.amount })
@@ -61,8 +67,20 @@ export function authorize(ctx: Ctx, intent: Stripe.PaymentIntent, method: Resolv
   return intent
 }
 
-function declineIntent(ctx: Ctx, intent: Stripe.PaymentIntent, method: ResolvedPaymentMethod, decline: Decline): never {
-  const charge = newCharge({ intent, card: method.card, paymentMethod: method.id, created: ctx.store.now(), captured: false, decline })
+function declineIntent(
+  ctx: Ctx,
+  intent: Stripe.PaymentIntent,
+  method: ResolvedPaymentMethod,
+  decline: Decline,
+): never {
+  const charge = newCharge({
+    intent,
+    card: method.card,
+    paymentMethod: method.id,
+    created: ctx.store.now(),
+    captured: false,
+    decline,
+  })
   failIntent(ctx, intent, charge, decline)
   throw new StripeApiError(402, {
     type: 'card_error',
@@ -98,7 +116,12 @@ export function failIntent(
     },
   } satisfies Partial<Stripe.PaymentIntent>)
   if (charge) {
-    Object.assign(charge, { status: 'failed', paid: false, failure_code: decline.code, failure_message: decline.message })
+    Object.assign(charge, {
+      status: 'failed',
+      paid: false,
+      failure_code: decline.code,
+      failure_message: decline.message,
+    })
     ctx.store.put(charge, { payment_intent: intent.id })
     emit(ctx, { type: 'charge.failed', object: charge })
   }
@@ -108,7 +131,13 @@ export function failIntent(
 
 /** Emulator-only: cards never process in Stripe, but bank debits do; `settle` finishes it. */
 function startProcessing(ctx: Ctx, intent: Stripe.PaymentIntent, method: ResolvedPaymentMethod) {
-  const charge = newCharge({ intent, card: method.card, paymentMethod: method.id, created: ctx.store.now(), captured: false })
+  const charge = newCharge({
+    intent,
+    card: method.card,
+    paymentMethod: method.id,
+    created: ctx.store.now(),
+    captured: false,
+  })
   Object.assign(charge, { status: 'pending', paid: false, receipt_url: null, balance_transaction: null })
   Object.assign(intent, { status: 'processing', latest_charge: charge.id })
   ctx.store.put(charge, { payment_intent: intent.id })

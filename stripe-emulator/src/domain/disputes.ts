@@ -20,7 +20,10 @@ export function closeDispute(ctx: Ctx, dispute: Stripe.Dispute, outcome: 'won' |
   }
   const previous = { status: dispute.status }
   Object.assign(dispute, { status: outcome, is_charge_refundable: false })
-  ctx.store.put(dispute, { charge: dispute.charge as string, payment_intent: dispute.payment_intent as string | null })
+  ctx.store.put(dispute, {
+    charge: dispute.charge as string,
+    payment_intent: dispute.payment_intent as string | null,
+  })
   emit(ctx, { type: 'charge.dispute.closed', object: dispute, previous })
   return dispute
 }

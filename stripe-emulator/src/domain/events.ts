@@ -34,7 +34,9 @@ type Draft<E = EmittedEvent> = E extends EmittedEvent
   : never
 
 export function emit(ctx: Ctx, draft: Draft): EmittedEvent {
-  const data: Stripe.Event.Data = { object: structuredClone(draft.object) as unknown as Stripe.Event.Data.Object }
+  const data: Stripe.Event.Data = {
+    object: structuredClone(draft.object) as unknown as Stripe.Event.Data.Object,
+  }
   if (draft.previous) data.previous_attributes = draft.previous as Stripe.Event.Data.PreviousAttributes
   const base = {
     id: newId('evt'),

@@ -6,7 +6,13 @@ import { openDispute } from './disputes'
 import { emit } from './events'
 import { cardOf, paymentMethodId } from './payment-method-records'
 
-const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing']
+const CANCELABLE = [
+  'requires_payment_method',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+]
 
 export function latestCharge(ctx: Ctx, intent: Stripe.PaymentIntent): Stripe.Charge | null {
   const id = typeof intent.latest_charge === 'string' ? intent.latest_charge : intent.latest_charge?.id
@@ -46,7 +52,11 @@ export function captureIntent(ctx: Ctx, intent: Stripe.PaymentIntent, amountToCa
   return intent
 }
 
-export function cancelIntent(ctx: Ctx, intent: Stripe.PaymentIntent, reason: Stripe.PaymentIntent.CancellationReason | null) {
+export function cancelIntent(
+  ctx: Ctx,
+  intent: Stripe.PaymentIntent,
+  reason: Stripe.PaymentIntent.CancellationReason | null,
+) {
   if (!CANCELABLE.includes(intent.status)) {
     throw unexpectedState(
       `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. ` +
@@ -74,7 +84,9 @@ export function cancelIntent(ctx: Ctx, intent: Stripe.PaymentIntent, reason: Str
 export function authenticateIntent(ctx: Ctx, intent: Stripe.PaymentIntent, outcome: 'succeed' | 'fail') {
   const card = cardOf(ctx.store, paymentMethodId(intent))
   if (intent.status !== 'requires_action' || !card) {
-    throw unexpectedState(`PaymentIntent ${intent.id} is not waiting for authentication (status ${intent.status}).`)
+    throw unexpectedState(
+      `PaymentIntent ${intent.id} is not waiting for authentication (status ${intent.status}).`,
+    )
   }
   if (outcome === 'succeed') return authorize(ctx, intent, { id: paymentMethodId(intent) as string, card })
   const failure = {
@@ -94,7 +106,11 @@ export function settleIntent(ctx: Ctx, intent: Stripe.PaymentIntent, outcome: 's
     throw unexpectedState(`PaymentIntent ${intent.id} is not processing (status ${intent.status}).`)
   }
   if (outcome === 'fail') {
-    failIntent(ctx, intent, charge, { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' })
+    failIntent(ctx, intent, charge, {
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message: 'Your card was declined.',
+    })
     return intent
   }
   Object.assign(charge, { status: 'succeeded', paid: true, captured: true, amount_captured: charge.amount })

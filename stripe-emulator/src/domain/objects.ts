@@ -61,7 +61,9 @@ export function newPaymentIntent(draft: IntentDraft, created: number): Stripe.Pa
     on_behalf_of: draft.on_behalf_of,
     payment_method: null,
     payment_method_configuration_details: null,
-    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
     payment_method_types: draft.payment_method_types,
     payment_record: null,
     processing: null,
@@ -87,7 +89,14 @@ interface ChargeDraft {
   decline?: Decline
 }
 
-export function newCharge({ intent, card, paymentMethod, created, captured, decline }: ChargeDraft): Stripe.Charge {
+export function newCharge({
+  intent,
+  card,
+  paymentMethod,
+  created,
+  captured,
+  decline,
+}: ChargeDraft): Stripe.Charge {
   const paid = !decline
   return {
     id: newId('ch'),
@@ -137,7 +146,9 @@ export function newCharge({ intent, card, paymentMethod, created, captured, decl
     statement_descriptor: intent.statement_descriptor,
     statement_descriptor_suffix: intent.statement_descriptor_suffix,
     status: paid ? 'succeeded' : 'failed',
-    transfer_data: intent.transfer_data ? { amount: intent.transfer_data.amount ?? null, destination: intent.transfer_data.destination } : null,
+    transfer_data: intent.transfer_data
+      ? { amount: intent.transfer_data.amount ?? null, destination: intent.transfer_data.destination }
+      : null,
     transfer_group: intent.transfer_group,
   } satisfies Stripe.Charge
 }
@@ -151,7 +162,9 @@ function outcome(decline?: Decline): Stripe.Charge.Outcome {
     reason: decline ? decline.decline_code : null,
     risk_level: 'normal',
     risk_score: 32,
-    seller_message: decline ? 'The bank did not return any further details with this decline.' : 'Payment complete.',
+    seller_message: decline
+      ? 'The bank did not return any further details with this decline.'
+      : 'Payment complete.',
     type: decline ? 'issuer_declined' : 'authorized',
   }
 }
@@ -199,7 +212,10 @@ export function newRefund({ charge, amount, reason, metadata, created }: RefundD
     currency: charge.currency,
     customer: null,
     customer_account: null,
-    destination_details: { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } },
+    destination_details: {
+      type: 'card',
+      card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+    },
     metadata,
     payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : null,
     payment_method: charge.payment_method,

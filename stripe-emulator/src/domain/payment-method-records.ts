@@ -17,7 +17,12 @@ const noSuchPaymentMethod = (id: string) =>
 export function resolvePaymentMethod(store: Store, idOrToken: string): ResolvedPaymentMethod {
   const card = testCard(idOrToken)
   if (card) {
-    const record: PaymentMethodRecord = { id: newId('pm'), object: 'payment_method', created: store.now(), token: card.token }
+    const record: PaymentMethodRecord = {
+      id: newId('pm'),
+      object: 'payment_method',
+      created: store.now(),
+      token: card.token,
+    }
     store.put(record)
     return { id: record.id, card }
   }

@@ -50,7 +50,12 @@ const CARDS: Record<string, Omit<TestCard, 'token'>> = {
     ...{ brand: 'visa', last4: '0127', funding: 'credit', behaviour: 'decline' },
     decline: declined('incorrect_cvc', "Your card's security code is incorrect.", 'incorrect_cvc'),
   },
-  pm_card_authenticationRequired: { brand: 'visa', last4: '3184', funding: 'credit', behaviour: 'authenticate' },
+  pm_card_authenticationRequired: {
+    brand: 'visa',
+    last4: '3184',
+    funding: 'credit',
+    behaviour: 'authenticate',
+  },
   pm_card_createDispute: { brand: 'visa', last4: '0259', funding: 'credit', behaviour: 'dispute' },
   pm_card_refundFail: { brand: 'visa', last4: '5126', funding: 'credit', behaviour: 'refund_fail' },
   pm_emulator_processing: { brand: 'visa', last4: '4242', funding: 'credit', behaviour: 'processing' },
@@ -64,7 +69,10 @@ export function testCard(token: string): TestCard | null {
 export function requireTestCard(token: string): TestCard {
   const card = testCard(token)
   if (!card) {
-    throw invalidRequest(`No such PaymentMethod: '${token}'`, { param: 'payment_method', code: 'resource_missing' })
+    throw invalidRequest(`No such PaymentMethod: '${token}'`, {
+      param: 'payment_method',
+      code: 'resource_missing',
+    })
   }
   return card
 }

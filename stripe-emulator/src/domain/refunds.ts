@@ -17,14 +17,20 @@ const money = (amount: number) => `$${(amount / 100).toFixed(2)}`
 
 function assertRefundable(charge: Stripe.Charge, amount: number): void {
   if (charge.disputed) {
-    throw invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, { code: 'charge_disputed' })
+    throw invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, {
+      code: 'charge_disputed',
+    })
   }
   if (!charge.paid || !charge.captured) {
-    throw invalidRequest(`Charge ${charge.id} has not been captured and cannot be refunded.`, { param: 'charge' })
+    throw invalidRequest(`Charge ${charge.id} has not been captured and cannot be refunded.`, {
+      param: 'charge',
+    })
   }
   const unrefunded = charge.amount - charge.amount_refunded
   if (unrefunded <= 0) {
-    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded' })
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
+      code: 'charge_already_refunded',
+    })
   }
   if (amount <= 0) throw invalidRequest('Invalid positive integer', { param: 'amount' })
   if (amount > unrefunded) {

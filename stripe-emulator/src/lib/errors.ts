@@ -1,11 +1,7 @@
 import type Stripe from 'stripe'
 
 export type ErrorType =
-  | 'api_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'invalid_request_error'
-  | 'rate_limit_error'
+  'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'rate_limit_error'
 
 /** The body Stripe puts under `error` (https://docs.stripe.com/api/errors). */
 export interface ErrorBody {

@@ -23,7 +23,9 @@ export class Store {
   }
 
   get<T extends StoredObject>(id: string, type?: string): T | null {
-    const row = this.sql.exec<{ data: string; type: string }>('SELECT data, type FROM objects WHERE id = ?', id).toArray()[0]
+    const row = this.sql
+      .exec<{ data: string; type: string }>('SELECT data, type FROM objects WHERE id = ?', id)
+      .toArray()[0]
     if (!row || (type && row.type !== type)) return null
     return JSON.parse(row.data) as T
   }
@@ -53,7 +55,10 @@ export class Store {
       bindings.push(value)
     }
     const query = `SELECT data FROM objects WHERE ${clauses.join(' AND ')} ORDER BY seq DESC`
-    return this.sql.exec<{ data: string }>(query, ...bindings).toArray().map((row) => JSON.parse(row.data) as T)
+    return this.sql
+      .exec<{ data: string }>(query, ...bindings)
+      .toArray()
+      .map((row) => JSON.parse(row.data) as T)
   }
 
   getConfig(key: string): string | null {

@@ -44,7 +44,9 @@ export function retryDelaySeconds(attempts: number): number {
 export function enqueueDelivery(store: Store, eventId: string): void {
   const fault = takeWebhookFault(store)
   const now = store.now()
-  const next = store.sql.exec<{ k: number }>('SELECT COALESCE(MAX(sort_key), 0) + 1 AS k FROM deliveries').one().k
+  const next = store.sql
+    .exec<{ k: number }>('SELECT COALESCE(MAX(sort_key), 0) + 1 AS k FROM deliveries')
+    .one().k
   const insert = (status: DeliveryStatus, sortKey = next, faultId: number | null = null) =>
     store.sql.exec(
       `INSERT INTO deliveries (id, event_id, sort_key, status, next_attempt_at, fault_id, created)
@@ -143,7 +145,11 @@ export function recordAttempt(store: Store, id: string, result: AttemptResult): 
 
 /** Queues a delivery again now, whatever its state (the Dashboard's "Resend"). */
 export function requeue(store: Store, id: string): Delivery | null {
-  store.sql.exec("UPDATE deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ?", store.now(), id)
+  store.sql.exec(
+    "UPDATE deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ?",
+    store.now(),
+    id,
+  )
   return getDelivery(store, id)
 }
 
