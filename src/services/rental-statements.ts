@@ -21,9 +21,7 @@ function prepare(db: Database, query: SQL): D1PreparedStatement {
 
 export const runBatch = (db: Database, statements: D1PreparedStatement[]) => db.$client.batch(statements)
 
-/** Payments in these states keep a pending rental's dates even after its hold has expired. */
-export const HOLD_KEEPING_PAYMENT_STATUSES = ['processing', 'completed'] as const
-
+/** A payment under way or done keeps a pending rental's dates even after its hold has expired. */
 const noHoldKeepingPayment = sql`NOT EXISTS (
   SELECT 1 FROM payments
   WHERE payments.rental_id = rentals.id AND payments.status IN ('processing', 'completed')
