@@ -7,6 +7,9 @@ export interface Bindings {
   DB: D1Database
   /** Local development and tests only (wrangler.toml [[services]]): the Stripe emulator worker. */
   STRIPE_EMULATOR?: Fetcher
+  /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]). */
+  AUTH_RATE_LIMITER?: RateLimit
+  USER_RATE_LIMITER?: RateLimit
   JWT_SECRET: string
   STRIPE_SECRET_KEY: string
   STRIPE_WEBHOOK_SECRET: string

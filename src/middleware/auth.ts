@@ -4,20 +4,23 @@ import type { AppEnv, AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
 import { verifyToken } from '../lib/jwt'
 import { findOrCreateExternalUser } from '../services/users'
+import { enforceRateLimit } from './rate-limit'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/
 
 /**
  * Requires `Authorization: Bearer <JWT>`. Our own tokens carry the user id, email and role, so no D1 read
  * is needed (a role change applies when the token expires); external identity-provider tokens are mapped
- * to a local user by their `sub`.
+ * to a local user by their `sub`. Every authenticated request counts against the user's rate limit.
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization')
   if (!header) throw new ApiError('unauthorized', 'Authorization header with a Bearer token is required', wwwAuth())
   const token = BEARER.exec(header)?.[1]
   if (!token) throw new ApiError('invalid_token', 'Authorization header must be "Bearer <JWT>"', wwwAuth())
-  c.set('user', await authenticate(c.var, token))
+  const user = await authenticate(c.var, token)
+  await enforceRateLimit(c.env.USER_RATE_LIMITER, `user:${user.id}`)
+  c.set('user', user)
   await next()
 })
 
