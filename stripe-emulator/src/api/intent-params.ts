@@ -22,6 +22,14 @@ export const IGNORED_INTENT_PARAMS = [
   'payment_method_data',
 ] as const
 
+export const CONFIRM_PARAMS = [
+  'payment_method',
+  'return_url',
+  'off_session',
+  'error_on_requires_action',
+  'receipt_email',
+]
+
 const MINIMUM_AMOUNT: Record<string, number> = { gbp: 30 }
 const MAXIMUM_AMOUNT = 99_999_999
 

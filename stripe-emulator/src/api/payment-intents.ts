@@ -16,6 +16,7 @@ import {
   rejectUnknown,
 } from '../lib/params'
 import {
+  CONFIRM_PARAMS,
   IGNORED_INTENT_PARAMS,
   parseAmount,
   parseApplicationFee,
@@ -25,15 +26,10 @@ import {
   parseTransferData,
 } from './intent-params'
 import { LIST_PARAMS, paginate } from './list'
+import { assertCanConfirm, confirmWith } from './confirm-intent'
+import { findIntent } from './lookup'
 import type { ApiRequest } from './types'
 
-const CONFIRM_PARAMS = [
-  'payment_method',
-  'return_url',
-  'off_session',
-  'error_on_requires_action',
-  'receipt_email',
-]
 const CREATE_PARAMS = [
   ...IGNORED_INTENT_PARAMS,
   ...CONFIRM_PARAMS,
@@ -56,12 +52,6 @@ const CREATE_PARAMS = [
   ],
   ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_group'],
 ]
-
-export function findIntent(ctx: Ctx, id: string): Stripe.PaymentIntent {
-  const intent = ctx.store.get<Stripe.PaymentIntent>(id, 'payment_intent')
-  if (!intent) throw resourceMissing('payment_intent', id, 'intent')
-  return intent
-}
 
 export function createIntent({ ctx, params }: ApiRequest) {
   rejectUnknown(params, CREATE_PARAMS)
@@ -158,58 +148,6 @@ export function updateIntent({ ctx, params, id }: ApiRequest) {
     })
   ctx.store.put(intent)
   return intent
-}
-
-export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
-  rejectUnknown(params, [...CONFIRM_PARAMS, ...IGNORED_INTENT_PARAMS, 'capture_method', 'client_secret'])
-  const intent = findIntent(ctx, id)
-  assertConfirmable(intent)
-  const existing = typeof intent.payment_method === 'string' ? intent.payment_method : undefined
-  assertCanConfirm(
-    intent.automatic_payment_methods,
-    params,
-    optionalString(params, 'payment_method') ?? existing,
-  )
-  intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
-  return confirmWith(ctx, intent, params)
-}
-
-function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
-  const given = optionalString(params, 'payment_method')
-  const existing = typeof intent.payment_method === 'string' ? intent.payment_method : null
-  const idOrToken = given ?? existing
-  if (!idOrToken) {
-    throw unexpectedState(
-      "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
-    )
-  }
-  const method = given ? resolvePaymentMethod(ctx.store, given) : resolvePaymentMethod(ctx.store, idOrToken)
-  const offSession =
-    optionalBoolean(params, 'off_session') || optionalBoolean(params, 'error_on_requires_action')
-  if (offSession && method.card.behaviour === 'authenticate') {
-    method.card = {
-      ...method.card,
-      decline: {
-        code: 'authentication_required',
-        decline_code: 'authentication_required',
-        message: 'Your card was declined. This transaction requires authentication.',
-      },
-    }
-  }
-  return confirmIntent(ctx, intent, method)
-}
-
-/** Stripe refuses a server-side confirm that could need a redirect but has no return_url. */
-function assertCanConfirm(
-  automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null,
-  params: Params,
-  method?: string,
-) {
-  if (!automatic?.enabled || automatic.allow_redirects === 'never') return
-  if (optionalString(params, 'return_url') || !method) return
-  throw invalidRequest(
-    'This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.',
-  )
 }
 
 export function cancelIntentRoute({ ctx, params, id }: ApiRequest) {

@@ -6,7 +6,7 @@ import { invalidRequest, resourceMissing } from '../lib/errors'
 import type { Params } from '../lib/form'
 import { mergeMetadata, optionalEnum, optionalInteger, optionalString, rejectUnknown } from '../lib/params'
 import { LIST_PARAMS, paginate } from './list'
-import { findIntent } from './payment-intents'
+import { findIntent } from './lookup'
 import type { ApiRequest } from './types'
 
 const CREATE_PARAMS = [

@@ -1,9 +1,9 @@
 import { listCharges, listDisputes, retrieveCharge, retrieveDispute } from './charges'
+import { confirmIntentRoute } from './confirm-intent'
 import { listEvents, retrieveEvent } from './events'
 import {
   cancelIntentRoute,
   captureIntentRoute,
-  confirmIntentRoute,
   createIntent,
   listIntents,
   retrieveIntent,

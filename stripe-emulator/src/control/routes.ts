@@ -1,5 +1,5 @@
 import type Stripe from 'stripe'
-import { findIntent } from '../api/payment-intents'
+import { findIntent } from '../api/lookup'
 import type { Ctx } from '../domain/context'
 import { closeDispute } from '../domain/disputes'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
