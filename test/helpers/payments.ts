@@ -1,8 +1,9 @@
+import { env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { stripeClient } from '../emulator/client'
 import { api } from './api'
 import { createListing, createUser, dateFromToday, type TestUser } from './factories'
-import { deliverPendingWebhooks } from './stripe-emulator'
+import { deliverPendingWebhooks, markWebhook, pendingWebhooks, type WebhookDelivery } from './stripe-emulator'
 
 /** Stands in for Stripe.js in the browser: confirms intents with Stripe's test payment methods. */
 export const frontend = stripeClient()
@@ -16,12 +17,16 @@ export interface Booking {
   listingId: string
   rentalId: string
   amount: number
+  startDate: string
+  endDate: string
 }
 
 let nextOffset = 1
 
 /** An owner, a renter, a listing and a pending rental of it (each booking gets its own dates). */
-export async function booking(overrides: { dailyRate?: number; currency?: string; days?: number } = {}): Promise<Booking> {
+export async function booking(
+  overrides: { dailyRate?: number; currency?: string; days?: number } = {},
+): Promise<Booking> {
   const owner = await createUser()
   const renter = await createUser()
   const listing = await createListing(owner, {
@@ -30,12 +35,21 @@ export async function booking(overrides: { dailyRate?: number; currency?: string
   })
   const start = nextOffset++
   const days = overrides.days ?? 3
+  const [startDate, endDate] = [dateFromToday(start), dateFromToday(start + days)]
   const res = await api('POST', '/api/rentals', {
     token: renter.token,
-    body: { listing_id: listing.id, start_date: dateFromToday(start), end_date: dateFromToday(start + days) },
+    body: { listing_id: listing.id, start_date: startDate, end_date: endDate },
   })
   if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return { owner, renter, listingId: listing.id, rentalId: res.body.id, amount: res.body.amount }
+  return {
+    owner,
+    renter,
+    listingId: listing.id,
+    rentalId: res.body.id,
+    amount: res.body.amount,
+    startDate,
+    endDate,
+  }
 }
 
 export const initiate = (b: Booking, token = b.renter.token) =>
@@ -47,14 +61,19 @@ export const confirm = (b: Booking, intentId: string, token = b.renter.token) =>
 /** Initiates, pays with the given test payment method in "the browser", and returns the intent id. */
 export async function initiateAndPay(b: Booking, paymentMethod = 'pm_card_visa') {
   const started = await initiate(b)
-  if (started.status !== 200) throw new Error(`initiate failed: ${started.status} ${JSON.stringify(started.body)}`)
+  if (started.status !== 200)
+    throw new Error(`initiate failed: ${started.status} ${JSON.stringify(started.body)}`)
   const intentId: string = started.body.payment_intent_id
   try {
     await frontend.paymentIntents.confirm(intentId, { payment_method: paymentMethod, return_url: RETURN_URL })
   } catch {
     // A declined card throws in the browser too; the API finds out from Stripe.
   }
-  return { intentId, paymentId: started.body.payment_id as string, clientSecret: started.body.client_secret as string }
+  return {
+    intentId,
+    paymentId: started.body.payment_id as string,
+    clientSecret: started.body.client_secret as string,
+  }
 }
 
 /** A completed payment for a fresh booking. */
@@ -62,7 +81,8 @@ export async function paidBooking(overrides: Parameters<typeof booking>[0] = {})
   const b = await booking(overrides)
   const { intentId, paymentId } = await initiateAndPay(b)
   const confirmed = await confirm(b, intentId)
-  if (confirmed.status !== 200) throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
+  if (confirmed.status !== 200)
+    throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
   return { ...b, intentId, paymentId }
 }
 
@@ -80,5 +100,58 @@ export async function deliverWebhooks() {
   return (await deliverPendingWebhooks(postWebhook)).map((response) => response.status)
 }
 
-export const getPayment = (b: Booking, token = b.renter.token) => api('GET', `/api/payments/${b.rentalId}`, { token })
-export const getRental = (b: Booking, token = b.renter.token) => api('GET', `/api/rentals/${b.rentalId}`, { token })
+export const getPayment = (b: Booking, token = b.renter.token) =>
+  api('GET', `/api/payments/${b.rentalId}`, { token })
+export const getRental = (b: Booking, token = b.renter.token) =>
+  api('GET', `/api/rentals/${b.rentalId}`, { token })
+
+/** Pending emulator deliveries whose payload mentions `objectId` (optionally of one type), oldest first. */
+export async function webhooksAbout(objectId: string, type?: string) {
+  const deliveries = await pendingWebhooks()
+  return deliveries.filter(
+    (delivery) => delivery.payload.includes(objectId) && (!type || delivery.event_type === type),
+  )
+}
+
+/** Posts one emulator delivery to the API, records the attempt, and returns the API's answer. */
+export async function deliver(delivery: WebhookDelivery) {
+  const response = await postWebhook(delivery.payload, delivery.signature)
+  await markWebhook(delivery.id, response.ok, response.status)
+  return {
+    status: response.status,
+    body: (await response.json()) as { received?: true; outcome?: string; code?: string },
+  }
+}
+
+/** Delivers the pending webhooks about one object (optionally of one type), in order; returns the outcomes. */
+export async function deliverAbout(objectId: string, type?: string) {
+  const outcomes: string[] = []
+  for (const delivery of await webhooksAbout(objectId, type)) {
+    const answer = await deliver(delivery)
+    if (answer.status !== 200)
+      throw new Error(`webhook ${delivery.event_type}: ${answer.status} ${JSON.stringify(answer.body)}`)
+    outcomes.push(`${delivery.event_type}:${answer.body.outcome}`)
+  }
+  return outcomes
+}
+
+/** The audit trail of one payment, rental or refund, oldest first. */
+export async function auditOf(entityId: string) {
+  const { results } = await env.DB.prepare(
+    'SELECT from_status, to_status, source, detail FROM audit_log WHERE entity_id = ? ORDER BY created_at, rowid',
+  )
+    .bind(entityId)
+    .all<{ from_status: string | null; to_status: string; source: string; detail: string | null }>()
+  return results
+}
+
+/** Every PaymentIntent the emulator holds for one of our payments (found by its metadata). */
+export async function intentsOfPayment(paymentId: string) {
+  const all = await frontend.paymentIntents.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })
+  return all.filter((intent) => intent.metadata.payment_id === paymentId)
+}
+
+/** Whether the booking's listing is free for the booking's dates. */
+export const datesFree = async (b: Booking) =>
+  (await api('GET', `/api/listings/${b.listingId}/availability?from=${b.startDate}&to=${b.endDate}`)).body
+    .available as boolean
