@@ -215,6 +215,7 @@ export const refunds = sqliteTable(
   (table) => [
     uniqueIndex('refunds_stripe_refund_unique').on(table.stripeRefundId),
     index('refunds_payment_created_idx').on(table.paymentId, table.createdAt),
+    index('refunds_status_updated_idx').on(table.status, table.updatedAt),
     check('refunds_amount_positive', sql`${table.amount} > 0`),
   ],
 )

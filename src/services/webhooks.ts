@@ -21,6 +21,25 @@ export interface WebhookDeps {
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_object'
 
+/** The event types Backline acts on; the webhook endpoint in Stripe should be subscribed to these. */
+export const HANDLED_EVENT_TYPES = [
+  'payment_intent.created',
+  'payment_intent.processing',
+  'payment_intent.requires_action',
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.refund.updated',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+] as const satisfies readonly Stripe.Event.Type[]
+
 /** Verifies the signature on the raw body: a re-serialised body would not verify. */
 export async function verifyEvent(stripe: Stripe, rawBody: string, signature: string | undefined, secret: string) {
   if (!signature) throw new ApiError('invalid_signature', 'Missing Stripe-Signature header')

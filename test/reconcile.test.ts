@@ -1,0 +1,115 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test'
+import { afterEach, describe, expect, it } from 'vitest'
+import worker from '../src/index'
+import { api } from './helpers/api'
+import {
+  booking,
+  confirm,
+  frontend,
+  getPayment,
+  getRental,
+  initiate,
+  initiateAndPay,
+  paidBooking,
+} from './helpers/payments'
+import { clearFaults, injectFault } from './helpers/stripe-emulator'
+
+const HOUR_AGO = () => new Date(Date.now() - 3_600_000).toISOString()
+
+/** Runs the Cron Trigger's handler exactly as the runtime would, at a given time (default now). */
+async function runCron(scheduledTime = Date.now()) {
+  const ctx = createExecutionContext()
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: '*/5 * * * *' }), env, ctx)
+  await waitOnExecutionContext(ctx)
+}
+
+const age = (table: 'payments' | 'refunds', id: string) =>
+  env.DB.prepare(`UPDATE ${table} SET updated_at = ? WHERE id = ?`).bind(HOUR_AGO(), id).run()
+
+afterEach(() => clearFaults())
+
+describe('the reconciliation cron', () => {
+  it('completes a payment whose webhook was lost and that was never confirmed', async () => {
+    const b = await booking()
+    const { paymentId } = await initiateAndPay(b)
+    await age('payments', paymentId)
+    // No webhook is delivered and the client never calls confirm.
+    await runCron()
+    expect((await getPayment(b)).body).toMatchObject({ status: 'completed' })
+    expect((await getRental(b)).body.status).toBe('active')
+  })
+
+  it('records a declined payment as failed', async () => {
+    const b = await booking()
+    const { paymentId } = await initiateAndPay(b, 'pm_card_chargeDeclined')
+    await age('payments', paymentId)
+    await runCron()
+    expect((await getPayment(b)).body).toMatchObject({ status: 'failed', failure_code: 'generic_decline' })
+    expect((await getRental(b)).body.status).toBe('pending')
+  })
+
+  it('leaves recent pending payments alone', async () => {
+    const b = await booking()
+    await initiateAndPay(b)
+    await runCron()
+    expect((await getPayment(b)).body.status).toBe('pending')
+  })
+
+  it('expires an unpaid hold and cancels its PaymentIntent so it can no longer be paid', async () => {
+    const b = await booking()
+    const started = await initiate(b)
+    await env.DB.prepare('UPDATE rentals SET hold_expires_at = ? WHERE id = ?').bind(HOUR_AGO(), b.rentalId).run()
+    await runCron()
+    expect((await getRental(b)).body).toMatchObject({ status: 'cancelled', cancel_reason: 'hold_expired' })
+    const intent = await frontend.paymentIntents.retrieve(started.body.payment_intent_id)
+    expect(intent.status).toBe('canceled')
+    expect((await getPayment(b)).body).toMatchObject({ status: 'failed', failure_code: 'canceled' })
+  })
+
+  it('refunds at once a payment that succeeded after its rental was cancelled', async () => {
+    const b = await booking()
+    const { intentId } = await initiateAndPay(b)
+    // The hold expired and the rental was cancelled before Backline heard of the payment.
+    await env.DB.prepare(
+      "UPDATE rentals SET status = 'cancelled', cancel_reason = 'hold_expired', cancelled_at = ? WHERE id = ?",
+    )
+      .bind(HOUR_AGO(), b.rentalId)
+      .run()
+    const confirmed = await confirm(b, intentId)
+    expect(confirmed.status).toBe(200)
+    expect(confirmed.body).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
+    const charges = await frontend.charges.list({ payment_intent: intentId })
+    expect(charges.data[0]).toMatchObject({ amount_refunded: b.amount, refunded: true })
+  })
+
+  it('re-sends a refund whose Stripe call never landed, exactly once', async () => {
+    const b = await paidBooking()
+    // Every attempt of the SDK (first try and its retries) fails: the API answers 503 and keeps the reservation.
+    await injectFault({ kind: 'error_500', count: 10, method: 'POST', path_prefix: '/v1/refunds' })
+    const failed = await api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
+    expect(failed.status).toBe(503)
+    await clearFaults()
+    const [reservation] = (
+      await env.DB.prepare('SELECT id FROM refunds WHERE payment_id = ?').bind(b.paymentId).all<{ id: string }>()
+    ).results
+    await age('refunds', reservation!.id)
+    await runCron()
+    expect((await getPayment(b)).body).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
+    const refunds = await frontend.refunds.list({ payment_intent: b.intentId })
+    expect(refunds.data).toHaveLength(1)
+  })
+
+  it('applies Stripe events that never reached the webhook endpoint (a refund made in the dashboard)', async () => {
+    const b = await paidBooking()
+    await frontend.refunds.create({ payment_intent: b.intentId, amount: 1_000 })
+    // Right away the webhook may still be on its way: the cron leaves the event to it.
+    await runCron()
+    expect((await getPayment(b)).body).toMatchObject({ status: 'completed', amount_refunded: 0 })
+    const later = Date.now() + 3_600_000
+    await runCron(later)
+    expect((await getPayment(b)).body).toMatchObject({ status: 'partially_refunded', amount_refunded: 1_000 })
+    // A second run finds nothing new to apply.
+    await runCron(later)
+    expect((await getPayment(b)).body.amount_refunded).toBe(1_000)
+  })
+})
