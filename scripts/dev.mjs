@@ -21,10 +21,21 @@ for (const [example, target] of [
 run(['d1', 'migrations', 'apply', 'DB', '--local'])
 run(['d1', 'execute', 'DB', '--local', '--file', 'seed/seed.sql'])
 
-// Both workers in one wrangler process: the first config is the API on :8787, the second the emulator,
-// reached by the API through its STRIPE_EMULATOR service binding.
-const dev = spawn('wrangler', ['dev', '-c', 'wrangler.toml', '-c', 'stripe-emulator/wrangler.toml', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-})
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
-dev.on('exit', (code) => process.exit(code ?? 0))
+// Two wrangler processes: the emulator on its own port (so that a script or curl can confirm a
+// PaymentIntent with a test card, as Stripe.js would), and the API, which reaches it through its
+// STRIPE_EMULATOR service binding via wrangler's local dev registry.
+const emulatorPort = process.env.EMULATOR_PORT ?? '12111'
+const children = [
+  spawn('wrangler', ['dev', '-c', 'stripe-emulator/wrangler.toml', '--port', emulatorPort, '--inspector-port', '0'], {
+    stdio: 'inherit',
+  }),
+  spawn('wrangler', ['dev', '-c', 'wrangler.toml', ...process.argv.slice(2)], { stdio: 'inherit' }),
+]
+const stop = (signal) => children.forEach((child) => child.kill(signal))
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal))
+for (const child of children) {
+  child.on('exit', (code) => {
+    stop('SIGTERM')
+    process.exit(code ?? 0)
+  })
+}
