@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { prepare, runBatch } from '../db/client'
 import { nowIso } from '../lib/time'
+import { applyIntent, type Payment } from './payment-intents'
 import { auditSelect, recordEventStatement } from './payment-statements'
 import { callStripe } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
@@ -20,12 +21,13 @@ export async function applyDispute(
   ref: { id: string; type: string },
 ): Promise<WebhookOutcome> {
   const intentId = typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id
-  const payment = intentId ? await findPayment(deps.db, intentId) : undefined
-  if (!payment) {
+  const found = intentId ? await findPayment(deps.db, intentId) : undefined
+  if (!found || !intentId) {
     deps.logger.warn('dispute for an unknown payment', { event_id: ref.id, dispute_id: object.id })
     await recordOnly(deps.db, ref, object.id)
     return 'unknown_object'
   }
+  const payment = await catchUpWithIntent(deps, found, intentId)
   const dispute = await callStripe(() => deps.stripe.disputes.retrieve(object.id))
   const now = nowIso()
   const open = OPEN_DISPUTE_STATUSES.includes(dispute.status)
@@ -50,4 +52,15 @@ export async function applyDispute(
     deps.logger.warn('dispute lost', { payment_id: payment.id, dispute_id: dispute.id, amount: dispute.amount })
   }
   return 'applied'
+}
+
+/**
+ * Only a succeeded charge can be disputed, but webhooks come in any order: when the dispute overtakes the
+ * payment's own success (no confirm yet, payment_intent.succeeded not yet delivered), the intent is re-read
+ * and applied first, so that the dispute is not dropped against a payment that is still pending.
+ */
+async function catchUpWithIntent(deps: WebhookDeps, payment: Payment, intentId: string): Promise<Payment> {
+  if (!['pending', 'processing', 'failed'].includes(payment.status)) return payment
+  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+  return (await applyIntent(deps.db, { payment, intent, source: 'webhook' })).payment
 }

@@ -146,9 +146,12 @@ export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ 
   )
   if (status === 'succeeded') statements.push(...moveRefundedAmount(db, refund, +1, change.source, now))
   if (status === 'failed' || status === 'canceled') statements.push(...moveRefundedAmount(db, refund, -1, change.source, now))
+  const failureReason = change.stripeRefund.failure_reason ?? null
+  // Conditional on a change, so that a repeated webhook leaves the row (and its updated_at) untouched.
+  const changed = sql`(stripe_refund_id IS NULL OR status <> ${status} OR failure_reason IS NOT ${failureReason})`
   statements.push(
     prepare(db, sql`UPDATE refunds SET stripe_refund_id = ${change.stripeRefund.id}, status = ${status},
-      failure_reason = ${change.stripeRefund.failure_reason ?? null}, updated_at = ${now} WHERE ${mine}`),
+      failure_reason = ${failureReason}, updated_at = ${now} WHERE ${mine} AND ${changed}`),
     ...cancelRefundedRentalStatements(db, refund.paymentId, change.source, now),
   )
   const [payment, stored] = await readBack(db, statements, refund)
