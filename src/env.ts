@@ -70,6 +70,10 @@ const settingsSchema = z.object({
   STRIPE_MAX_RETRIES: integer(2, 0, 5),
   RECONCILE_AFTER_MINUTES: integer(15, 1, 24 * 60),
 })
+  .refine((settings) => settings.APP_ENV !== 'production' || !settings.STRIPE_SECRET_KEY.startsWith('sk_test_emulator'), {
+    path: ['STRIPE_SECRET_KEY'],
+    message: 'The emulator key cannot be used in production',
+  })
   .refine((settings) => !settings.JWKS_URL || settings.JWKS_ISSUER, {
     path: ['JWKS_ISSUER'],
     message: 'JWKS_ISSUER is required when JWKS_URL is set',
