@@ -1,0 +1,111 @@
+// Serves the bench build in workerd through Miniflare's programmatic API: no `wrangler dev` and no Node
+// proxy in front of it (that proxy caps a trivial route near 1,000 requests/s on these machines).
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+
+const OUT = 'node_modules/.cache/backline-bench'
+const COMPATIBILITY = { compatibilityDate: '2026-08-01', compatibilityFlags: ['nodejs_compat'] }
+
+export const BENCH_SECRETS = {
+  JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdef0123456789',
+  STRIPE_SECRET_KEY: 'sk_test_emulator_backline_bench',
+  STRIPE_WEBHOOK_SECRET: 'whsec_bench_backline_emulator',
+}
+
+/** The [vars] of wrangler.toml, as deployed (APP_ENV aside). */
+const VARS = {
+  APP_ENV: 'development',
+  JWT_ISSUER: 'backline',
+  JWT_AUDIENCE: 'backline-api',
+  JWT_TTL_SECONDS: '3600',
+  PLATFORM_FEE_PERCENT: '10',
+  RENTAL_HOLD_MINUTES: '30',
+  MAX_RENTAL_DAYS: '90',
+  CORS_ORIGINS: 'http://localhost:5173',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_emulator',
+  STRIPE_TIMEOUT_MS: '10000',
+  STRIPE_MAX_RETRIES: '2',
+  RECONCILE_AFTER_MINUTES: '15',
+}
+
+const bundle = (entry, outfile) =>
+  build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    external: ['cloudflare:*', 'node:*'],
+    logLevel: 'warning',
+  })
+
+export async function buildWorkers() {
+  mkdirSync(OUT, { recursive: true })
+  await Promise.all([
+    bundle('bench/worker.ts', join(OUT, 'api.js')),
+    bundle('stripe-emulator/src/index.ts', join(OUT, 'emulator.js')),
+  ])
+}
+
+/** migrations/*.sql in order, split on drizzle-kit's breakpoints. */
+function migrationStatements() {
+  return readdirSync('migrations')
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .flatMap((name) => readFileSync(join('migrations', name), 'utf8').split('--> statement-breakpoint'))
+    .map((statement) => statement.trim())
+    .filter(Boolean)
+}
+
+/**
+ * Two workers in one workerd: the API (bench build) with an in-memory local D1, and the Stripe emulator
+ * (its state in a SQLite Durable Object) behind the STRIPE_EMULATOR service binding. No rate-limit bindings:
+ * the middleware skips limiting when they are absent, which is what a load test of one user needs.
+ */
+export async function startServer({ onLog } = {}) {
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      handleStructuredLogs: onLog ?? (() => {}),
+      workers: [
+        {
+          name: 'backline-bench',
+          modules: true,
+          scriptPath: join(OUT, 'api.js'),
+          ...COMPATIBILITY,
+          d1Databases: { DB: 'backline-bench' },
+          bindings: { ...VARS, ...BENCH_SECRETS },
+          serviceBindings: { STRIPE_EMULATOR: 'stripe-emulator' },
+        },
+        {
+          name: 'stripe-emulator',
+          modules: true,
+          scriptPath: join(OUT, 'emulator.js'),
+          ...COMPATIBILITY,
+          durableObjects: { STATE: { className: 'EmulatorState', useSQLite: true } },
+          // No push target: events wait in the emulator's outbox (a bench of the API, not of webhook fan-out).
+          bindings: { STRIPE_WEBHOOK_SECRET: BENCH_SECRETS.STRIPE_WEBHOOK_SECRET, WEBHOOK_URL: '' },
+        },
+      ],
+    }),
+  )
+  const url = await mf.ready
+  const db = await mf.getD1Database('DB', 'backline-bench')
+  const migrations = migrationStatements()
+  await db.batch(migrations.map((statement) => db.prepare(statement)))
+  return { mf, url: url.toString().replace(/\/$/, ''), db, migrations: migrations.length }
+}
+
+/** Runs the seed statements a few at a time (each batch is one round trip through Miniflare's proxy). */
+export async function seed(db, statements, perBatch = 8) {
+  for (let i = 0; i < statements.length; i += perBatch) {
+    await db.batch(statements.slice(i, i + perBatch).map((statement) => db.prepare(statement)))
+  }
+}
