@@ -427,3 +427,16 @@ describe('POST /api/rentals/{id}/complete', () => {
     expectProblem(await api('POST', `/api/rentals/${rental.id}/complete`), 401, 'unauthorized')
   })
 })
+
+describe('POST /api/rentals — amount bounds', () => {
+  it('refuses a rental whose amount exceeds what one card payment can be', async () => {
+    const owner = await createUser()
+    const renter = await createUser()
+    const listing = await createListing(owner, { dailyRate: 50_000_000 })
+    const res = await api('POST', '/api/rentals', {
+      token: renter.token,
+      body: { listing_id: listing.id, start_date: dateFromToday(1), end_date: dateFromToday(3) },
+    })
+    expectProblem(res, 422, 'amount_too_large')
+  })
+})

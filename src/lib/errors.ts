@@ -33,6 +33,8 @@ export const errorCodes = {
   refund_in_progress: 409,
   invalid_signature: 400,
   refund_exceeds_remaining: 422,
+  amount_too_large: 422,
+  amount_too_small: 422,
   payment_failed: 402,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -59,3 +59,6 @@ const supported: ReadonlySet<string> = new Set(SUPPORTED_CURRENCIES)
 export const isSupportedCurrency = (currency: string): currency is Currency => supported.has(currency)
 
 export const isZeroDecimalCurrency = (currency: string) => ZERO_DECIMAL_CURRENCIES.has(currency)
+
+/** Stripe charges at most eight digits in minor units (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts). */
+export const MAX_CHARGE_AMOUNT = 99_999_999

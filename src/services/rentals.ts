@@ -9,6 +9,7 @@ import { decodeCursor } from '../lib/schemas'
 import { addMinutes, nowIso } from '../lib/time'
 import { getListing } from './listings'
 import { validateRentalDates } from './rental-dates'
+import { MAX_CHARGE_AMOUNT } from '../lib/money'
 import {
   auditInsertedRental,
   auditTransition,
@@ -41,6 +42,11 @@ export async function createRental(
   const listing = await getListing(db, input.listing_id)
   if (listing.ownerId === renterId) throw new ApiError('own_listing', 'You cannot rent your own listing')
   if (!listing.active) throw new ApiError('listing_inactive', 'This listing is not available for rent')
+  if (listing.dailyRate * days > MAX_CHARGE_AMOUNT) {
+    throw new ApiError('amount_too_large', `daily_rate × days exceeds ${MAX_CHARGE_AMOUNT}, the most one card payment can be`, {
+      errors: [{ path: 'body.end_date', message: 'The rental is too expensive for one payment; book fewer days' }],
+    })
+  }
 
   const id = newId('rnt')
   const at = nowIso(now)

@@ -50,6 +50,10 @@ export function stripeFailure(error: unknown): ApiError | undefined {
       headers: { 'Retry-After': '5' },
     })
   }
+  if (error.code === 'amount_too_small') {
+    // Stripe's minimum charge depends on the currency (e.g. 50 cents); it is its rule, so its answer decides.
+    return new ApiError('amount_too_small', error.message)
+  }
   return new ApiError('stripe_error', `Stripe refused the request (${error.type})`)
 }
 
