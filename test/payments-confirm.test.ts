@@ -11,6 +11,7 @@ import {
   getRental,
   initiate,
   initiateAndPay,
+  intentsOfPayment,
   postWebhook,
   RETURN_URL,
   webhooksAbout,
@@ -142,6 +143,37 @@ describe('confirm with a declined card', () => {
       failure_code: null,
     })
     expect((await getRental(b)).body.status).toBe('active')
+  })
+
+  it('two initiates at once after a decline start one new attempt with one new intent', async () => {
+    const b = await booking()
+    const first = await initiateAndPay(b, 'pm_card_chargeDeclined')
+    expectProblem(await confirm(b, first.intentId), 402, 'payment_failed')
+    const answers = await Promise.all([initiate(b), initiate(b), initiate(b)])
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200])
+    expect(new Set(answers.map((answer) => answer.body.payment_intent_id)).size).toBe(1)
+    const intents = await intentsOfPayment(first.paymentId)
+    expect(intents.map((intent) => [intent.metadata.attempt, intent.status]).sort()).toEqual([
+      ['1', 'canceled'],
+      ['2', 'requires_payment_method'],
+    ])
+    expect((await getPayment(b)).body).toMatchObject({ status: 'pending', attempt: 2 })
+  })
+
+  it('a declined intent the customer then paid with another card is applied, not replaced by a second charge', async () => {
+    const b = await booking()
+    const first = await initiateAndPay(b, 'pm_card_chargeDeclined')
+    expectProblem(await confirm(b, first.intentId), 402, 'payment_failed')
+    // Stripe.js lets the customer retry the same intent; the frontend then calls initiate instead of confirm.
+    await pay(first.intentId, 'pm_card_visa')
+    expectProblem(await initiate(b), 409, 'payment_already_completed')
+    expect((await getPayment(b)).body).toMatchObject({
+      status: 'completed',
+      attempt: 1,
+      stripe_payment_intent_id: first.intentId,
+    })
+    expect((await getRental(b)).body.status).toBe('active')
+    expect(await intentsOfPayment(first.paymentId)).toHaveLength(1)
   })
 
   it('reports insufficient_funds as the decline code', async () => {

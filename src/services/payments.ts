@@ -9,7 +9,7 @@ import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 import { applyIntent, intentOutcome, type Payment, type Rental } from './payment-intents'
 import { createRefund } from './refunds'
-import { callStripe } from './stripe'
+import { callStripe, stripeFailure } from './stripe'
 
 export type { Payment }
 
@@ -93,9 +93,19 @@ async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<
   return (await paymentOfRental(deps.db, rental.id))!
 }
 
-/** After a failed attempt: a new attempt number, hence a new idempotency key and a new PaymentIntent. */
+/**
+ * After a failed attempt: a new attempt number, hence a new idempotency key and a new PaymentIntent. The old
+ * intent is canceled first so that it can no longer be paid; if it was paid after all (Stripe.js lets the
+ * customer retry the same intent with another card), that payment is applied instead of starting a second one.
+ */
 async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Payment> {
-  const previousIntent = failed.stripePaymentIntentId
+  if (failed.stripePaymentIntentId) {
+    const previous = await cancelAttempt(deps.stripe, failed.stripePaymentIntentId)
+    if (previous.status === 'succeeded' || previous.status === 'processing') {
+      const applied = await applyIntent(deps.db, { payment: failed, intent: previous, source: 'api' })
+      return (await settleCompletedPayment(deps, applied, 'api')) ?? applied.payment
+    }
+  }
   const [next] = await deps.db
     .update(payments)
     .set({
@@ -107,16 +117,17 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
     })
     .where(and(eq(payments.id, failed.id), eq(payments.status, 'failed'), eq(payments.attempt, failed.attempt)))
     .returning()
-  if (previousIntent) await cancelQuietly(deps.stripe, previousIntent)
   return next ?? (await paymentOfRental(deps.db, failed.rentalId))!
 }
 
-/** The old intent must not be payable any more; it may already be canceled, which is fine. */
-async function cancelQuietly(stripe: Stripe, intentId: string) {
+/** The intent as Stripe has it after our cancel; Stripe refuses to cancel one already canceled or paid. */
+async function cancelAttempt(stripe: Stripe, intentId: string): Promise<Stripe.PaymentIntent> {
   try {
-    await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `backline:cancel:${intentId}` })
-  } catch {
-    // A failed or already-canceled intent cannot be paid with any more; nothing to undo.
+    return await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `backline:cancel:${intentId}` })
+  } catch (error) {
+    const failure = stripeFailure(error)
+    if (failure?.code !== 'stripe_error') throw failure ?? error
+    return callStripe(() => stripe.paymentIntents.retrieve(intentId))
   }
 }
 
