@@ -56,11 +56,21 @@ describe('POST /api/webhooks/stripe: signatures', () => {
     for (const headers of attempts)
       expectProblem(await postSigned(payload, headers), 400, 'invalid_signature')
     expectProblem(await postSigned(tampered, { 'stripe-signature': signature }), 400, 'invalid_signature')
-    expectProblem(
-      await postSigned('not json', { 'stripe-signature': await sign('not json') }),
-      400,
-      'invalid_signature',
-    )
+    for (const junk of [
+      'not json',
+      '{}',
+      'null',
+      '[]',
+      '"evt"',
+      '{"id":"evt_1","type":"payment_intent.succeeded"}',
+    ]) {
+      // Signed with the right secret, but not a Stripe event: refused, never a 500.
+      expectProblem(
+        await postSigned(junk, { 'stripe-signature': await sign(junk) }),
+        400,
+        'invalid_signature',
+      )
+    }
 
     expect(await eventRecorded(eventId)).toBe(false)
     expect((await getPayment(b)).body.status).toBe('pending')

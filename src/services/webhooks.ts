@@ -43,14 +43,28 @@ export const HANDLED_EVENT_TYPES = [
 /** Verifies the signature on the raw body: a re-serialised body would not verify. */
 export async function verifyEvent(stripe: Stripe, rawBody: string, signature: string | undefined, secret: string) {
   if (!signature) throw new ApiError('invalid_signature', 'Missing Stripe-Signature header')
+  let event: Stripe.Event
   try {
-    return await stripe.webhooks.constructEventAsync(rawBody, signature, secret)
+    event = await stripe.webhooks.constructEventAsync(rawBody, signature, secret)
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
       throw new ApiError('invalid_signature', 'Stripe-Signature does not match the body')
     }
     throw new ApiError('invalid_signature', 'The webhook body is not a Stripe event')
   }
+  // constructEventAsync only parses the JSON: any signed JSON value would reach the handlers otherwise.
+  if (!isEventShaped(event)) throw new ApiError('invalid_signature', 'The webhook body is not a Stripe event')
+  return event
+}
+
+const isEventShaped = (event: unknown): event is Stripe.Event => {
+  const candidate = event as { id?: unknown; type?: unknown; data?: { object?: unknown } } | null
+  return (
+    typeof candidate?.id === 'string' &&
+    typeof candidate.type === 'string' &&
+    typeof candidate.data?.object === 'object' &&
+    candidate.data.object !== null
+  )
 }
 
 /**
