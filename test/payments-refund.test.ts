@@ -5,6 +5,7 @@ import { createUser } from './helpers/factories'
 import {
   booking,
   datesFree,
+  deliverAbout,
   frontend,
   getPayment,
   getRental,
@@ -175,6 +176,44 @@ describe('refund when Stripe fails', () => {
       amountRefunded: 2_000,
       refunds: [{ amount: 2_000, status: 'succeeded' }],
     })
+  })
+
+  it("a lost response whose refund Stripe's webhook settled before the retry: the retry still refunds once", async () => {
+    const b = await paidBooking()
+    await deliverAbout(b.intentId)
+    await injectFault({ ...outage, after: true })
+    expectProblem(await refund(b.paymentId, b.owner.token, { amount: 2_000 }), 503, 'stripe_unavailable')
+    await clearFaults()
+    expect(await deliverAbout(b.intentId)).toContain('refund.created:applied')
+    expect((await getPayment(b)).body).toMatchObject({ status: 'partially_refunded', amount_refunded: 2_000 })
+    const retried = await refund(b.paymentId, b.owner.token, { amount: 2_000 })
+    expect(retried.status).toBe(200)
+    expect(retried.body.payment).toMatchObject({ status: 'partially_refunded', amount_refunded: 2_000 })
+    expect(retried.body.refund.stripe_refund_id).toMatch(/^re_/)
+    expect(await atStripe(b.intentId)).toEqual({
+      amountRefunded: 2_000,
+      refunds: [{ amount: 2_000, status: 'succeeded' }],
+    })
+    // A later request for another amount is a new refund.
+    expect((await refund(b.paymentId, b.owner.token, { amount: 500 })).body.payment.amount_refunded).toBe(
+      2_500,
+    )
+    expect((await atStripe(b.intentId)).amountRefunded).toBe(2_500)
+  })
+
+  it('a full refund whose answer was lost and whose webhook came first: the retry answers 200, refunded once', async () => {
+    const b = await paidBooking()
+    await deliverAbout(b.intentId)
+    await injectFault({ ...outage, after: true })
+    expectProblem(await refund(b.paymentId, b.owner.token), 503, 'stripe_unavailable')
+    await clearFaults()
+    await deliverAbout(b.intentId)
+    expect((await getRental(b)).body.status).toBe('cancelled')
+    const retried = await refund(b.paymentId, b.owner.token)
+    expect(retried.status).toBe(200)
+    expect(retried.body.payment).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
+    expect((await atStripe(b.intentId)).amountRefunded).toBe(b.amount)
+    expectProblem(await refund(b.paymentId, b.owner.token), 409, 'payment_not_refundable')
   })
 
   it('a retry after an outage with another amount is refused while the first is unsent (409 refund_in_progress)', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, notInArray, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { prepare, runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type RefundStatus } from '../db/schema'
@@ -35,8 +35,8 @@ export interface RefundRequest {
 /**
  * Reserves the amount in D1 first (a conditional insert: concurrent refunds cannot exceed what remains), then
  * asks Stripe with an idempotency key derived from the reservation, then applies Stripe's answer in one batch.
- * If Stripe cannot be reached the reservation stays unsent, and the next request re-sends that very refund
- * with the same key, so a retry never refunds twice.
+ * If Stripe's answer never comes the reservation stays unanswered, and the next request re-sends that very
+ * refund with the same key, so a retry never refunds twice.
  */
 export async function refundPayment(
   db: Database,
@@ -57,14 +57,25 @@ export async function createRefund(
   request: RefundRequest,
   actorId: string | null,
 ): Promise<{ payment: Payment; refund: Refund }> {
+  const unanswered = await unansweredRefund(db, payment.id)
+  // The request after one that never heard back from Stripe is its retry, even when a webhook has settled it
+  // meanwhile: it is sent again with the same key, and Stripe answers with that same refund.
+  if (unanswered && (request.amount === undefined || request.amount === unanswered.amount)) {
+    return resendRefund(db, stripe, payment, unanswered, actorId)
+  }
+  if (unanswered?.status === 'pending') {
+    throw new ApiError('refund_in_progress', 'An earlier refund of this payment is still being sent to Stripe; retry')
+  }
+  // Settled by Stripe meanwhile, and this request asks for another amount: the earlier one is linked first.
+  if (unanswered) await resendRefund(db, stripe, payment, unanswered, actorId)
   if (!(REFUNDABLE_STATUSES as readonly string[]).includes(payment.status) || !payment.stripePaymentIntentId) {
     throw new ApiError('payment_not_refundable', `A ${payment.status} payment cannot be refunded`)
   }
-  const reservation = (await unsentRefund(db, payment.id)) ?? (await reserveRefund(db, actorId, payment, request))
-  if (request.amount !== undefined && reservation.amount !== request.amount) {
-    throw new ApiError('refund_in_progress', 'An earlier refund of this payment is still being sent to Stripe; retry')
-  }
-  const intentId = payment.stripePaymentIntentId
+  return sendRefund(db, stripe, payment, await reserveRefund(db, actorId, payment, request), actorId)
+}
+
+async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, actorId: string | null) {
+  const intentId = payment.stripePaymentIntentId!
   const stripeRefund = await callStripe(() =>
     stripe.refunds.create(
       {
@@ -79,12 +90,29 @@ export async function createRefund(
   return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
 }
 
+/** Stripe keeps idempotency keys for about 24 hours: the refund is looked for first, so a late retry cannot make a second one. */
+async function resendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, actorId: string | null) {
+  const intentId = payment.stripePaymentIntentId!
+  const made = await callStripe(() => stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
+  const stripeRefund = made.data.find((candidate) => candidate.metadata?.refund_id === reservation.id)
+  if (!stripeRefund) return sendRefund(db, stripe, payment, reservation, actorId)
+  return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
+}
+
 const isStripeReason = (reason: string): reason is StripeRefundReason =>
   (STRIPE_REFUND_REASONS as readonly string[]).includes(reason)
 
-const unsentRefund = (db: Database, paymentId: string) =>
+/**
+ * A refund whose creation the API has not heard back about (no Stripe id yet: only the API's own answer links
+ * it). Webhooks may already have settled it; one that failed or was canceled needs no retry.
+ */
+const unansweredRefund = (db: Database, paymentId: string) =>
   db.query.refunds.findFirst({
-    where: and(eq(refunds.paymentId, paymentId), isNull(refunds.stripeRefundId), eq(refunds.status, 'pending')),
+    where: and(
+      eq(refunds.paymentId, paymentId),
+      isNull(refunds.stripeRefundId),
+      notInArray(refunds.status, ['failed', 'canceled']),
+    ),
   })
 
 async function reserveRefund(db: Database, actorId: string | null, payment: Payment, request: RefundRequest) {
@@ -147,10 +175,13 @@ export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ 
   if (status === 'succeeded') statements.push(...moveRefundedAmount(db, refund, +1, change.source, now))
   if (status === 'failed' || status === 'canceled') statements.push(...moveRefundedAmount(db, refund, -1, change.source, now))
   const failureReason = change.stripeRefund.failure_reason ?? null
+  // Only the API's own answer links a refund it created: until then its request counts as unanswered, and the
+  // client's retry must get this refund back rather than make a second one (see createRefund).
+  const stripeId = change.source === 'webhook' ? sql`stripe_refund_id` : sql`${change.stripeRefund.id}`
   // Conditional on a change, so that a repeated webhook leaves the row (and its updated_at) untouched.
-  const changed = sql`(stripe_refund_id IS NULL OR status <> ${status} OR failure_reason IS NOT ${failureReason})`
+  const changed = sql`(stripe_refund_id IS NOT ${stripeId} OR status <> ${status} OR failure_reason IS NOT ${failureReason})`
   statements.push(
-    prepare(db, sql`UPDATE refunds SET stripe_refund_id = ${change.stripeRefund.id}, status = ${status},
+    prepare(db, sql`UPDATE refunds SET stripe_refund_id = ${stripeId}, status = ${status},
       failure_reason = ${failureReason}, updated_at = ${now} WHERE ${mine} AND ${changed}`),
     ...cancelRefundedRentalStatements(db, refund.paymentId, change.source, now),
   )
