@@ -48,6 +48,9 @@ export default defineConfig(async () => {
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
       testTimeout: 20_000,
+      // One Stripe emulator (a single Durable Object) serves every file: its faults, resets and webhook outbox
+      // are global, so files run one after another to stay deterministic.
+      fileParallelism: false,
       // Logs of passing tests are noise; a failing test still shows its request log lines.
       silent: 'passed-only' as const,
     },
