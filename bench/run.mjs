@@ -7,7 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { SignJWT } from 'jose'
 import { hammer, runFlows } from './load.mjs'
 import { benchDataSet, BENCH_PASSWORD } from './seed.mjs'
-import { BENCH_SECRETS, buildWorkers, seed, startServer } from './serve.mjs'
+import { BENCH_SECRETS, buildWorkers, seed, startServer, workerdCpuMs } from './serve.mjs'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
@@ -177,8 +177,11 @@ async function benchSize(rentals) {
     for (const target of targets) {
       const options = { url: server.url, connections: CONNECTIONS, ...target }
       if (WARMUP > 0) await hammer({ ...options, duration: WARMUP })
+      const cpuBefore = workerdCpuMs()
       const load = await hammer({ ...options, duration: DURATION })
-      rows.push({ endpoint: target.name, ...load, ...costs[target.name] })
+      const cpuMs = cpuBefore === undefined ? undefined : workerdCpuMs() - cpuBefore
+      const workerd_cpu_us_per_request = cpuMs === undefined ? undefined : (cpuMs * 1000) / load.requests
+      rows.push({ endpoint: target.name, ...load, workerd_cpu_us_per_request, ...costs[target.name] })
       report(rows.at(-1))
     }
 
@@ -193,7 +196,9 @@ async function benchSize(rentals) {
       if (confirmed.body.status !== 'completed') throw new Error(`confirm answered ${confirmed.body.status}`)
     }
     if (WARMUP > 0) await runFlows({ flow, connections: CONNECTIONS, duration: WARMUP })
+    const cpuBefore = workerdCpuMs()
     const flows = await runFlows({ flow, connections: CONNECTIONS, duration: DURATION })
+    const cpuMs = cpuBefore === undefined ? undefined : workerdCpuMs() - cpuBefore
     rows.push({
       endpoint: 'flow: book → initiate → pay (emulator) → confirm',
       requests_per_second: flows.flows_per_second,
@@ -203,6 +208,7 @@ async function benchSize(rentals) {
       max_ms: flows.max_ms,
       errors: flows.errors,
       first_error: flows.first_error,
+      workerd_cpu_us_per_request: cpuMs === undefined ? undefined : (cpuMs * 1000) / flows.flows,
       unit: 'flows',
     })
     report(rows.at(-1))
@@ -221,7 +227,7 @@ const pad = (text, width) => String(text).padStart(width)
 
 function report(row) {
   console.log(
-    `${row.endpoint.padEnd(52)} ${pad(fixed(row.requests_per_second), 7)}/s  p50 ${pad(fixed(row.p50_ms, 1), 6)} ms  p99 ${pad(fixed(row.p99_ms, 1), 6)} ms  errors ${pad(row.errors ?? '–', 4)}  rows read ${pad(row.rows_read ?? '–', 4)}  D1 calls ${pad(row.d1_calls ?? '–', 2)}`,
+    `${row.endpoint.padEnd(52)} ${pad(fixed(row.requests_per_second), 7)}/s  p50 ${pad(fixed(row.p50_ms, 1), 6)} ms  p99 ${pad(fixed(row.p99_ms, 1), 6)} ms  errors ${pad(row.errors ?? '–', 4)}  workerd CPU ${pad(fixed(row.workerd_cpu_us_per_request), 5)} µs  rows read ${pad(row.rows_read ?? '–', 4)}  D1 calls ${pad(row.d1_calls ?? '–', 2)}`,
   )
   if (row.first_error) console.log(`    first error: ${row.first_error}`)
 }

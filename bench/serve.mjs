@@ -30,12 +30,12 @@ const VARS = {
   RECONCILE_AFTER_MINUTES: '15',
 }
 
-const bundle = (entry, outfile) =>
+const bundle = (entry, outfile, minify = true) =>
   build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    minify: true,
+    minify,
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
@@ -45,10 +45,10 @@ const bundle = (entry, outfile) =>
     logLevel: 'warning',
   })
 
-export async function buildWorkers() {
+export async function buildWorkers({ minify = true } = {}) {
   mkdirSync(OUT, { recursive: true })
   await Promise.all([
-    bundle('bench/worker.ts', join(OUT, 'api.js')),
+    bundle('bench/worker.ts', join(OUT, 'api.js'), minify),
     bundle('stripe-emulator/src/index.ts', join(OUT, 'emulator.js')),
   ])
 }
@@ -68,11 +68,12 @@ function migrationStatements() {
  * (its state in a SQLite Durable Object) behind the STRIPE_EMULATOR service binding. No rate-limit bindings:
  * the middleware skips limiting when they are absent, which is what a load test of one user needs.
  */
-export async function startServer({ onLog } = {}) {
+export async function startServer({ onLog, inspectorPort, bindings = {} } = {}) {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
       port: 0,
+      ...(inspectorPort ? { inspectorPort } : {}),
       handleStructuredLogs: onLog ?? (() => {}),
       workers: [
         {
@@ -81,7 +82,7 @@ export async function startServer({ onLog } = {}) {
           scriptPath: join(OUT, 'api.js'),
           ...COMPATIBILITY,
           d1Databases: { DB: 'backline-bench' },
-          bindings: { ...VARS, ...BENCH_SECRETS },
+          bindings: { ...VARS, ...BENCH_SECRETS, ...bindings },
           serviceBindings: { STRIPE_EMULATOR: 'stripe-emulator' },
         },
         {
@@ -107,5 +108,27 @@ export async function startServer({ onLog } = {}) {
 export async function seed(db, statements, perBatch = 8) {
   for (let i = 0; i < statements.length; i += perBatch) {
     await db.batch(statements.slice(i, i + perBatch).map((statement) => db.prepare(statement)))
+  }
+}
+
+/** CPU time (ms, user + system) used so far by the workerd process Miniflare started; undefined off Linux. */
+export function workerdCpuMs() {
+  try {
+    const pid = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .find((entry) => {
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+          return stat.includes('(workerd)') && stat.split(') ')[1].split(' ')[1] === String(process.pid)
+        } catch {
+          return false
+        }
+      })
+    if (!pid) return undefined
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
   }
 }
