@@ -7,6 +7,9 @@ export const TEST_SECRETS = {
   STRIPE_WEBHOOK_SECRET: 'whsec_test_backline_emulator',
 }
 
+// Short enough that a test of a hung Stripe connection finishes in seconds, long enough for a busy machine.
+const TEST_SETTINGS = { STRIPE_TIMEOUT_MS: '3000' }
+
 // The Stripe emulator runs as an auxiliary worker: it cannot read its own wrangler.toml here, so it is
 // described with Miniflare WorkerOptions and built to JavaScript by test/global-setup.ts first.
 const stripeEmulator = {
@@ -38,7 +41,7 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
+          bindings: { ...TEST_SECRETS, ...TEST_SETTINGS, TEST_MIGRATIONS: migrations },
           serviceBindings: { STRIPE_EMULATOR: 'stripe-emulator' },
           workers: [stripeEmulator, webhookSink],
         },
