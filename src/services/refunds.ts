@@ -1,5 +1,5 @@
 import { and, eq, isNull, notInArray, sql } from 'drizzle-orm'
-import type Stripe from 'stripe'
+import Stripe from 'stripe'
 import { prepare, runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type RefundStatus } from '../db/schema'
 import type { AuthUser } from '../env'
@@ -8,7 +8,7 @@ import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 import type { Payment } from './payment-intents'
 import { auditSelect, cancelRefundedRentalStatements, recordEventStatement, type TransitionSource } from './payment-statements'
-import { callStripe } from './stripe'
+import { callStripe, stripeFailure } from './stripe'
 
 export type Refund = typeof refunds.$inferSelect
 
@@ -76,8 +76,9 @@ export async function createRefund(
 
 async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, actorId: string | null) {
   const intentId = payment.stripePaymentIntentId!
-  const stripeRefund = await callStripe(() =>
-    stripe.refunds.create(
+  let stripeRefund: Stripe.Refund
+  try {
+    stripeRefund = await stripe.refunds.create(
       {
         payment_intent: intentId,
         amount: reservation.amount,
@@ -85,10 +86,21 @@ async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reserv
         metadata: { payment_id: payment.id, refund_id: reservation.id },
       },
       { idempotencyKey: `backline:refund:${reservation.id}` },
-    ),
-  )
+    )
+  } catch (error) {
+    // Stripe said no for good (e.g. the charge was already refunded in the dashboard): the reservation is
+    // released so it neither blocks the amount nor gets re-sent. An outage keeps it for the retry.
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) await releaseReservation(db, reservation, error.code)
+    throw stripeFailure(error) ?? error
+  }
   return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
 }
+
+const releaseReservation = (db: Database, reservation: Refund, reason: string | undefined) =>
+  db
+    .update(refunds)
+    .set({ status: 'failed', failureReason: reason ?? 'refused_by_stripe', updatedAt: nowIso() })
+    .where(and(eq(refunds.id, reservation.id), isNull(refunds.stripeRefundId), eq(refunds.status, 'pending')))
 
 /** Stripe keeps idempotency keys for about 24 hours: the refund is looked for first, so a late retry cannot make a second one. */
 async function resendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, actorId: string | null) {

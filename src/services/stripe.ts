@@ -50,6 +50,9 @@ export function stripeFailure(error: unknown): ApiError | undefined {
       headers: { 'Retry-After': '5' },
     })
   }
+  if (error.code === 'charge_already_refunded') {
+    return new ApiError('payment_not_refundable', 'Stripe has already refunded this payment in full')
+  }
   if (error.code === 'amount_too_small') {
     // Stripe's minimum charge depends on the currency (e.g. 50 cents); it is its rule, so its answer decides.
     return new ApiError('amount_too_small', error.message)
