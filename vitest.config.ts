@@ -1,4 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
+import { readFile } from 'node:fs/promises'
+import type { Plugin } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 export const TEST_SECRETS = {
@@ -34,10 +36,23 @@ const webhookSink = {
   } }`,
 }
 
+// The stripe package ships source maps that point at sources it does not ship, and Vite warns about each
+// file; loading its modules without their sourceMappingURL comment silences that noise.
+const withoutStripeSourceMaps: Plugin = {
+  name: 'without-stripe-source-maps',
+  enforce: 'pre',
+  async load(id) {
+    if (!id.includes('/node_modules/stripe/') || !id.endsWith('.js')) return null
+    const code = await readFile(id, 'utf8')
+    return { code: code.replace(/^\/\/# sourceMappingURL=.*$/gm, ''), map: null }
+  },
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations')
   return {
     plugins: [
+      withoutStripeSourceMaps,
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
