@@ -3,7 +3,7 @@ import type { Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
-import { newestFirst, pageOfRows, type Page } from '../lib/pagination'
+import { pageForParties, type Page } from '../lib/pagination'
 import { decodeCursor } from '../lib/schemas'
 import type { Payment } from './payment-intents'
 import type { Refund } from './refunds'
@@ -43,17 +43,7 @@ function paymentsOfQuery(db: Database, userId: string, role: 'renter' | 'owner',
     .limit(search.limit + 1)
 }
 
-/**
- * Newest first. Without a role both parties' pages are read in one batch, each an index range
- * ((renter_id|owner_id)[, status], created_at, id), and merged: at most 2 × (limit + 1) rows read.
- */
-export async function listPayments(db: Database, userId: string, search: PaymentSearch): Promise<Page<Payment>> {
-  if (search.role) return pageOfRows(await paymentsOfQuery(db, userId, search.role, search), search.limit)
-  const [asRenter, asOwner] = await db.batch([
-    paymentsOfQuery(db, userId, 'renter', search),
-    paymentsOfQuery(db, userId, 'owner', search),
-  ])
-  const merged = [...new Map([...asRenter, ...asOwner].map((payment) => [payment.id, payment])).values()]
-  return pageOfRows(merged.sort(newestFirst), search.limit)
+/** Newest first, as renter, as owner, or both (pageForParties). */
+export function listPayments(db: Database, userId: string, search: PaymentSearch): Promise<Page<Payment>> {
+  return pageForParties(db, search.role, search.limit, (party) => paymentsOfQuery(db, userId, party, search))
 }
-

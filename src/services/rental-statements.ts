@@ -1,25 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
-import type { Database } from '../db/client'
+import { prepare, type Database } from '../db/client'
 import { newId } from '../lib/ids'
 
 /*
  * The SQL of rental state changes. Each statement decides on its own conditions inside one D1 batch (atomic),
  * so a race between two requests is settled by D1, whose writes are serialised, not by a read before a write.
  */
-
-const dialect = new SQLiteAsyncDialect()
-
-/**
- * drizzle-orm cannot put raw `sql` with parameters into `db.batch` on D1 (its SQLiteRaw has no prepared
- * statement: https://github.com/drizzle-team/drizzle-orm/issues/2277), so these go to D1's own batch.
- */
-function prepare(db: Database, query: SQL): D1PreparedStatement {
-  const { sql: text, params } = dialect.sqlToQuery(query)
-  return db.$client.prepare(text).bind(...params)
-}
-
-export const runBatch = (db: Database, statements: D1PreparedStatement[]) => db.$client.batch(statements)
 
 /** A payment under way or done keeps a pending rental's dates even after its hold has expired. */
 const noHoldKeepingPayment = sql`NOT EXISTS (

@@ -1,10 +1,10 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm'
-import type { Database } from '../db/client'
+import { runBatch, type Database } from '../db/client'
 import { rentals, type RentalStatus } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { newestFirst, pageOfRows, type Page } from '../lib/pagination'
+import { pageForParties, type Page } from '../lib/pagination'
 import { decodeCursor } from '../lib/schemas'
 import { addMinutes, nowIso } from '../lib/time'
 import { getListing } from './listings'
@@ -17,7 +17,6 @@ import {
   completeStatement,
   expireHoldsStatements,
   insertRentalStatement,
-  runBatch,
 } from './rental-statements'
 
 export type Rental = typeof rentals.$inferSelect
@@ -158,18 +157,8 @@ export function rentalsOfQuery(db: Database, userId: string, role: 'renter' | 'o
     .limit(search.limit + 1)
 }
 
-/**
- * Without a role, both parties' pages are read in one batch and merged: each is an index range read, so at
- * most 2 × (limit + 1) rows are read, where one OR query would scan or sort.
- */
-export async function listRentals(db: Database, userId: string, search: RentalSearch): Promise<Page<Rental>> {
-  if (search.role) return pageOfRows(await rentalsOfQuery(db, userId, search.role, search), search.limit)
-  const [asRenter, asOwner] = await db.batch([
-    rentalsOfQuery(db, userId, 'renter', search),
-    rentalsOfQuery(db, userId, 'owner', search),
-  ])
-  const merged = [...new Map([...asRenter, ...asOwner].map((rental) => [rental.id, rental])).values()]
-  return pageOfRows(merged.sort(newestFirst), search.limit)
+export function listRentals(db: Database, userId: string, search: RentalSearch): Promise<Page<Rental>> {
+  return pageForParties(db, search.role, search.limit, (party) => rentalsOfQuery(db, userId, party, search))
 }
 
 export const toRentalJson = (rental: Rental) => ({
