@@ -3,6 +3,7 @@ import type Stripe from 'stripe'
 import type { Database } from '../db/client'
 import { payments, rentals } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
+import type { Logger } from '../lib/logger'
 import { ApiError } from '../lib/errors'
 import { splitPlatformFee } from '../lib/fees'
 import { newId } from '../lib/ids'
@@ -17,6 +18,7 @@ export interface PaymentDeps {
   db: Database
   stripe: Stripe
   settings: Settings
+  logger: Logger
 }
 
 /** The renter's rental: its owner gets 403, anyone else 404 (not even its existence is revealed). */
@@ -192,13 +194,13 @@ export async function confirmPayment(
  * charged) must not keep the renter's money: it is refunded in full at once. Returns the payment after.
  */
 export async function settleCompletedPayment(
-  deps: { db: Database; stripe: Stripe },
+  deps: { db: Database; stripe: Stripe; logger: Logger },
   applied: { payment: Payment; rental?: Rental },
   source: 'api' | 'webhook' | 'reconciler',
 ): Promise<Payment | undefined> {
   const { payment, rental } = applied
   if (payment.status !== 'completed' || rental?.status !== 'cancelled') return undefined
   const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null)
-  console.warn(JSON.stringify({ level: 'warn', message: 'refunded a payment of a cancelled rental', source, payment_id: payment.id }))
+  deps.logger.warn('refunded a payment of a cancelled rental', { source, payment_id: payment.id, rental_id: rental.id })
   return refunded.payment
 }

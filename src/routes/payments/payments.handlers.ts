@@ -1,3 +1,4 @@
+import type { AppEnv } from '../../env'
 import type { AppRouteHandler } from '../../lib/route-handler'
 import { listPayments, getPaymentFor } from '../../services/payment-reads'
 import { confirmPayment, initiatePayment } from '../../services/payments'
@@ -5,11 +6,7 @@ import { refundPayment } from '../../services/refunds'
 import { toPaymentJson, toRefundJson } from './payments.json'
 import type { ConfirmRoute, GetOneRoute, InitiateRoute, ListRoute, RefundRoute } from './payments.routes'
 
-const deps = (c: { var: { db: any; stripe: any; settings: any } }) => ({
-  db: c.var.db,
-  stripe: c.var.stripe,
-  settings: c.var.settings,
-})
+const deps = ({ var: { db, stripe, settings, logger } }: { var: AppEnv['Variables'] }) => ({ db, stripe, settings, logger })
 
 export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
   const { payment, intent } = await initiatePayment(deps(c), c.var.user, c.req.valid('param').rental_id)
