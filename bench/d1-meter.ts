@@ -18,7 +18,13 @@ export interface D1Meter {
   rowsWritten: number
 }
 
-export const newMeter = (): D1Meter => ({ calls: 0, statements: 0, writeCalls: 0, rowsRead: 0, rowsWritten: 0 })
+export const newMeter = (): D1Meter => ({
+  calls: 0,
+  statements: 0,
+  writeCalls: 0,
+  rowsRead: 0,
+  rowsWritten: 0,
+})
 
 interface D1ResultMeta {
   rows_read?: number

@@ -1,10 +1,20 @@
 // Load generation: autocannon for single endpoints, a closed-loop driver for the multi-step payment flow.
 import autocannon from 'autocannon'
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN)
+const percentile = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN
 
 /** Fixed duration, fixed connections; answers req/s, latency percentiles (ms) and every kind of error. */
-export async function hammer({ url, method = 'GET', path, headers = {}, body, setupRequest, connections, duration }) {
+export async function hammer({
+  url,
+  method = 'GET',
+  path,
+  headers = {},
+  body,
+  setupRequest,
+  connections,
+  duration,
+}) {
   const result = await autocannon({
     url: url + path,
     method,

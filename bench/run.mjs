@@ -33,7 +33,11 @@ function bookings(listingIds) {
     const n = next++
     const start = Date.now() + (400 + Math.floor(n / listingIds.length) * 2) * DAY
     const day = (ms) => new Date(ms).toISOString().slice(0, 10)
-    return { listing_id: listingIds[n % listingIds.length], start_date: day(start), end_date: day(start + DAY) }
+    return {
+      listing_id: listingIds[n % listingIds.length],
+      start_date: day(start),
+      end_date: day(start + DAY),
+    }
   }
 }
 
@@ -89,19 +93,31 @@ async function measureCosts(call, set, tokens, nextBooking) {
   }
   await take('GET /__bench/json', () => call('GET', '/__bench/json', { meter: true }))
   await take('GET /__bench/d1', () => call('GET', `/__bench/d1?id=${set.samplePayment}`, { meter: true }))
-  await take('GET /api/payments', () => call('GET', '/api/payments?limit=20', { auth: tokens.alice, meter: true }))
-  await take('GET /api/payments/{rental_id}', () => call('GET', `/api/payments/${set.aliceRental}`, { auth: tokens.alice, meter: true }))
+  await take('GET /api/payments', () =>
+    call('GET', '/api/payments?limit=20', { auth: tokens.alice, meter: true }),
+  )
+  await take('GET /api/payments/{rental_id}', () =>
+    call('GET', `/api/payments/${set.aliceRental}`, { auth: tokens.alice, meter: true }),
+  )
   await take('GET /api/listings', () => call('GET', '/api/listings?limit=20', { meter: true }))
-  await take('GET /api/rentals', () => call('GET', '/api/rentals?limit=20', { auth: tokens.alice, meter: true }))
+  await take('GET /api/rentals', () =>
+    call('GET', '/api/rentals?limit=20', { auth: tokens.alice, meter: true }),
+  )
   await take('POST /api/auth/login', () =>
-    call('POST', '/api/auth/login', { body: { email: set.alice.email, password: BENCH_PASSWORD }, meter: true }),
+    call('POST', '/api/auth/login', {
+      body: { email: set.alice.email, password: BENCH_PASSWORD },
+      meter: true,
+    }),
   )
 
   // One booking paid through confirm, one through the webhook alone (confirm never called).
   for (const via of ['confirm', 'webhook']) {
     const booked = await call('POST', '/api/rentals', { auth: tokens.bob, body: nextBooking(), meter: true })
     if (via === 'confirm') costs['POST /api/rentals'] = booked.cost
-    const initiated = await call('POST', `/api/payments/${booked.body.id}/initiate`, { auth: tokens.bob, meter: true })
+    const initiated = await call('POST', `/api/payments/${booked.body.id}/initiate`, {
+      auth: tokens.bob,
+      meter: true,
+    })
     if (via === 'confirm') costs['POST /api/payments/{rental_id}/initiate'] = initiated.cost
     const intentId = initiated.body.payment_intent_id
     await payAtStripe(call, intentId)
@@ -118,10 +134,11 @@ async function measureCosts(call, set, tokens, nextBooking) {
       headers: { 'stripe-signature': delivery.signature },
       meter: true,
     })
-    costs[via === 'confirm' ? 'POST /api/webhooks/stripe (repeat)' : 'POST /api/webhooks/stripe (applies)'] = {
-      ...posted.cost,
-      outcome: posted.body?.outcome,
-    }
+    costs[via === 'confirm' ? 'POST /api/webhooks/stripe (repeat)' : 'POST /api/webhooks/stripe (applies)'] =
+      {
+        ...posted.cost,
+        outcome: posted.body?.outcome,
+      }
   }
   return costs
 }
@@ -139,8 +156,16 @@ async function measureHashing(call) {
     const hashed = await time('/__bench/hash?n=10')
     runs.push({ per_hash_ms: (hashed.ms - baseline) / 10, in_worker_ms: hashed.body.in_worker_ms / 10 })
   }
-  const sorted = runs.slice(1).map((run) => run.per_hash_ms).sort((a, b) => a - b)
-  return { iterations: 100_000, runs: runs.slice(1), min_ms: sorted[0], median_ms: sorted[Math.floor(sorted.length / 2)] }
+  const sorted = runs
+    .slice(1)
+    .map((run) => run.per_hash_ms)
+    .sort((a, b) => a - b)
+  return {
+    iterations: 100_000,
+    runs: runs.slice(1),
+    min_ms: sorted[0],
+    median_ms: sorted[Math.floor(sorted.length / 2)],
+  }
 }
 
 async function benchSize(rentals) {
@@ -151,7 +176,9 @@ async function benchSize(rentals) {
     const set = benchDataSet(rentals)
     const seeded = performance.now()
     await seed(server.db, set.statements)
-    console.log(`\n== ${rentals} rentals: seeded ${JSON.stringify(set.counts)} in ${((performance.now() - seeded) / 1000).toFixed(1)} s`)
+    console.log(
+      `\n== ${rentals} rentals: seeded ${JSON.stringify(set.counts)} in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    )
     const call = client(server.url)
     const tokens = { alice: await token(set.alice), bob: await token(set.bob) }
     const nextBooking = bookings(set.listingIds)
@@ -162,7 +189,11 @@ async function benchSize(rentals) {
       { name: 'GET /__bench/json', path: '/__bench/json' },
       { name: 'GET /__bench/d1', path: `/__bench/d1?id=${set.samplePayment}` },
       { name: 'GET /api/payments', path: '/api/payments?limit=20', headers: authed(tokens.alice) },
-      { name: 'GET /api/payments/{rental_id}', path: `/api/payments/${set.aliceRental}`, headers: authed(tokens.alice) },
+      {
+        name: 'GET /api/payments/{rental_id}',
+        path: `/api/payments/${set.aliceRental}`,
+        headers: authed(tokens.alice),
+      },
       { name: 'GET /api/listings', path: '/api/listings?limit=20' },
       { name: 'GET /api/rentals', path: '/api/rentals?limit=20', headers: authed(tokens.alice) },
       {
@@ -213,7 +244,8 @@ async function benchSize(rentals) {
     })
     report(rows.at(-1))
     for (const [name, cost] of Object.entries(costs)) {
-      if (!rows.some((row) => row.endpoint === name)) rows.push({ endpoint: name, ...cost, unit: 'cost only' })
+      if (!rows.some((row) => row.endpoint === name))
+        rows.push({ endpoint: name, ...cost, unit: 'cost only' })
     }
     const hashing = rentals === SIZES[0] ? await measureHashing(call) : undefined
     return { rentals, counts: set.counts, rows, hashing }
@@ -222,7 +254,8 @@ async function benchSize(rentals) {
   }
 }
 
-const fixed = (value, digits = 0) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–')
+const fixed = (value, digits = 0) =>
+  typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–'
 const pad = (text, width) => String(text).padStart(width)
 
 function report(row) {
@@ -241,7 +274,11 @@ function summary(results) {
   for (const row of small.rows) {
     if (row.rows_read === undefined) continue
     const other = large?.rows.find((candidate) => candidate.endpoint === row.endpoint)
-    const ratio = other ? (other.rows_read === 0 && row.rows_read === 0 ? 1 : other.rows_read / Math.max(row.rows_read, 1)) : NaN
+    const ratio = other
+      ? other.rows_read === 0 && row.rows_read === 0
+        ? 1
+        : other.rows_read / Math.max(row.rows_read, 1)
+      : NaN
     if (ratio > 1.2) verdicts.rows_read = false
     lines.push(
       `${row.endpoint.padEnd(44)} ${results.map((r) => pad(r.rows.find((x) => x.endpoint === row.endpoint)?.rows_read ?? '–', 8)).join(' ')}   ${pad(fixed(ratio, 2), 5)}${ratio > 1.2 ? '!' : ' '} ${pad(row.d1_calls, 8)}  ${pad(row.d1_write_calls, 11)}`,
@@ -277,8 +314,12 @@ const machine = {
   node: process.version,
   load_average_before: loadavg(),
 }
-console.log(`bench: ${machine.cpus} × ${machine.cpu_model}, node ${machine.node}, load ${machine.load_average_before.map((l) => l.toFixed(2)).join(' ')}`)
-console.log(`       ${DURATION} s per endpoint (+${WARMUP} s warm-up) at ${CONNECTIONS} connections, sizes ${SIZES.join(', ')} rentals`)
+console.log(
+  `bench: ${machine.cpus} × ${machine.cpu_model}, node ${machine.node}, load ${machine.load_average_before.map((l) => l.toFixed(2)).join(' ')}`,
+)
+console.log(
+  `       ${DURATION} s per endpoint (+${WARMUP} s warm-up) at ${CONNECTIONS} connections, sizes ${SIZES.join(', ')} rentals`,
+)
 await buildWorkers()
 const results = []
 for (const size of SIZES) results.push(await benchSize(size))
@@ -286,8 +327,16 @@ machine.load_average_after = loadavg()
 const verdicts = summary(results)
 mkdirSync('bench-results', { recursive: true })
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-const output = { date: new Date().toISOString(), machine, settings: { DURATION, WARMUP, CONNECTIONS, SIZES }, results, verdicts }
+const output = {
+  date: new Date().toISOString(),
+  machine,
+  settings: { DURATION, WARMUP, CONNECTIONS, SIZES },
+  results,
+  verdicts,
+}
 for (const file of [`bench-results/bench-${stamp}.json`, 'bench-results/latest.json']) {
   writeFileSync(file, JSON.stringify(output, null, 2))
 }
-console.log(`\nwrote bench-results/bench-${stamp}.json (and latest.json); load average after ${machine.load_average_after.map((l) => l.toFixed(2)).join(' ')}`)
+console.log(
+  `\nwrote bench-results/bench-${stamp}.json (and latest.json); load average after ${machine.load_average_after.map((l) => l.toFixed(2)).join(' ')}`,
+)

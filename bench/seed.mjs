@@ -41,10 +41,27 @@ export function benchDataSet(rentalCount) {
   const bob = { id: 'usr_benchbob', email: 'bob@bench.test' }
   const hash = passwordHash(BENCH_PASSWORD)
 
-  const users = [alice, bob].map((user) => [user.id, user.email, 'Bench user', hash, 'user', created, created])
-  for (let i = 0; i < ownerCount; i++) users.push([id('usr', i), `owner${i}@bench.test`, `Owner ${i}`, null, 'user', created, created])
+  const users = [alice, bob].map((user) => [
+    user.id,
+    user.email,
+    'Bench user',
+    hash,
+    'user',
+    created,
+    created,
+  ])
+  for (let i = 0; i < ownerCount; i++)
+    users.push([id('usr', i), `owner${i}@bench.test`, `Owner ${i}`, null, 'user', created, created])
   for (let i = 0; i < renterCount; i++) {
-    users.push([id('usr', ownerCount + i), `renter${i}@bench.test`, `Renter ${i}`, null, 'user', created, created])
+    users.push([
+      id('usr', ownerCount + i),
+      `renter${i}@bench.test`,
+      `Renter ${i}`,
+      null,
+      'user',
+      created,
+      created,
+    ])
   }
 
   const listingOwner = (j) => (j % 20 === 0 ? alice.id : id('usr', j % ownerCount))
@@ -54,7 +71,20 @@ export function benchDataSet(rentalCount) {
     const category = CATEGORIES[j % CATEGORIES.length]
     const at = iso(BASE - 300 * DAY + j * 60_000)
     instruments.push([id('ins', j), `Instrument ${j}`, category, 'Brand', 'Model', listingOwner(j), at, at])
-    listings.push([id('lst', j), id('ins', j), listingOwner(j), category, `Listing ${j}`, 'Berlin', 1000 + (j % 50) * 100, 'usd', 0, 1, at, at])
+    listings.push([
+      id('lst', j),
+      id('ins', j),
+      listingOwner(j),
+      category,
+      `Listing ${j}`,
+      'Berlin',
+      1000 + (j % 50) * 100,
+      'usd',
+      0,
+      1,
+      at,
+      at,
+    ])
   }
 
   const rentals = []
@@ -72,40 +102,146 @@ export function benchDataSet(rentalCount) {
     const at = iso(BASE - 200 * DAY + k * 1000)
     const cancelled = status === 'cancelled'
     rentals.push([
-      id('rnt', k), id('lst', j), renter, owner, date(start), date(start + 3 * DAY), 3, dailyRate, amount, 'usd', 0,
-      status, at, cancelled ? 'refunded' : null, cancelled ? at : null, status === 'completed' ? at : null, at, at,
+      id('rnt', k),
+      id('lst', j),
+      renter,
+      owner,
+      date(start),
+      date(start + 3 * DAY),
+      3,
+      dailyRate,
+      amount,
+      'usd',
+      0,
+      status,
+      at,
+      cancelled ? 'refunded' : null,
+      cancelled ? at : null,
+      status === 'completed' ? at : null,
+      at,
+      at,
     ])
     const fee = Math.round(amount / 10)
     payments.push([
-      id('pay', k), id('rnt', k), renter, owner, amount, 'usd', cancelled ? 'refunded' : 'completed', fee, amount - fee,
-      cancelled ? amount : 0, 1, `pi_bench${k}`, `ch_bench${k}`, at, at, at, cancelled ? at : null,
+      id('pay', k),
+      id('rnt', k),
+      renter,
+      owner,
+      amount,
+      'usd',
+      cancelled ? 'refunded' : 'completed',
+      fee,
+      amount - fee,
+      cancelled ? amount : 0,
+      1,
+      `pi_bench${k}`,
+      `ch_bench${k}`,
+      at,
+      at,
+      at,
+      cancelled ? at : null,
     ])
-    if (cancelled) refunds.push([id('ref', k), id('pay', k), `re_bench${k}`, amount, 'usd', 'succeeded', 'requested_by_customer', renter, at, at])
+    if (cancelled)
+      refunds.push([
+        id('ref', k),
+        id('pay', k),
+        `re_bench${k}`,
+        amount,
+        'usd',
+        'succeeded',
+        'requested_by_customer',
+        renter,
+        at,
+        at,
+      ])
   }
 
   const statements = [
     ...inserts('users', ['id', 'email', 'name', 'password_hash', 'role', 'created_at', 'updated_at'], users),
-    ...inserts('instruments', ['id', 'name', 'category', 'brand', 'model', 'created_by', 'created_at', 'updated_at'], instruments),
+    ...inserts(
+      'instruments',
+      ['id', 'name', 'category', 'brand', 'model', 'created_by', 'created_at', 'updated_at'],
+      instruments,
+    ),
     ...inserts(
       'listings',
-      ['id', 'instrument_id', 'owner_id', 'category', 'title', 'location', 'daily_rate', 'currency', 'deposit_amount', 'active', 'created_at', 'updated_at'],
+      [
+        'id',
+        'instrument_id',
+        'owner_id',
+        'category',
+        'title',
+        'location',
+        'daily_rate',
+        'currency',
+        'deposit_amount',
+        'active',
+        'created_at',
+        'updated_at',
+      ],
       listings,
     ),
     ...inserts(
       'rentals',
-      ['id', 'listing_id', 'renter_id', 'owner_id', 'start_date', 'end_date', 'days', 'daily_rate', 'amount', 'currency', 'deposit_amount',
-        'status', 'hold_expires_at', 'cancel_reason', 'cancelled_at', 'completed_at', 'created_at', 'updated_at'],
+      [
+        'id',
+        'listing_id',
+        'renter_id',
+        'owner_id',
+        'start_date',
+        'end_date',
+        'days',
+        'daily_rate',
+        'amount',
+        'currency',
+        'deposit_amount',
+        'status',
+        'hold_expires_at',
+        'cancel_reason',
+        'cancelled_at',
+        'completed_at',
+        'created_at',
+        'updated_at',
+      ],
       rentals,
     ),
     ...inserts(
       'payments',
-      ['id', 'rental_id', 'renter_id', 'owner_id', 'amount', 'currency', 'status', 'platform_fee', 'owner_payout_amount', 'amount_refunded',
-        'attempt', 'stripe_payment_intent_id', 'stripe_charge_id', 'created_at', 'updated_at', 'completed_at', 'refunded_at'],
+      [
+        'id',
+        'rental_id',
+        'renter_id',
+        'owner_id',
+        'amount',
+        'currency',
+        'status',
+        'platform_fee',
+        'owner_payout_amount',
+        'amount_refunded',
+        'attempt',
+        'stripe_payment_intent_id',
+        'stripe_charge_id',
+        'created_at',
+        'updated_at',
+        'completed_at',
+        'refunded_at',
+      ],
       payments,
     ),
     ...inserts(
       'refunds',
-      ['id', 'payment_id', 'stripe_refund_id', 'amount', 'currency', 'status', 'reason', 'requested_by', 'created_at', 'updated_at'],
+      [
+        'id',
+        'payment_id',
+        'stripe_refund_id',
+        'amount',
+        'currency',
+        'status',
+        'reason',
+        'requested_by',
+        'created_at',
+        'updated_at',
+      ],
       refunds,
     ),
   ]
@@ -114,7 +250,13 @@ export function benchDataSet(rentalCount) {
   const aliceRental = rentals.findLast((row) => row[2] === alice.id)[0]
   return {
     statements,
-    counts: { users: users.length, listings: listingCount, rentals: rentalCount, payments: payments.length, refunds: refunds.length },
+    counts: {
+      users: users.length,
+      listings: listingCount,
+      rentals: rentalCount,
+      payments: payments.length,
+      refunds: refunds.length,
+    },
     alice,
     bob,
     aliceRental,

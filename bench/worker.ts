@@ -29,7 +29,10 @@ async function hashes(url: URL) {
 
 function toEmulator(env: Bindings, request: Request, url: URL) {
   if (!env.STRIPE_EMULATOR) return Response.json({ error: 'no STRIPE_EMULATOR binding' }, { status: 500 })
-  const target = new URL(url.pathname.slice('/__bench/emulator'.length) + url.search, 'https://stripe-emulator')
+  const target = new URL(
+    url.pathname.slice('/__bench/emulator'.length) + url.search,
+    'https://stripe-emulator',
+  )
   return env.STRIPE_EMULATOR.fetch(new Request(target, request))
 }
 

@@ -9,7 +9,9 @@ import { gzipSync } from 'node:zlib'
 const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 250)
 const outdir = mkdtempSync(join(tmpdir(), 'backline-bundle-'))
 try {
-  const built = spawnSync('wrangler', ['deploy', '--dry-run', '--env', 'production', '--outdir', outdir], { encoding: 'utf8' })
+  const built = spawnSync('wrangler', ['deploy', '--dry-run', '--env', 'production', '--outdir', outdir], {
+    encoding: 'utf8',
+  })
   if (built.status !== 0) {
     process.stderr.write(built.stdout + built.stderr)
     process.exit(built.status ?? 1)

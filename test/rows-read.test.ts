@@ -15,7 +15,8 @@ const app = createApp()
 const DAY = 86_400_000
 const MAX_RATIO = 1.2
 
-const q = (value: string | number | null) => (value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value}'`)
+const q = (value: string | number | null) =>
+  value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value}'`
 const iso = (ms: number) => new Date(ms).toISOString()
 const day = (ms: number) => iso(ms).slice(0, 10)
 
@@ -40,10 +41,12 @@ async function insert(table: string, columns: string[], rows: (string | number |
 
 async function createUsers(): Promise<Users> {
   const now = iso(Date.now())
-  const ids = ['alice', 'carol', 'owner', ...Array.from({ length: 20 }, (_, i) => `other${i}`)].map((name) => ({
-    name,
-    id: nextId('usr'),
-  }))
+  const ids = ['alice', 'carol', 'owner', ...Array.from({ length: 20 }, (_, i) => `other${i}`)].map(
+    (name) => ({
+      name,
+      id: nextId('usr'),
+    }),
+  )
   await insert(
     'users',
     ['id', 'email', 'name', 'role', 'created_at', 'updated_at'],
@@ -51,11 +54,22 @@ async function createUsers(): Promise<Users> {
   )
   const token = (id: string) => issueToken(settings(), { sub: id, email: `${id}@rows.test`, role: 'user' })
   const [alice, carol, owner, ...others] = ids.map(({ id }) => id)
-  return { alice: { id: alice!, token: await token(alice!) }, carol: { id: carol!, token: await token(carol!) }, owner: owner!, others }
+  return {
+    alice: { id: alice!, token: await token(alice!) },
+    carol: { id: carol!, token: await token(carol!) },
+    owner: owner!,
+    others,
+  }
 }
 
 /** Listings (owned by `owner` and the others) with `rentalsPerListing` paid rentals each, created `ageDays` ago. */
-async function grow(users: Users, listingCount: number, rentalsPerListing: number, aliceShare: number, ageDays: number) {
+async function grow(
+  users: Users,
+  listingCount: number,
+  rentalsPerListing: number,
+  aliceShare: number,
+  ageDays: number,
+) {
   const base = Date.now() - ageDays * DAY
   const listings: (string | number | null)[][] = []
   const instruments: (string | number | null)[][] = []
@@ -73,29 +87,106 @@ async function grow(users: Users, listingCount: number, rentalsPerListing: numbe
       const created = iso(base + n * 1000 + 500)
       const start = base - (k + 1) * 7 * DAY
       const rentalId = nextId('rnt')
-      rentals.push([rentalId, listingId, renter, owner, day(start), day(start + 2 * DAY), 2, 2000, 4000, 'usd', 0, 'completed', created, created, created])
-      payments.push([nextId('pay'), rentalId, renter, owner, 4000, 'usd', 'completed', 400, 3600, 0, `pi_${rentalId.slice(4)}`, created, created])
+      rentals.push([
+        rentalId,
+        listingId,
+        renter,
+        owner,
+        day(start),
+        day(start + 2 * DAY),
+        2,
+        2000,
+        4000,
+        'usd',
+        0,
+        'completed',
+        created,
+        created,
+        created,
+      ])
+      payments.push([
+        nextId('pay'),
+        rentalId,
+        renter,
+        owner,
+        4000,
+        'usd',
+        'completed',
+        400,
+        3600,
+        0,
+        `pi_${rentalId.slice(4)}`,
+        created,
+        created,
+      ])
     }
   }
-  await insert('instruments', ['id', 'name', 'category', 'created_by', 'created_at', 'updated_at'], instruments)
+  await insert(
+    'instruments',
+    ['id', 'name', 'category', 'created_by', 'created_at', 'updated_at'],
+    instruments,
+  )
   await insert(
     'listings',
-    ['id', 'instrument_id', 'owner_id', 'category', 'title', 'daily_rate', 'currency', 'deposit_amount', 'active', 'created_at', 'updated_at'],
+    [
+      'id',
+      'instrument_id',
+      'owner_id',
+      'category',
+      'title',
+      'daily_rate',
+      'currency',
+      'deposit_amount',
+      'active',
+      'created_at',
+      'updated_at',
+    ],
     listings,
   )
   await insert(
     'rentals',
-    ['id', 'listing_id', 'renter_id', 'owner_id', 'start_date', 'end_date', 'days', 'daily_rate', 'amount', 'currency',
-      'deposit_amount', 'status', 'hold_expires_at', 'created_at', 'updated_at'],
+    [
+      'id',
+      'listing_id',
+      'renter_id',
+      'owner_id',
+      'start_date',
+      'end_date',
+      'days',
+      'daily_rate',
+      'amount',
+      'currency',
+      'deposit_amount',
+      'status',
+      'hold_expires_at',
+      'created_at',
+      'updated_at',
+    ],
     rentals,
   )
   await insert(
     'payments',
-    ['id', 'rental_id', 'renter_id', 'owner_id', 'amount', 'currency', 'status', 'platform_fee', 'owner_payout_amount',
-      'amount_refunded', 'stripe_payment_intent_id', 'created_at', 'updated_at'],
+    [
+      'id',
+      'rental_id',
+      'renter_id',
+      'owner_id',
+      'amount',
+      'currency',
+      'status',
+      'platform_fee',
+      'owner_payout_amount',
+      'amount_refunded',
+      'stripe_payment_intent_id',
+      'created_at',
+      'updated_at',
+    ],
     payments,
   )
-  return { newestListing: listings.at(-1)![0] as string, aliceRental: rentals.findLast((row) => row[2] === users.alice.id)![0] as string }
+  return {
+    newestListing: listings.at(-1)![0] as string,
+    aliceRental: rentals.findLast((row) => row[2] === users.alice.id)![0] as string,
+  }
 }
 
 /** One request through the app on a metered D1 binding: the status and the rows D1 read for it. */
@@ -105,7 +196,11 @@ async function rowsRead(method: string, path: string, token?: string, body?: unk
   const headers: Record<string, string> = { 'cf-connecting-ip': '10.9.9.9' }
   if (token) headers.authorization = `Bearer ${token}`
   if (body) headers['content-type'] = 'application/json'
-  const request = new Request(`https://backline.test${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined })
+  const request = new Request(`https://backline.test${path}`, {
+    method,
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+  })
   const response = await app.fetch(request, { ...env, DB: db }, ctx)
   await response.arrayBuffer()
   await waitOnExecutionContext(ctx)
@@ -114,12 +209,24 @@ async function rowsRead(method: string, path: string, token?: string, body?: unk
 
 type Sample = Record<string, { status: number; rowsRead: number; calls: number }>
 
-async function measure(users: Users, target: { aliceRental: string; newestListing: string }, bookingDay: number): Promise<Sample> {
+async function measure(
+  users: Users,
+  target: { aliceRental: string; newestListing: string },
+  bookingDay: number,
+): Promise<Sample> {
   const start = Date.now() + bookingDay * DAY
   return {
     'GET /api/payments': await rowsRead('GET', '/api/payments?limit=20', users.alice.token),
-    'GET /api/payments?role=renter': await rowsRead('GET', '/api/payments?limit=20&role=renter', users.alice.token),
-    'GET /api/payments/{rental_id}': await rowsRead('GET', `/api/payments/${target.aliceRental}`, users.alice.token),
+    'GET /api/payments?role=renter': await rowsRead(
+      'GET',
+      '/api/payments?limit=20&role=renter',
+      users.alice.token,
+    ),
+    'GET /api/payments/{rental_id}': await rowsRead(
+      'GET',
+      `/api/payments/${target.aliceRental}`,
+      users.alice.token,
+    ),
     'GET /api/listings': await rowsRead('GET', '/api/listings?limit=20'),
     'GET /api/rentals': await rowsRead('GET', '/api/rentals?limit=20', users.alice.token),
     'POST /api/rentals': await rowsRead('POST', '/api/rentals', users.carol.token, {
@@ -156,9 +263,10 @@ describe('rows read per request do not grow with the tables', () => {
       const [before, after] = [small[endpoint]!, large[endpoint]!]
       expect([before.status, after.status]).toEqual(endpoint.startsWith('POST') ? [201, 201] : [200, 200])
       expect(before.rowsRead).toBeGreaterThan(0)
-      expect(after.rowsRead, `${before.rowsRead} rows read before, ${after.rowsRead} after`).toBeLessThanOrEqual(
-        Math.ceil(before.rowsRead * MAX_RATIO),
-      )
+      expect(
+        after.rowsRead,
+        `${before.rowsRead} rows read before, ${after.rowsRead} after`,
+      ).toBeLessThanOrEqual(Math.ceil(before.rowsRead * MAX_RATIO))
     })
   }
 
