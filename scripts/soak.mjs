@@ -1,0 +1,412 @@
+// `npm run soak`: concurrent renters booking and paying for the same listing (contention) and for different
+// listings against a running `npm run dev`, bounded in time; owners and the admin refund some payments.
+// Afterwards it checks the invariants in the local D1 and at the Stripe emulator and prints requests, errors
+// by status, and violations (exit code 1 unless there are none).
+//
+//   SOAK_URL=http://localhost:8787   the API (`npm run dev`, or `npm run dev -- --port 8788`)
+//   SOAK_SECONDS=30                  how long renters keep booking
+//   SOAK_RENTERS=8                   concurrent renters
+//   SOAK_EMULATOR_URL=http://localhost:12111   the emulator `npm run dev` serves on its own port (EMULATOR_PORT);
+//                                    the script confirms PaymentIntents there as Stripe.js would, and reads
+//                                    intents and charges for the invariants. The API reaches the same emulator
+//                                    through its service binding, so the API's code is the production code.
+//   SOAK_PERSIST_TO=                 the --persist-to of `npm run dev`, if it was given one
+//
+// The emulator pushes webhooks to its WEBHOOK_URL (http://localhost:8787/api/webhooks/stripe): on another
+// port the API learns outcomes from the confirm calls only, which the invariants hold for as well.
+import { spawnSync } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+const API = (process.env.SOAK_URL ?? 'http://localhost:8787').replace(/\/$/, '')
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 30)
+const RENTERS = Number(process.env.SOAK_RENTERS ?? 8)
+const EMULATOR = (
+  process.env.SOAK_EMULATOR_URL ?? `http://localhost:${process.env.EMULATOR_PORT ?? 12111}`
+).replace(/\/$/, '')
+const STRIPE_KEY = 'sk_test_emulator_soak'
+const DEMO_PASSWORD = 'backline-demo-password'
+const CONTENDED_LISTING = 'lst_demoStrat0000000001'
+const RUN = Date.now().toString(36)
+// Far-away dates of this run for the uncontended bookings, so that a rerun does not collide with the last one.
+const FAR_BASE = 400 + Math.floor(Math.random() * 1_000_000)
+// Per-user limit is 300/min: a renter account is retired well before it (a new one is registered).
+const REQUESTS_PER_RENTER = 120
+const PASSWORD = 'soak-password-0123456789'
+
+const stats = { requests: 0, byRoute: new Map(), unexpected: [], latencies: [], emulatorRequests: 0 }
+const counts = {
+  booked: 0,
+  contended: 0,
+  contendedConflicts: 0,
+  paid: 0,
+  declined: 0,
+  abandoned: 0,
+  refunds: 0,
+  doubleConfirms: 0,
+}
+let addressCounter = 0
+const nextAddress = () => `198.51.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`
+const random = (n) => Math.floor(Math.random() * n)
+const daysFromToday = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+
+/** One API call; counts it by route and status, and records it as unexpected unless its status is listed. */
+async function call(method, path, { token, body, expect = [200] } = {}) {
+  const headers = { 'cf-connecting-ip': nextAddress() }
+  if (token) headers.authorization = `Bearer ${token}`
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const started = performance.now()
+  let status = 0
+  let json
+  try {
+    const res = await fetch(API + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    status = res.status
+    json = await res.json().catch(() => undefined)
+  } catch (error) {
+    json = { network_error: String(error) }
+  }
+  stats.latencies.push(performance.now() - started)
+  stats.requests++
+  const route = `${method} ${path.replace(/(rnt|pay|lst|ins|usr)_[A-Za-z0-9]+/g, '{id}')}`
+  const key = `${route} ${status}`
+  stats.byRoute.set(key, (stats.byRoute.get(key) ?? 0) + 1)
+  if (!expect.includes(status))
+    stats.unexpected.push({ route, status, body: JSON.stringify(json)?.slice(0, 300) })
+  return { status, body: json }
+}
+
+/** Stripe.js's confirmCardPayment, as the browser would do it (the emulator takes a test secret key). */
+async function confirmInBrowser(intentId, clientSecret, paymentMethod) {
+  stats.emulatorRequests++
+  const res = await fetch(`${EMULATOR}/v1/payment_intents/${intentId}/confirm`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${STRIPE_KEY}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      payment_method: paymentMethod,
+      client_secret: clientSecret,
+      return_url: 'https://soak.example/return',
+    }),
+  })
+  return res.status
+}
+
+async function emulatorGet(path) {
+  stats.emulatorRequests++
+  const res = await fetch(`${EMULATOR}${path}`, { headers: { authorization: `Bearer ${STRIPE_KEY}` } })
+  return { status: res.status, body: await res.json() }
+}
+
+async function login(email) {
+  const res = await call('POST', '/api/auth/login', { body: { email, password: DEMO_PASSWORD } })
+  if (res.status !== 200)
+    throw new Error(
+      `login ${email}: ${res.status} ${JSON.stringify(res.body)} — is npm run dev running at ${API}?`,
+    )
+  return { id: res.body.user.id, token: res.body.token, uses: 0 }
+}
+
+let accounts = 0
+async function register(kind) {
+  const n = ++accounts
+  const res = await call('POST', '/api/auth/register', {
+    body: { email: `soak-${RUN}-${kind}-${n}@example.test`, password: PASSWORD, name: `Soak ${kind} ${n}` },
+    expect: [201],
+  })
+  if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`)
+  return { id: res.body.user.id, token: res.body.token, uses: 0 }
+}
+
+/** Each listing with the account that owns it (its refunds are that owner's to make). */
+const listings = []
+
+async function setUp() {
+  const owner = await login('owner@backline.dev')
+  const admin = await login('admin@backline.dev')
+  const demo = await call('GET', `/api/listings?owner_id=${owner.id}&limit=100`)
+  for (const listing of demo.body.data) listings.push({ id: listing.id, owner, amountOf: listing.daily_rate })
+  if (!listings.some((l) => l.id === CONTENDED_LISTING))
+    throw new Error('the demo listings are missing: run npm run dev')
+  // More owners with a listing each, so that refunds spread over several accounts (300 requests/min each).
+  for (let i = 0; i < 3; i++) {
+    const other = await register('owner')
+    const instrument = await call('POST', '/api/instruments', {
+      token: other.token,
+      body: { name: `Soak bass ${i}`, category: 'bass' },
+      expect: [201],
+    })
+    const listing = await call('POST', '/api/listings', {
+      token: other.token,
+      body: {
+        instrument_id: instrument.body.id,
+        title: `Soak bass ${i}`,
+        daily_rate: 1_000 + 333 * i,
+        currency: i === 2 ? 'jpy' : 'usd',
+      },
+      expect: [201],
+    })
+    listings.push({ id: listing.body.id, owner: other })
+  }
+  return { admin }
+}
+
+/** A renter (virtual user): books, pays, sometimes declines then retries, sometimes abandons. */
+async function renterLoop(index, deadline, admin) {
+  let renter = await register('renter')
+  let iteration = 0
+  const started = Date.now()
+  while (Date.now() < deadline) {
+    if (renter.uses >= REQUESTS_PER_RENTER) renter = await register('renter')
+    iteration++
+    const contended = Math.random() < 0.4
+    const listing = contended
+      ? listings.find((l) => l.id === CONTENDED_LISTING)
+      : listings.filter((l) => l.id !== CONTENDED_LISTING)[random(listings.length - 1)]
+    // The contended listing: everyone races for the same few days, a window that slides every 0.7 s.
+    // Other listings: each renter has its own far-away dates, so bookings succeed unless someone else's hold.
+    const start = contended
+      ? 1 + Math.floor((Date.now() - started) / 700) + random(3)
+      : FAR_BASE + index * 2_000 + iteration * 4
+    const days = 1 + random(3)
+    const booking = await call('POST', '/api/rentals', {
+      token: renter.token,
+      body: {
+        listing_id: listing.id,
+        start_date: daysFromToday(start),
+        end_date: daysFromToday(start + days),
+      },
+      expect: [201, 409],
+    })
+    renter.uses++
+    if (contended) counts.contended++
+    if (booking.status === 409) {
+      if (contended) counts.contendedConflicts++
+      continue
+    }
+    if (booking.status !== 201) continue
+    counts.booked++
+    const paid = await pay(renter, booking.body)
+    if (paid && Math.random() < 0.25) await refund(listing, paid, Math.random() < 0.3 ? admin : listing.owner)
+  }
+}
+
+async function pay(renter, rental) {
+  const card = Math.random()
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const started = await call('POST', `/api/payments/${rental.id}/initiate`, { token: renter.token })
+    renter.uses += 2
+    if (started.status !== 200) return undefined
+    if (attempt === 1 && card < 0.04) {
+      counts.abandoned++
+      return undefined
+    }
+    const method = attempt === 1 && card < 0.12 ? 'pm_card_chargeDeclined' : 'pm_card_visa'
+    await confirmInBrowser(started.body.payment_intent_id, started.body.client_secret, method)
+    const confirm = () =>
+      call('POST', `/api/payments/${rental.id}/confirm`, {
+        token: renter.token,
+        body: { stripe_payment_intent_id: started.body.payment_intent_id },
+        expect: [200, 402],
+      })
+    // Sometimes the client sends confirm twice at once (a double click): the transition is applied once.
+    const answers =
+      Math.random() < 0.1
+        ? (counts.doubleConfirms++, await Promise.all([confirm(), confirm()]))
+        : [await confirm()]
+    const confirmed = answers[0]
+    if (confirmed.status === 200) {
+      counts.paid++
+      return confirmed.body
+    }
+    if (confirmed.status === 402) counts.declined++
+    else return undefined
+  }
+  return undefined
+}
+
+async function refund(listing, payment, by) {
+  const partial = Math.random() < 0.5
+  const amount = partial ? 1 + random(Math.max(1, payment.amount - 1)) : undefined
+  const res = await call('POST', `/api/payments/${payment.id}/refund`, {
+    token: by.token,
+    body: amount === undefined ? undefined : { amount },
+  })
+  by.uses++
+  if (res.status === 200) counts.refunds++
+  if (res.status === 200 && partial && Math.random() < 0.5) {
+    const rest = await call('POST', `/api/payments/${payment.id}/refund`, { token: by.token })
+    if (rest.status === 200) counts.refunds++
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Invariants
+
+/** Reads the local D1 that `npm run dev` serves; retried while the dev server holds the write lock. */
+async function d1(sql) {
+  const args = ['d1', 'execute', 'DB', '--local', '--json', '--command', sql]
+  if (process.env.SOAK_PERSIST_TO) args.push('--persist-to', process.env.SOAK_PERSIST_TO)
+  for (let attempt = 1; ; attempt++) {
+    const result = spawnSync('wrangler', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+    if (result.status === 0) return JSON.parse(result.stdout.slice(result.stdout.indexOf('[')))[0].results
+    const output = `${result.stderr}${result.stdout}`
+    if (!/SQLITE_BUSY|database is locked/.test(output) || attempt === 20) {
+      throw new Error(`wrangler d1 execute failed: ${output.slice(0, 2000)}`)
+    }
+    await sleep(500 * attempt)
+  }
+}
+
+async function mapConcurrently(items, limit, fn) {
+  const queue = [...items]
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (queue.length) await fn(queue.shift())
+    }),
+  )
+}
+
+async function checkInvariants(sinceIso) {
+  const violations = []
+  const add = (kind, detail) => violations.push({ kind, detail })
+
+  for (const row of await d1(`SELECT a.id AS a, b.id AS b, a.listing_id, a.start_date AS a_start, a.end_date AS a_end,
+      b.start_date AS b_start, b.end_date AS b_end FROM rentals a JOIN rentals b
+      ON a.listing_id = b.listing_id AND a.id < b.id
+      WHERE a.status IN ('pending', 'active') AND b.status IN ('pending', 'active')
+        AND a.start_date < b.end_date AND b.start_date < a.end_date`)) {
+    add('overlapping rentals', row)
+  }
+  for (const row of await d1(
+    'SELECT id, amount, platform_fee, owner_payout_amount FROM payments WHERE platform_fee + owner_payout_amount != amount',
+  )) {
+    add('fee + payout ≠ amount', row)
+  }
+  for (const row of await d1(`SELECT p.id, p.amount, p.amount_refunded,
+      COALESCE(SUM(CASE WHEN r.status = 'succeeded' THEN r.amount END), 0) AS succeeded_refunds
+      FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id GROUP BY p.id
+      HAVING p.amount_refunded > p.amount OR p.amount_refunded != succeeded_refunds OR p.amount_refunded < 0`)) {
+    add('refunds above the amount or not the sum of succeeded refunds', row)
+  }
+  for (const row of await d1(`SELECT r.id FROM rentals r WHERE r.status = 'active'
+      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.rental_id = r.id AND p.completed_at IS NOT NULL)`)) {
+    add('active rental without a completed payment', row)
+  }
+
+  // At the emulator: every payment of this run against its PaymentIntent (and charge), both ways.
+  const runPayments = await d1(`SELECT id, rental_id, amount, currency, status, amount_refunded, completed_at,
+      stripe_payment_intent_id, stripe_charge_id FROM payments
+      WHERE created_at >= '${sinceIso}' AND stripe_payment_intent_id IS NOT NULL`)
+  await mapConcurrently(runPayments, 8, async (payment) => {
+    const { status, body: intent } = await emulatorGet(
+      `/v1/payment_intents/${payment.stripe_payment_intent_id}`,
+    )
+    if (status !== 200)
+      return add('payment without its PaymentIntent at Stripe', { payment: payment.id, status })
+    if (payment.completed_at) {
+      if (intent.status !== 'succeeded')
+        add('completed payment whose intent has not succeeded', {
+          payment: payment.id,
+          intent: intent.status,
+        })
+      if (intent.amount !== payment.amount || intent.currency !== payment.currency) {
+        add('completed payment whose intent differs in amount or currency', {
+          payment,
+          intent: { amount: intent.amount, currency: intent.currency },
+        })
+      }
+      if (intent.metadata?.payment_id !== payment.id)
+        add('intent of another payment', { payment: payment.id, metadata: intent.metadata })
+      const charge = await emulatorGet(`/v1/charges/${payment.stripe_charge_id}`)
+      if (charge.status !== 200) add('completed payment without its charge', { payment: payment.id })
+      else if (charge.body.amount_refunded !== payment.amount_refunded) {
+        add('refunded at Stripe ≠ refunded in D1', {
+          payment: payment.id,
+          stripe: charge.body.amount_refunded,
+          d1: payment.amount_refunded,
+        })
+      }
+    } else if (intent.status === 'succeeded') {
+      add('succeeded at Stripe but not completed in D1 (a lost payment)', {
+        payment: payment.id,
+        status: payment.status,
+      })
+    }
+  })
+  return { violations, checkedPayments: runPayments.length }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0
+}
+
+async function main() {
+  const since = new Date().toISOString()
+  const { admin } = await setUp()
+  // The emulator behind the port must be the API's own: check with one PaymentIntent.
+  const probeRenter = await register('renter')
+  const probeListing = listings.find((l) => l.id !== CONTENDED_LISTING)
+  const probe = await call('POST', '/api/rentals', {
+    token: probeRenter.token,
+    body: { listing_id: probeListing.id, start_date: daysFromToday(300), end_date: daysFromToday(301) },
+    expect: [201, 409],
+  })
+  if (probe.status === 201) {
+    const started = await call('POST', `/api/payments/${probe.body.id}/initiate`, {
+      token: probeRenter.token,
+    })
+    const seen = await emulatorGet(`/v1/payment_intents/${started.body.payment_intent_id}`)
+    if (seen.status !== 200) {
+      throw new Error(
+        `${EMULATOR} is not the emulator ${API} talks to (another wrangler dev registered "stripe-emulator"?)`,
+      )
+    }
+  }
+
+  console.log(
+    `soak: ${RENTERS} renters for ${SECONDS}s against ${API} (emulator ${EMULATOR}), ${listings.length} listings`,
+  )
+  const began = Date.now()
+  const deadline = began + SECONDS * 1000
+  await Promise.all(Array.from({ length: RENTERS }, (_, i) => renterLoop(i, deadline, admin)))
+  const elapsed = (Date.now() - began) / 1000
+  // Let webhook deliveries catch up before reading the final state.
+  await sleep(3000)
+  const { violations, checkedPayments } = await checkInvariants(since)
+
+  const errorsByStatus = {}
+  for (const [key, n] of stats.byRoute) {
+    const status = Number(key.split(' ').at(-1))
+    if (status >= 400 || status === 0) errorsByStatus[status] = (errorsByStatus[status] ?? 0) + n
+  }
+  console.log(
+    `\nrequests: ${stats.requests} to the API in ${elapsed.toFixed(1)}s (${(stats.requests / elapsed).toFixed(0)}/s), ${stats.emulatorRequests} to the emulator`,
+  )
+  console.log(
+    `latency: p50 ${percentile(stats.latencies, 50).toFixed(0)} ms, p95 ${percentile(stats.latencies, 95).toFixed(0)} ms, p99 ${percentile(stats.latencies, 99).toFixed(0)} ms`,
+  )
+  console.log(`flows: ${JSON.stringify(counts)}`)
+  console.log('by route and status:')
+  for (const [key, n] of [...stats.byRoute].sort()) console.log(`  ${key.padEnd(48)} ${n}`)
+  console.log(
+    `errors by status: ${JSON.stringify(errorsByStatus)} (409 = contention on a taken date range, 402 = test card declined: expected)`,
+  )
+  console.log(`unexpected answers: ${stats.unexpected.length}`)
+  for (const u of stats.unexpected.slice(0, 10)) console.log(`  ${u.route} ${u.status} ${u.body}`)
+  console.log(
+    `invariants: checked in D1 (all rows) and at the emulator (${checkedPayments} payments of this run)`,
+  )
+  console.log(`violations: ${violations.length}`)
+  for (const v of violations.slice(0, 20)) console.log(`  ${v.kind}: ${JSON.stringify(v.detail)}`)
+  process.exit(violations.length === 0 && stats.unexpected.length === 0 ? 0 : 1)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
