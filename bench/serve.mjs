@@ -17,6 +17,8 @@ export const BENCH_SECRETS = {
 /** The [vars] of wrangler.toml, as deployed (APP_ENV aside). */
 const VARS = {
   APP_ENV: 'development',
+  // info: one JSON access line per request, as deployed by default; BENCH_LOG_LEVEL=warn measures without it.
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   JWT_ISSUER: 'backline',
   JWT_AUDIENCE: 'backline-api',
   JWT_TTL_SECONDS: '3600',

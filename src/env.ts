@@ -44,6 +44,7 @@ const optionalText = z
 
 const settingsSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('backline'),
   JWT_AUDIENCE: z.string().min(1).default('backline-api'),

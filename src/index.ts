@@ -14,7 +14,7 @@ export default {
   /** Cron Trigger (wrangler.toml [triggers]): settles what lost webhooks and abandoned holds left behind. */
   async scheduled(controller, env, ctx) {
     const settings = loadSettings(env)
-    const logger = createLogger({ request_id: newId('req'), cron: controller.cron })
+    const logger = createLogger({ request_id: newId('req'), cron: controller.cron }, settings.LOG_LEVEL)
     ctx.waitUntil(
       reconcile(
         {

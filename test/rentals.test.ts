@@ -3,7 +3,9 @@ import { asc, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditLog, rentals } from '../src/db/schema'
 import { encodeCursor } from '../src/lib/schemas'
-import { expireRentalHolds, rentalsOfQuery } from '../src/services/rentals'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
+import { partyPageQuery } from '../src/lib/pagination'
+import { expireRentalHolds } from '../src/services/rentals'
 import { api, expectProblem } from './helpers/api'
 import {
   createListing,
@@ -263,13 +265,16 @@ describe('GET /api/rentals', () => {
 
   it('reads each role through an index, with no sort step', async () => {
     const cursor = encodeCursor('2026-01-01T00:00:00.000Z', 'rnt_x')
-    for (const role of ['renter', 'owner'] as const) {
-      for (const search of [{ limit: 20 }, { limit: 20, status: 'active' as const, cursor }]) {
-        const { sql, params } = rentalsOfQuery(db, 'usr_x', role, search).toSQL()
-        const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .bind(...params)
-          .all<{ detail: string }>()
-        const steps = plan.results.map((step) => step.detail).join('; ')
+    const explain = async (role: 'renter' | 'owner', search: { limit: number; status?: string; cursor?: string }) => {
+      const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(partyPageQuery(rentals, 'usr_x', role, search))
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>()
+      return plan.results.map((step) => step.detail).join('; ')
+    }
+    for (const search of [{ limit: 20 }, { limit: 20, status: 'active', cursor }]) {
+      for (const role of ['renter', 'owner'] as const) {
+        const steps = await explain(role, search)
         expect(steps).toMatch(new RegExp(`^SEARCH rentals USING INDEX rentals_${role}_\\w+ \\(`))
         expect(steps).not.toMatch(/TEMP B-TREE|SCAN/)
       }

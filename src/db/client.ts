@@ -3,11 +3,21 @@ import { drizzle } from 'drizzle-orm/d1'
 import { SQLiteAsyncDialect, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 
-export function createDb(d1: D1Database) {
-  return drizzle(d1, { schema })
-}
+const makeDb = (d1: D1Database) => drizzle(d1, { schema })
 
-export type Database = ReturnType<typeof createDb>
+export type Database = ReturnType<typeof makeDb>
+
+const clients = new WeakMap<D1Database, Database>()
+
+/** One Drizzle client per D1 binding and isolate: building it (relational config) costs on every request. */
+export function createDb(d1: D1Database): Database {
+  let db = clients.get(d1)
+  if (!db) {
+    db = makeDb(d1)
+    clients.set(d1, db)
+  }
+  return db
+}
 
 const dialect = new SQLiteAsyncDialect()
 
@@ -25,10 +35,20 @@ export async function runBatch(db: Database, statements: D1PreparedStatement[]):
   return statements.length === 0 ? [] : db.$client.batch(statements)
 }
 
+const aliases = new WeakMap<SQLiteTable, SQL>()
+
+/** `"created_at" AS "createdAt", …`: a table's columns under their Drizzle keys, so rows need no mapping. */
+export function columnsAsKeys(table: SQLiteTable): SQL {
+  let list = aliases.get(table)
+  if (!list) {
+    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => `"${column.name}" AS "${key}"`)
+    list = sql.raw(columns.join(', '))
+    aliases.set(table, list)
+  }
+  return list
+}
+
 /** A SELECT whose rows come back in the table's Drizzle shape (camelCase keys), for use inside a batch. */
 export function selectRows<T extends SQLiteTable>(db: Database, table: T, where: SQL): D1PreparedStatement {
-  const columns = Object.entries(getTableColumns(table))
-    .map(([key, column]) => `"${column.name}" AS "${key}"`)
-    .join(', ')
-  return prepare(db, sql`SELECT ${sql.raw(columns)} FROM ${table} WHERE ${where}`)
+  return prepare(db, sql`SELECT ${columnsAsKeys(table)} FROM ${table} WHERE ${where}`)
 }

@@ -35,6 +35,18 @@ export type VerifiedToken =
   | { kind: 'backline'; subject: string; payload: JWTPayload }
   | { kind: 'external'; subject: string; payload: JWTPayload }
 
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+
+/** The HMAC key is imported once per isolate and secret, not on every request. */
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    hmacKeys.set(secret, key)
+  }
+  return key
+}
+
 // Kept at module scope: createRemoteJWKSet caches the provider's keys between requests of one isolate.
 const remoteKeySets = new Map<string, JWTVerifyGetKey>()
 
@@ -58,7 +70,7 @@ export async function verifyToken(
 ): Promise<VerifiedToken> {
   const header = protectedHeaderAlgorithm(token)
   if (header === ALGORITHM) {
-    const { payload } = await jwtVerify(token, encoder.encode(settings.JWT_SECRET), {
+    const { payload } = await jwtVerify(token, await hmacKey(settings.JWT_SECRET), {
       algorithms: [ALGORITHM],
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,

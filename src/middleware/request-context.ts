@@ -13,10 +13,11 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('x-request-id')
   const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId('req')
-  const logger = createLogger({ request_id: requestId })
+  const settings = loadSettings(c.env)
+  const logger = createLogger({ request_id: requestId }, settings.LOG_LEVEL)
   c.set('requestId', requestId)
   c.set('logger', logger)
-  c.set('settings', loadSettings(c.env))
+  c.set('settings', settings)
   c.set('db', createDb(c.env.DB))
   c.header('X-Request-Id', requestId)
   const started = Date.now()

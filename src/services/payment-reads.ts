@@ -28,22 +28,7 @@ export interface PaymentSearch {
   cursor?: string
 }
 
-function paymentsOfQuery(db: Database, userId: string, role: 'renter' | 'owner', search: PaymentSearch) {
-  const after = decodeCursor(search.cursor)
-  const conditions: (SQL | undefined)[] = [
-    role === 'renter' ? eq(payments.renterId, userId) : eq(payments.ownerId, userId),
-    search.status && eq(payments.status, search.status),
-    after && sql`(${payments.createdAt}, ${payments.id}) < (${after.createdAt}, ${after.id})`,
-  ]
-  return db
-    .select()
-    .from(payments)
-    .where(and(...conditions))
-    .orderBy(desc(payments.createdAt), desc(payments.id))
-    .limit(search.limit + 1)
-}
-
 /** Newest first, as renter, as owner, or both (pageForParties). */
 export function listPayments(db: Database, userId: string, search: PaymentSearch): Promise<Page<Payment>> {
-  return pageForParties(db, search.role, search.limit, (party) => paymentsOfQuery(db, userId, party, search))
+  return pageForParties<Payment>(db, payments, userId, search)
 }

@@ -141,24 +141,8 @@ export interface RentalSearch {
   cursor?: string
 }
 
-/** One party's rentals, newest first, read through (renter_id|owner_id, status?, created_at, id). */
-export function rentalsOfQuery(db: Database, userId: string, role: 'renter' | 'owner', search: RentalSearch) {
-  const after = decodeCursor(search.cursor)
-  const conditions: (SQL | undefined)[] = [
-    role === 'renter' ? eq(rentals.renterId, userId) : eq(rentals.ownerId, userId),
-    search.status && eq(rentals.status, search.status),
-    after && sql`(${rentals.createdAt}, ${rentals.id}) < (${after.createdAt}, ${after.id})`,
-  ]
-  return db
-    .select()
-    .from(rentals)
-    .where(and(...conditions))
-    .orderBy(desc(rentals.createdAt), desc(rentals.id))
-    .limit(search.limit + 1)
-}
-
 export function listRentals(db: Database, userId: string, search: RentalSearch): Promise<Page<Rental>> {
-  return pageForParties(db, search.role, search.limit, (party) => rentalsOfQuery(db, userId, party, search))
+  return pageForParties<Rental>(db, rentals, userId, search)
 }
 
 export const toRentalJson = (rental: Rental) => ({
