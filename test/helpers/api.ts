@@ -1,4 +1,5 @@
-import { exports } from 'cloudflare:workers'
+import { createExecutionContext, env } from 'cloudflare:test'
+import worker from '../../src/index'
 
 export interface ApiResponse<T = any> {
   status: number
@@ -16,6 +17,14 @@ export interface ApiOptions {
 const octet = () => Math.floor(Math.random() * 254) + 1
 export const CLIENT_ADDRESS = `10.${octet()}.${octet()}.${octet()}`
 
+/**
+ * The Worker's own fetch handler with the test env, as the runtime calls it. Not through
+ * `exports.default.fetch`: in this pool each call through it makes the next one slower (3 ms → 40 ms after a
+ * few hundred calls in one file), which a direct call does not.
+ */
+export const callWorker = async (request: Request): Promise<Response> =>
+  worker.fetch(request, env, createExecutionContext())
+
 /** Calls the Worker's own fetch handler, as a client would, and parses JSON or problem+json bodies. */
 export async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { 'cf-connecting-ip': CLIENT_ADDRESS, ...options.headers }
@@ -25,7 +34,7 @@ export async function api<T = any>(method: string, path: string, options: ApiOpt
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
     headers['content-type'] ??= 'application/json'
   }
-  const response = await exports.default.fetch(new Request(`https://backline.test${path}`, { method, headers, body }))
+  const response = await callWorker(new Request(`https://backline.test${path}`, { method, headers, body }))
   const type = response.headers.get('content-type') ?? ''
   const parsed = type.includes('json') ? await response.json() : await response.text()
   return { status: response.status, body: parsed as T, headers: response.headers }

@@ -1,7 +1,6 @@
 import { env } from 'cloudflare:test'
-import { exports } from 'cloudflare:workers'
 import { stripeClient } from '../emulator/client'
-import { api } from './api'
+import { api, callWorker } from './api'
 import { createListing, createUser, dateFromToday, type TestUser } from './factories'
 import { deliverPendingWebhooks, markWebhook, pendingWebhooks, type WebhookDelivery } from './stripe-emulator'
 
@@ -87,7 +86,7 @@ export async function paidBooking(overrides: Parameters<typeof booking>[0] = {})
 }
 
 export const postWebhook = (payload: string, signature: string) =>
-  exports.default.fetch(
+  callWorker(
     new Request('https://backline.test/api/webhooks/stripe', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': signature },
