@@ -66,3 +66,14 @@ describe('POST /api/auth/login', () => {
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(['body.email', 'body.password'])
   })
 })
+
+describe('ill-formed Unicode', () => {
+  it('refuses passwords and names with lone surrogates, which would collapse when hashed or stored', async () => {
+    const email = `surrogate-${crypto.randomUUID()}@example.test`
+    const body = `{"email":"${email}","password":"long enough \\ud800 password","name":"Lone \\udc00"}`
+    const problem = expectProblem(await api('POST', '/api/auth/register', { body }), 400, 'validation_failed')
+    expect(problem.errors?.map((e) => e.path).sort()).toEqual(['body.name', 'body.password'])
+    const pair = '{"email":"' + email + '","password":"emoji \\ud83c\\udfb8 is fine here","name":"Gil \\ud83c\\udfb8"}'
+    expect((await api('POST', '/api/auth/register', { body: pair })).status).toBe(201)
+  })
+})

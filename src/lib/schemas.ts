@@ -71,3 +71,11 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 })
 
 export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } })
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Text that is well-formed Unicode. JSON can carry lone surrogates (`"\\ud800"`) that no UTF-8 client can
+ * type; stored or hashed, they collapse to U+FFFD, so two different passwords would hash alike.
+ */
+export const WellFormedText = z.string().refine((text) => !LONE_SURROGATE.test(text), 'Must be well-formed Unicode text')

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { jsonBody, jsonContent, security } from '../../lib/schemas'
+import { jsonBody, jsonContent, security, WellFormedText } from '../../lib/schemas'
 
 export const UserSchema = z
   .object({
@@ -17,13 +17,13 @@ const SessionSchema = z.object({ token: z.string(), user: UserSchema }).openapi(
 const RegisterBody = z
   .object({
     email: z.email({ error: 'Must be a valid email address' }).max(254),
-    password: z.string().min(10, 'Must be at least 10 characters').max(256),
-    name: z.string().trim().min(1, 'Required').max(100),
+    password: WellFormedText.min(10, 'Must be at least 10 characters').max(256),
+    name: WellFormedText.trim().min(1, 'Required').max(100),
   })
   .openapi('RegisterRequest')
 
 const LoginBody = z
-  .object({ email: z.email({ error: 'Must be a valid email address' }).max(254), password: z.string().min(1).max(256) })
+  .object({ email: z.email({ error: 'Must be a valid email address' }).max(254), password: WellFormedText.min(1).max(256) })
   .openapi('LoginRequest')
 
 export const register = createRoute({
