@@ -14,7 +14,9 @@ for (const [example, target] of [
 ]) {
   if (!existsSync(target)) {
     copyFileSync(example, target)
-    console.log(`created ${target} from ${example} (local-only secrets; edit it to use real Stripe test keys)`)
+    console.log(
+      `created ${target} from ${example} (local-only secrets; edit it to use real Stripe test keys)`,
+    )
   }
 }
 
@@ -26,9 +28,13 @@ run(['d1', 'execute', 'DB', '--local', '--file', 'seed/seed.sql'])
 // STRIPE_EMULATOR service binding via wrangler's local dev registry.
 const emulatorPort = process.env.EMULATOR_PORT ?? '12111'
 const children = [
-  spawn('wrangler', ['dev', '-c', 'stripe-emulator/wrangler.toml', '--port', emulatorPort, '--inspector-port', '0'], {
-    stdio: 'inherit',
-  }),
+  spawn(
+    'wrangler',
+    ['dev', '-c', 'stripe-emulator/wrangler.toml', '--port', emulatorPort, '--inspector-port', '0'],
+    {
+      stdio: 'inherit',
+    },
+  ),
   spawn('wrangler', ['dev', '-c', 'wrangler.toml', ...process.argv.slice(2)], { stdio: 'inherit' }),
 ]
 const stop = (signal) => children.forEach((child) => child.kill(signal))

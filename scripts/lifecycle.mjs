@@ -54,8 +54,14 @@ show('payment', {
 })
 show('rental now', (await call('GET', `/api/rentals/${rental.id}`, { token: renter })).status)
 
-const partial = await call('POST', `/api/payments/${payment.id}/refund`, { token: owner, body: { amount: 1000 } })
-show('after a partial refund', { status: partial.payment.status, amount_refunded: partial.payment.amount_refunded })
+const partial = await call('POST', `/api/payments/${payment.id}/refund`, {
+  token: owner,
+  body: { amount: 1000 },
+})
+show('after a partial refund', {
+  status: partial.payment.status,
+  amount_refunded: partial.payment.amount_refunded,
+})
 const full = await call('POST', `/api/payments/${payment.id}/refund`, { token: owner, body: {} })
 show('after the full refund', { status: full.payment.status, amount_refunded: full.payment.amount_refunded })
 show('rental now', (await call('GET', `/api/rentals/${rental.id}`, { token: renter })).status)

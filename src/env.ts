@@ -42,39 +42,44 @@ const optionalText = z
   .optional()
   .transform((value) => (value ? value : undefined))
 
-const settingsSchema = z.object({
-  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
-  JWT_ISSUER: z.string().min(1).default('backline'),
-  JWT_AUDIENCE: z.string().min(1).default('backline-api'),
-  JWT_TTL_SECONDS: integer(3600, 60, 86_400),
-  JWKS_URL: optionalText.pipe(z.url().optional()),
-  JWKS_ISSUER: optionalText,
-  JWKS_AUDIENCE: optionalText,
-  PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(10),
-  RENTAL_HOLD_MINUTES: integer(30, 1, 24 * 60),
-  MAX_RENTAL_DAYS: integer(90, 1, 366),
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    ),
-  STRIPE_SECRET_KEY: z.string().min(1),
-  STRIPE_WEBHOOK_SECRET: z.string().min(1),
-  STRIPE_PUBLISHABLE_KEY: z.string().default('pk_test_emulator'),
-  STRIPE_TIMEOUT_MS: integer(10_000, 1_000, 25_000),
-  STRIPE_MAX_RETRIES: integer(2, 0, 5),
-  RECONCILE_AFTER_MINUTES: integer(15, 1, 24 * 60),
-})
-  .refine((settings) => settings.APP_ENV !== 'production' || !settings.STRIPE_SECRET_KEY.startsWith('sk_test_emulator'), {
-    path: ['STRIPE_SECRET_KEY'],
-    message: 'The emulator key cannot be used in production',
+const settingsSchema = z
+  .object({
+    APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+    JWT_ISSUER: z.string().min(1).default('backline'),
+    JWT_AUDIENCE: z.string().min(1).default('backline-api'),
+    JWT_TTL_SECONDS: integer(3600, 60, 86_400),
+    JWKS_URL: optionalText.pipe(z.url().optional()),
+    JWKS_ISSUER: optionalText,
+    JWKS_AUDIENCE: optionalText,
+    PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(10),
+    RENTAL_HOLD_MINUTES: integer(30, 1, 24 * 60),
+    MAX_RENTAL_DAYS: integer(90, 1, 366),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+    STRIPE_SECRET_KEY: z.string().min(1),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1),
+    STRIPE_PUBLISHABLE_KEY: z.string().default('pk_test_emulator'),
+    STRIPE_TIMEOUT_MS: integer(10_000, 1_000, 25_000),
+    STRIPE_MAX_RETRIES: integer(2, 0, 5),
+    RECONCILE_AFTER_MINUTES: integer(15, 1, 24 * 60),
   })
+  .refine(
+    (settings) =>
+      settings.APP_ENV !== 'production' || !settings.STRIPE_SECRET_KEY.startsWith('sk_test_emulator'),
+    {
+      path: ['STRIPE_SECRET_KEY'],
+      message: 'The emulator key cannot be used in production',
+    },
+  )
   .refine((settings) => !settings.JWKS_URL || settings.JWKS_ISSUER, {
     path: ['JWKS_ISSUER'],
     message: 'JWKS_ISSUER is required when JWKS_URL is set',

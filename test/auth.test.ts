@@ -5,7 +5,9 @@ import { createUser, TEST_PASSWORD } from './helpers/factories'
 describe('POST /api/auth/register', () => {
   it('creates an account and returns a working token', async () => {
     const email = `new-${crypto.randomUUID()}@example.test`
-    const res = await api('POST', '/api/auth/register', { body: { email, password: 'a long password', name: 'Ann' } })
+    const res = await api('POST', '/api/auth/register', {
+      body: { email, password: 'a long password', name: 'Ann' },
+    })
     expect(res.status).toBe(201)
     expect(res.body.user).toMatchObject({ email, name: 'Ann', role: 'user' })
     expect(res.body.user.id).toMatch(/^usr_/)
@@ -52,7 +54,9 @@ describe('POST /api/auth/login', () => {
 
   it('refuses a wrong password and an unknown email alike', async () => {
     const user = await createUser()
-    const wrong = await api('POST', '/api/auth/login', { body: { email: user.email, password: 'not it at all' } })
+    const wrong = await api('POST', '/api/auth/login', {
+      body: { email: user.email, password: 'not it at all' },
+    })
     const unknown = await api('POST', '/api/auth/login', {
       body: { email: 'nobody@example.test', password: TEST_PASSWORD },
     })
@@ -62,7 +66,11 @@ describe('POST /api/auth/login', () => {
   })
 
   it('names missing fields', async () => {
-    const problem = expectProblem(await api('POST', '/api/auth/login', { body: {} }), 400, 'validation_failed')
+    const problem = expectProblem(
+      await api('POST', '/api/auth/login', { body: {} }),
+      400,
+      'validation_failed',
+    )
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(['body.email', 'body.password'])
   })
 })
@@ -73,7 +81,8 @@ describe('ill-formed Unicode', () => {
     const body = `{"email":"${email}","password":"long enough \\ud800 password","name":"Lone \\udc00"}`
     const problem = expectProblem(await api('POST', '/api/auth/register', { body }), 400, 'validation_failed')
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(['body.name', 'body.password'])
-    const pair = '{"email":"' + email + '","password":"emoji \\ud83c\\udfb8 is fine here","name":"Gil \\ud83c\\udfb8"}'
+    const pair =
+      '{"email":"' + email + '","password":"emoji \\ud83c\\udfb8 is fine here","name":"Gil \\ud83c\\udfb8"}'
     expect((await api('POST', '/api/auth/register', { body: pair })).status).toBe(201)
   })
 })

@@ -24,11 +24,14 @@ async function failWhen(name: string, table: string, condition: string) {
 }
 
 const dropTriggers = async () => {
-  for (const name of ['fail_activation', 'fail_refund']) await env.DB.prepare(`DROP TRIGGER IF EXISTS ${name}`).run()
+  for (const name of ['fail_activation', 'fail_refund'])
+    await env.DB.prepare(`DROP TRIGGER IF EXISTS ${name}`).run()
 }
 
 const auditCount = async (entityId: string) =>
-  (await env.DB.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?').bind(entityId).first<{ n: number }>())!.n
+  (await env.DB.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?')
+    .bind(entityId)
+    .first<{ n: number }>())!.n
 
 afterEach(dropTriggers)
 
@@ -39,7 +42,14 @@ describe('a D1 batch failing midway', () => {
     await failWhen('fail_activation', 'rentals', "NEW.status = 'active'")
     const failed = await confirm(b, intentId)
     expect(failed.status).toBe(500)
-    expect(Object.keys(failed.body).sort()).toEqual(['code', 'detail', 'request_id', 'status', 'title', 'type'])
+    expect(Object.keys(failed.body).sort()).toEqual([
+      'code',
+      'detail',
+      'request_id',
+      'status',
+      'title',
+      'type',
+    ])
     // The payment update ran before the failing rental update in the same batch: it was rolled back.
     expect((await getPayment(b)).body.status).toBe('pending')
     expect((await getRental(b)).body.status).toBe('pending')
@@ -70,13 +80,19 @@ describe('a D1 batch failing midway', () => {
 
   it('refund: a failed local write keeps the reservation, and the retry refunds exactly once', async () => {
     const b = await paidBooking()
-    await failWhen('fail_refund', 'payments', "NEW.amount_refunded > 0")
-    const failed = await api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
+    await failWhen('fail_refund', 'payments', 'NEW.amount_refunded > 0')
+    const failed = await api('POST', `/api/payments/${b.paymentId}/refund`, {
+      token: b.owner.token,
+      body: {},
+    })
     expect(failed.status).toBe(500)
     expect((await getPayment(b)).body).toMatchObject({ status: 'completed', amount_refunded: 0 })
     await dropTriggers()
     // The refund reached Stripe; the retry re-sends it with the same idempotency key, so Stripe replays it.
-    const retried = await api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
+    const retried = await api('POST', `/api/payments/${b.paymentId}/refund`, {
+      token: b.owner.token,
+      body: {},
+    })
     expect(retried.status).toBe(200)
     expect(retried.body.payment).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
     const refunds = await frontend.refunds.list({ payment_intent: b.intentId })

@@ -18,7 +18,10 @@ describe('rate limiting', () => {
     expectProblem(refused, 429, 'rate_limited')
     expect(refused.headers.get('retry-after')).toBe('60')
     // Another address is not affected.
-    const other = await api('POST', '/api/auth/login', { headers: { 'cf-connecting-ip': '203.0.113.8' }, body: {} })
+    const other = await api('POST', '/api/auth/login', {
+      headers: { 'cf-connecting-ip': '203.0.113.8' },
+      body: {},
+    })
     expect(other.status).toBe(400)
   })
 
@@ -26,7 +29,9 @@ describe('rate limiting', () => {
     const busy = await createUser()
     const calm = await createUser()
     const statuses = await Promise.all(
-      Array.from({ length: USER_LIMIT }, () => api('GET', '/api/me', { token: busy.token }).then((r) => r.status)),
+      Array.from({ length: USER_LIMIT }, () =>
+        api('GET', '/api/me', { token: busy.token }).then((r) => r.status),
+      ),
     )
     expect(statuses.filter((status) => status !== 200)).toEqual([])
     expectProblem(await api('GET', '/api/me', { token: busy.token }), 429, 'rate_limited')

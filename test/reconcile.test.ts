@@ -1,4 +1,9 @@
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import worker from '../src/index'
 import { api } from './helpers/api'
@@ -58,7 +63,9 @@ describe('the reconciliation cron', () => {
   it('expires an unpaid hold and cancels its PaymentIntent so it can no longer be paid', async () => {
     const b = await booking()
     const started = await initiate(b)
-    await env.DB.prepare('UPDATE rentals SET hold_expires_at = ? WHERE id = ?').bind(HOUR_AGO(), b.rentalId).run()
+    await env.DB.prepare('UPDATE rentals SET hold_expires_at = ? WHERE id = ?')
+      .bind(HOUR_AGO(), b.rentalId)
+      .run()
     await runCron()
     expect((await getRental(b)).body).toMatchObject({ status: 'cancelled', cancel_reason: 'hold_expired' })
     const intent = await frontend.paymentIntents.retrieve(started.body.payment_intent_id)
@@ -86,11 +93,16 @@ describe('the reconciliation cron', () => {
     const b = await paidBooking()
     // Every attempt of the SDK (first try and its retries) fails: the API answers 503 and keeps the reservation.
     await injectFault({ kind: 'error_500', count: 10, method: 'POST', path_prefix: '/v1/refunds' })
-    const failed = await api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
+    const failed = await api('POST', `/api/payments/${b.paymentId}/refund`, {
+      token: b.owner.token,
+      body: {},
+    })
     expect(failed.status).toBe(503)
     await clearFaults()
     const [reservation] = (
-      await env.DB.prepare('SELECT id FROM refunds WHERE payment_id = ?').bind(b.paymentId).all<{ id: string }>()
+      await env.DB.prepare('SELECT id FROM refunds WHERE payment_id = ?')
+        .bind(b.paymentId)
+        .all<{ id: string }>()
     ).results
     await age('refunds', reservation!.id)
     await runCron()

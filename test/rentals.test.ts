@@ -265,8 +265,13 @@ describe('GET /api/rentals', () => {
 
   it('reads each role through an index, with no sort step', async () => {
     const cursor = encodeCursor('2026-01-01T00:00:00.000Z', 'rnt_x')
-    const explain = async (role: 'renter' | 'owner', search: { limit: number; status?: string; cursor?: string }) => {
-      const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(partyPageQuery(rentals, 'usr_x', role, search))
+    const explain = async (
+      role: 'renter' | 'owner',
+      search: { limit: number; status?: string; cursor?: string },
+    ) => {
+      const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(
+        partyPageQuery(rentals, 'usr_x', role, search),
+      )
       const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
         .bind(...params)
         .all<{ detail: string }>()

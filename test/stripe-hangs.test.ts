@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { api, expectProblem } from './helpers/api'
 import { settings } from './helpers/factories'
-import { booking, confirm, frontend, getPayment, initiate, initiateAndPay, paidBooking } from './helpers/payments'
+import {
+  booking,
+  confirm,
+  frontend,
+  getPayment,
+  initiate,
+  initiateAndPay,
+  paidBooking,
+} from './helpers/payments'
 import { clearFaults, injectFault } from './helpers/stripe-emulator'
 
 // Stripe that carries a request out and then never answers (a hung connection): the SDK gives up after
@@ -13,21 +21,33 @@ afterEach(() => clearFaults())
 describe('Stripe hanging', () => {
   it('during initiate: 503, then the retry gets the very intent Stripe made', async () => {
     const b = await booking()
-    await injectFault({ kind: 'hang', count: 3, method: 'POST', path_prefix: '/v1/payment_intents', hang_ms: hangLongerThanTimeout() })
+    await injectFault({
+      kind: 'hang',
+      count: 3,
+      method: 'POST',
+      path_prefix: '/v1/payment_intents',
+      hang_ms: hangLongerThanTimeout(),
+    })
     expectProblem(await initiate(b), 503, 'stripe_unavailable')
     await clearFaults()
     const retried = await initiate(b)
     expect(retried.status).toBe(200)
     const intents = await frontend.paymentIntents.list({ limit: 100 })
-    expect(intents.data.filter((intent) => intent.metadata.rental_id === b.rentalId).map((i) => i.id)).toEqual([
-      retried.body.payment_intent_id,
-    ])
+    expect(
+      intents.data.filter((intent) => intent.metadata.rental_id === b.rentalId).map((i) => i.id),
+    ).toEqual([retried.body.payment_intent_id])
   }, 60_000)
 
   it('during confirm: 503 and nothing changes; the retry completes the payment', async () => {
     const b = await booking()
     const { intentId } = await initiateAndPay(b)
-    await injectFault({ kind: 'hang', count: 3, method: 'GET', path_prefix: '/v1/payment_intents', hang_ms: hangLongerThanTimeout() })
+    await injectFault({
+      kind: 'hang',
+      count: 3,
+      method: 'GET',
+      path_prefix: '/v1/payment_intents',
+      hang_ms: hangLongerThanTimeout(),
+    })
     expectProblem(await confirm(b, intentId), 503, 'stripe_unavailable')
     expect((await getPayment(b)).body.status).toBe('pending')
     await clearFaults()
@@ -36,8 +56,15 @@ describe('Stripe hanging', () => {
 
   it('during refund: 503, then the retry refunds exactly once', async () => {
     const b = await paidBooking()
-    await injectFault({ kind: 'hang', count: 3, method: 'POST', path_prefix: '/v1/refunds', hang_ms: hangLongerThanTimeout() })
-    const refund = () => api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
+    await injectFault({
+      kind: 'hang',
+      count: 3,
+      method: 'POST',
+      path_prefix: '/v1/refunds',
+      hang_ms: hangLongerThanTimeout(),
+    })
+    const refund = () =>
+      api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
     expectProblem(await refund(), 503, 'stripe_unavailable')
     await clearFaults()
     const retried = await refund()

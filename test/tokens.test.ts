@@ -20,14 +20,22 @@ describe('GET /api/me', () => {
   })
 
   it('refuses a header that is not a bearer JWT', async () => {
-    expectProblem(await api('GET', '/api/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, 'invalid_token')
+    expectProblem(
+      await api('GET', '/api/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+      401,
+      'invalid_token',
+    )
   })
 
   it('refuses every hostile token with 401 invalid_token', async () => {
     const user = await createUser()
     for (const [name, token] of Object.entries(await hostileTokens(user.id))) {
       const res = await api('GET', '/api/me', { token })
-      expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 401, code: 'invalid_token' })
+      expect({ name, status: res.status, code: res.body.code }).toEqual({
+        name,
+        status: 401,
+        code: 'invalid_token',
+      })
     }
   })
 
@@ -44,7 +52,11 @@ describe('external identity provider tokens (JWKS_URL)', () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256')
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }
     const keys = createLocalJWKSet({ keys: [jwk] })
-    const external = { ...settings(), JWKS_URL: 'https://idp.example/jwks.json', JWKS_ISSUER: 'https://idp.example/' }
+    const external = {
+      ...settings(),
+      JWKS_URL: 'https://idp.example/jwks.json',
+      JWKS_ISSUER: 'https://idp.example/',
+    }
     const token = await new SignJWT({ email: 'ext@example.test' })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setSubject('idp|123')

@@ -41,7 +41,9 @@ const aliases = new WeakMap<SQLiteTable, SQL>()
 export function columnsAsKeys(table: SQLiteTable): SQL {
   let list = aliases.get(table)
   if (!list) {
-    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => `"${column.name}" AS "${key}"`)
+    const columns = Object.entries(getTableColumns(table)).map(
+      ([key, column]) => `"${column.name}" AS "${key}"`,
+    )
     list = sql.raw(columns.join(', '))
     aliases.set(table, list)
   }

@@ -129,7 +129,12 @@ export const rentals = sqliteTable(
     ...timestamps,
   },
   (table) => [
-    index('rentals_listing_status_dates_idx').on(table.listingId, table.status, table.startDate, table.endDate),
+    index('rentals_listing_status_dates_idx').on(
+      table.listingId,
+      table.status,
+      table.startDate,
+      table.endDate,
+    ),
     index('rentals_renter_created_idx').on(table.renterId, table.createdAt, table.id),
     index('rentals_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
     index('rentals_renter_status_created_idx').on(table.renterId, table.status, table.createdAt, table.id),
@@ -189,7 +194,10 @@ export const payments = sqliteTable(
     index('payments_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
     index('payments_status_updated_idx').on(table.status, table.updatedAt),
     check('payments_split_adds_up', sql`${table.platformFee} + ${table.ownerPayoutAmount} = ${table.amount}`),
-    check('payments_refund_bounded', sql`${table.amountRefunded} >= 0 AND ${table.amountRefunded} <= ${table.amount}`),
+    check(
+      'payments_refund_bounded',
+      sql`${table.amountRefunded} >= 0 AND ${table.amountRefunded} <= ${table.amount}`,
+    ),
   ],
 )
 

@@ -57,7 +57,11 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+    readonly options: {
+      errors?: FieldError[]
+      headers?: Record<string, string>
+      extra?: Record<string, unknown>
+    } = {},
   ) {
     super(message)
     this.name = 'ApiError'
@@ -143,7 +147,9 @@ export const errorResponses = {
 
 export const paymentErrorResponses = {
   402: problem('The card was declined or the payment failed.'),
-  422: problem('The request is well formed but cannot be applied (e.g. a refund above the remaining amount).'),
+  422: problem(
+    'The request is well formed but cannot be applied (e.g. a refund above the remaining amount).',
+  ),
   502: problem('Stripe answered with an error.'),
   503: problem('Stripe could not be reached; retry later (no charge was made twice).'),
 } as const

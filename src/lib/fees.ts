@@ -13,7 +13,8 @@ export interface FeeSplit {
 }
 
 export function splitPlatformFee(amount: number, feePercent: number): FeeSplit {
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError('amount must be a non-negative integer')
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new RangeError('amount must be a non-negative integer')
   const basisPoints = Math.round(feePercent * 100)
   if (basisPoints < 0 || basisPoints > 10_000) throw new RangeError('fee percent must be within 0..100')
   // amount ≤ 10^8 and basisPoints ≤ 10^4 keep the product far below 2^53: exact integer arithmetic.

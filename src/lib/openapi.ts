@@ -20,7 +20,9 @@ export function createRouter() {
     defaultHook: (result) => {
       if (result.success) return
       const errors = toFieldErrors(result.target, result.error.issues)
-      throw new ApiError('validation_failed', `Invalid ${errors.map((error) => error.path).join(', ')}`, { errors })
+      throw new ApiError('validation_failed', `Invalid ${errors.map((error) => error.path).join(', ')}`, {
+        errors,
+      })
     },
   })
 }

@@ -22,7 +22,9 @@ export const PaginationQuery = z.object({
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name)
 
-export const IsoDate = z.iso.date({ error: 'Must be a date in YYYY-MM-DD format' }).openapi({ example: '2026-12-01' })
+export const IsoDate = z.iso
+  .date({ error: 'Must be a date in YYYY-MM-DD format' })
+  .openapi({ example: '2026-12-01' })
 
 export const Currency = z
   .string()
@@ -70,7 +72,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 })
 
-export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } })
+export const jsonContent = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+})
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
@@ -78,4 +82,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * Text that is well-formed Unicode. JSON can carry lone surrogates (`"\\ud800"`) that no UTF-8 client can
  * type; stored or hashed, they collapse to U+FFFD, so two different passwords would hash alike.
  */
-export const WellFormedText = z.string().refine((text) => !LONE_SURROGATE.test(text), 'Must be well-formed Unicode text')
+export const WellFormedText = z
+  .string()
+  .refine((text) => !LONE_SURROGATE.test(text), 'Must be well-formed Unicode text')

@@ -15,7 +15,8 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization')
-  if (!header) throw new ApiError('unauthorized', 'Authorization header with a Bearer token is required', wwwAuth())
+  if (!header)
+    throw new ApiError('unauthorized', 'Authorization header with a Bearer token is required', wwwAuth())
   const token = BEARER.exec(header)?.[1]
   if (!token) throw new ApiError('invalid_token', 'Authorization header must be "Bearer <JWT>"', wwwAuth())
   const user = await authenticate(c.var, token)

@@ -24,13 +24,18 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     return problemResponse(new ApiError(code, detail), requestId)
   }
   c.var.logger?.error('unhandled error', {
-    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
   })
   return problemResponse(new ApiError('internal_error', 'Unexpected error; quote the request id'), requestId)
 }
 
 /** Unknown paths are 404; a known path with another method is 405 with an Allow header. */
-export function notFoundOrWrongMethod(routes: () => { method: string; path: string }[]): NotFoundHandler<AppEnv> {
+export function notFoundOrWrongMethod(
+  routes: () => { method: string; path: string }[],
+): NotFoundHandler<AppEnv> {
   let patterns: { method: string; pattern: RegExp }[] | undefined
   return (c) => {
     patterns ??= routes()

@@ -8,7 +8,12 @@ import { callStripe } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
 import { findPayment, recordOnly } from './webhooks'
 
-const OPEN_DISPUTE_STATUSES: readonly string[] = ['warning_needs_response', 'warning_under_review', 'needs_response', 'under_review']
+const OPEN_DISPUTE_STATUSES: readonly string[] = [
+  'warning_needs_response',
+  'warning_under_review',
+  'needs_response',
+  'under_review',
+]
 
 /**
  * A dispute freezes the payment (`disputed`); when it closes in our favour the payment returns to what its
@@ -20,7 +25,8 @@ export async function applyDispute(
   object: Stripe.Dispute,
   ref: { id: string; type: string },
 ): Promise<WebhookOutcome> {
-  const intentId = typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id
+  const intentId =
+    typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id
   const found = intentId ? await findPayment(deps.db, intentId) : undefined
   if (!found || !intentId) {
     deps.logger.warn('dispute for an unknown payment', { event_id: ref.id, dispute_id: object.id })
@@ -49,7 +55,11 @@ export async function applyDispute(
     prepare(deps.db, sql`UPDATE payments SET status = ${target}, updated_at = ${now} WHERE ${where}`),
   ])
   if (!open && dispute.status !== 'won') {
-    deps.logger.warn('dispute lost', { payment_id: payment.id, dispute_id: dispute.id, amount: dispute.amount })
+    deps.logger.warn('dispute lost', {
+      payment_id: payment.id,
+      dispute_id: dispute.id,
+      amount: dispute.amount,
+    })
   }
   return 'applied'
 }

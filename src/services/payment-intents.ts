@@ -14,7 +14,9 @@ export type Payment = typeof payments.$inferSelect
 export type Rental = typeof rentals.$inferSelect
 
 /** What a PaymentIntent's status means for our payment; undefined when it changes nothing (yet). */
-export function intentOutcome(intent: Stripe.PaymentIntent):
+export function intentOutcome(
+  intent: Stripe.PaymentIntent,
+):
   | { to: 'completed'; chargeId: string | null }
   | { to: 'processing' }
   | { to: 'failed'; code: string; message: string }
@@ -25,7 +27,11 @@ export function intentOutcome(intent: Stripe.PaymentIntent):
     case 'processing':
       return { to: 'processing' }
     case 'canceled':
-      return { to: 'failed', code: 'canceled', message: `PaymentIntent canceled (${intent.cancellation_reason ?? 'no reason'})` }
+      return {
+        to: 'failed',
+        code: 'canceled',
+        message: `PaymentIntent canceled (${intent.cancellation_reason ?? 'no reason'})`,
+      }
     case 'requires_payment_method': {
       const error = intent.last_payment_error
       if (!error) return undefined
@@ -57,7 +63,10 @@ export interface ApplyIntent {
  * reports first (confirm, webhook, reconciler) makes the transition; repeats and stale reports change
  * nothing because every statement is conditional on the current status. Returns both rows as stored after.
  */
-export async function applyIntent(db: Database, change: ApplyIntent): Promise<{ payment: Payment; rental?: Rental }> {
+export async function applyIntent(
+  db: Database,
+  change: ApplyIntent,
+): Promise<{ payment: Payment; rental?: Rental }> {
   const now = nowIso()
   const outcome = intentOutcome(change.intent)
   const move = { paymentId: change.payment.id, intentId: change.intent.id, source: change.source, now }
@@ -76,7 +85,9 @@ export async function applyIntent(db: Database, change: ApplyIntent): Promise<{ 
       ...activateRentalStatements(db, change.payment.rentalId, change.source, now),
     )
   } else if (outcome?.to === 'processing') {
-    statements.push(...movePaymentStatements(db, { ...move, to: 'processing', set: sql`failure_code = NULL` }))
+    statements.push(
+      ...movePaymentStatements(db, { ...move, to: 'processing', set: sql`failure_code = NULL` }),
+    )
   } else if (outcome?.to === 'failed') {
     statements.push(
       ...movePaymentStatements(db, {

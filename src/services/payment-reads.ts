@@ -12,12 +12,21 @@ import type { Refund } from './refunds'
  * A payment by its rental's id (the original contract) or by its own id: prefixed ids tell them apart.
  * Its renter, its owner and admins may read it; to anyone else it does not exist.
  */
-export async function getPaymentFor(db: Database, user: AuthUser, id: string): Promise<{ payment: Payment; refunds: Refund[] }> {
+export async function getPaymentFor(
+  db: Database,
+  user: AuthUser,
+  id: string,
+): Promise<{ payment: Payment; refunds: Refund[] }> {
   const byId = id.startsWith('pay_') ? eq(payments.id, id) : eq(payments.rentalId, id)
   const payment = await db.query.payments.findFirst({ where: byId })
-  const visible = payment && (payment.renterId === user.id || payment.ownerId === user.id || user.role === 'admin')
+  const visible =
+    payment && (payment.renterId === user.id || payment.ownerId === user.id || user.role === 'admin')
   if (!payment || !visible) throw new ApiError('payment_not_found', 'No payment found for this rental')
-  const paymentRefunds = await db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(asc(refunds.createdAt))
+  const paymentRefunds = await db
+    .select()
+    .from(refunds)
+    .where(eq(refunds.paymentId, payment.id))
+    .orderBy(asc(refunds.createdAt))
   return { payment, refunds: paymentRefunds }
 }
 

@@ -39,12 +39,20 @@ export function movePaymentStatements(db: Database, move: PaymentMove) {
     AND status IN (${statusList(PAYMENT_TRANSITIONS[move.to])})`
   return [
     auditSelect(db, 'payment', 'payments', where, move),
-    prepare(db, sql`UPDATE payments SET status = ${move.to}, ${move.set}, updated_at = ${move.now} WHERE ${where}`),
+    prepare(
+      db,
+      sql`UPDATE payments SET status = ${move.to}, ${move.set}, updated_at = ${move.now} WHERE ${where}`,
+    ),
   ] as const
 }
 
 /** The rental becomes active once its payment is completed: one conditional statement, idempotent. */
-export function activateRentalStatements(db: Database, rentalId: string, source: TransitionSource, now: string) {
+export function activateRentalStatements(
+  db: Database,
+  rentalId: string,
+  source: TransitionSource,
+  now: string,
+) {
   const where = sql`id = ${rentalId} AND status = 'pending'
     AND EXISTS (SELECT 1 FROM payments WHERE payments.rental_id = rentals.id AND payments.status = 'completed')`
   return [
@@ -54,20 +62,35 @@ export function activateRentalStatements(db: Database, rentalId: string, source:
 }
 
 /** A full refund cancels the rental (pending or active) and so frees its dates. */
-export function cancelRefundedRentalStatements(db: Database, paymentId: string, source: TransitionSource, now: string) {
+export function cancelRefundedRentalStatements(
+  db: Database,
+  paymentId: string,
+  source: TransitionSource,
+  now: string,
+) {
   const where = sql`id = (SELECT rental_id FROM payments WHERE payments.id = ${paymentId}) AND status IN ('pending', 'active')
     AND EXISTS (SELECT 1 FROM payments WHERE payments.id = ${paymentId} AND payments.status = 'refunded')`
   return [
     auditSelect(db, 'rental', 'rentals', where, { to: 'cancelled', source, now, detail: 'refunded' }),
-    prepare(db, sql`UPDATE rentals SET status = 'cancelled', cancel_reason = 'refunded', cancelled_at = ${now},
-      updated_at = ${now} WHERE ${where}`),
+    prepare(
+      db,
+      sql`UPDATE rentals SET status = 'cancelled', cancel_reason = 'refunded', cancelled_at = ${now},
+      updated_at = ${now} WHERE ${where}`,
+    ),
   ] as const
 }
 
 /** Records a Stripe event id; a second delivery of the same event fails the whole batch on the primary key. */
-export function recordEventStatement(db: Database, event: { id: string; type: string; objectId: string | null }, now: string) {
-  return prepare(db, sql`INSERT INTO stripe_events (id, type, object_id, processed_at)
-    VALUES (${event.id}, ${event.type}, ${event.objectId}, ${now})`)
+export function recordEventStatement(
+  db: Database,
+  event: { id: string; type: string; objectId: string | null },
+  now: string,
+) {
+  return prepare(
+    db,
+    sql`INSERT INTO stripe_events (id, type, object_id, processed_at)
+    VALUES (${event.id}, ${event.type}, ${event.objectId}, ${now})`,
+  )
 }
 
 export function auditSelect(
@@ -75,11 +98,20 @@ export function auditSelect(
   entity: 'payment' | 'rental' | 'refund',
   table: 'payments' | 'rentals' | 'refunds',
   where: SQL,
-  entry: { to: string; source: TransitionSource; now: string; detail?: string | null; actorId?: string | null },
+  entry: {
+    to: string
+    source: TransitionSource
+    now: string
+    detail?: string | null
+    actorId?: string | null
+  },
 ) {
-  return prepare(db, sql`
+  return prepare(
+    db,
+    sql`
     INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
     SELECT 'aud_' || lower(hex(randomblob(10))), ${entity}, id, status, ${entry.to}, ${entry.source},
            ${entry.actorId ?? null}, ${entry.detail ?? null}, ${entry.now}
-    FROM ${sql.raw(table)} WHERE ${where} AND status <> ${entry.to}`)
+    FROM ${sql.raw(table)} WHERE ${where} AND status <> ${entry.to}`,
+  )
 }

@@ -27,7 +27,8 @@ async function rentalForRenter(db: Database, user: AuthUser, rentalId: string): 
   if (!rental || (rental.renterId !== user.id && rental.ownerId !== user.id)) {
     throw new ApiError('rental_not_found', 'Rental not found')
   }
-  if (rental.renterId !== user.id) throw new ApiError('not_renter', 'Only the renter of this rental can pay for it')
+  if (rental.renterId !== user.id)
+    throw new ApiError('not_renter', 'Only the renter of this rental can pay for it')
   return rental
 }
 
@@ -42,7 +43,11 @@ export interface Initiated {
   intent: Stripe.PaymentIntent
 }
 
-export async function initiatePayment(deps: PaymentDeps, user: AuthUser, rentalId: string): Promise<Initiated> {
+export async function initiatePayment(
+  deps: PaymentDeps,
+  user: AuthUser,
+  rentalId: string,
+): Promise<Initiated> {
   const rental = await rentalForRenter(deps.db, user, rentalId)
   if (rental.status !== 'pending') {
     throw new ApiError('rental_not_payable', `Rental is ${rental.status}; only a pending rental can be paid`)
@@ -66,7 +71,11 @@ export async function initiatePayment(deps: PaymentDeps, user: AuthUser, rentalI
     .update(payments)
     .set({ stripePaymentIntentId: intent.id, updatedAt: nowIso() })
     .where(
-      and(eq(payments.id, payment.id), eq(payments.attempt, payment.attempt), isNull(payments.stripePaymentIntentId)),
+      and(
+        eq(payments.id, payment.id),
+        eq(payments.attempt, payment.attempt),
+        isNull(payments.stripePaymentIntentId),
+      ),
     )
     .returning()
   return { payment: stored ?? (await paymentOfRental(deps.db, rental.id)) ?? payment, intent }
@@ -117,7 +126,9 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
       stripeChargeId: null,
       updatedAt: nowIso(),
     })
-    .where(and(eq(payments.id, failed.id), eq(payments.status, 'failed'), eq(payments.attempt, failed.attempt)))
+    .where(
+      and(eq(payments.id, failed.id), eq(payments.status, 'failed'), eq(payments.attempt, failed.attempt)),
+    )
     .returning()
   return next ?? (await paymentOfRental(deps.db, failed.rentalId))!
 }
@@ -175,7 +186,10 @@ export async function confirmPayment(
     throw new ApiError('payment_intent_mismatch', 'This PaymentIntent does not belong to this rental')
   }
   if (intent.amount !== payment.amount || intent.currency !== payment.currency) {
-    throw new ApiError('payment_intent_mismatch', 'The PaymentIntent amount or currency differs from the rental')
+    throw new ApiError(
+      'payment_intent_mismatch',
+      'The PaymentIntent amount or currency differs from the rental',
+    )
   }
   const applied = await applyIntent(deps.db, { payment, intent, source: 'api', actorId: user.id })
   const stored = (await settleCompletedPayment(deps, applied, 'api')) ?? applied.payment
@@ -201,6 +215,10 @@ export async function settleCompletedPayment(
   const { payment, rental } = applied
   if (payment.status !== 'completed' || rental?.status !== 'cancelled') return undefined
   const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null)
-  deps.logger.warn('refunded a payment of a cancelled rental', { source, payment_id: payment.id, rental_id: rental.id })
+  deps.logger.warn('refunded a payment of a cancelled rental', {
+    source,
+    payment_id: payment.id,
+    rental_id: rental.id,
+  })
   return refunded.payment
 }

@@ -120,7 +120,11 @@ const payableIntentsOfCancelledRentals = (db: Database) =>
     .from(payments)
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
     .where(
-      and(eq(payments.status, 'pending'), eq(rentals.status, 'cancelled'), isNotNull(payments.stripePaymentIntentId)),
+      and(
+        eq(payments.status, 'pending'),
+        eq(rentals.status, 'cancelled'),
+        isNotNull(payments.stripePaymentIntentId),
+      ),
     )
     .limit(BATCH)
 
@@ -146,14 +150,17 @@ async function replayMissedEvents(deps: ReconcileDeps, now: Date, cutoff: string
   if (list.data.length === 0) return 0
   const ids = list.data.map((event) => event.id)
   const known = new Set(
-    (await deps.db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ids))).map(
-      (row) => row.id,
-    ),
+    (
+      await deps.db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ids))
+    ).map((row) => row.id),
   )
   // Oldest first, as Stripe would have sent them.
   const missed = list.data.filter((event) => !known.has(event.id)).reverse()
   for (const event of missed) {
-    deps.logger.warn('stripe event was never delivered; applying it now', { event_id: event.id, event_type: event.type })
+    deps.logger.warn('stripe event was never delivered; applying it now', {
+      event_id: event.id,
+      event_type: event.type,
+    })
     await handleEvent(deps, event)
   }
   return missed.length

@@ -7,7 +7,12 @@ import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 import type { Payment } from './payment-intents'
-import { auditSelect, cancelRefundedRentalStatements, recordEventStatement, type TransitionSource } from './payment-statements'
+import {
+  auditSelect,
+  cancelRefundedRentalStatements,
+  recordEventStatement,
+  type TransitionSource,
+} from './payment-statements'
 import { callStripe, stripeFailure } from './stripe'
 
 export type Refund = typeof refunds.$inferSelect
@@ -20,7 +25,8 @@ type StripeRefundReason = (typeof STRIPE_REFUND_REASONS)[number]
 export async function paymentForRefund(db: Database, user: AuthUser, paymentId: string): Promise<Payment> {
   const payment = await db.query.payments.findFirst({ where: eq(payments.id, paymentId) })
   const involved = payment && (payment.ownerId === user.id || payment.renterId === user.id)
-  if (!payment || (!involved && user.role !== 'admin')) throw new ApiError('payment_not_found', 'Payment not found')
+  if (!payment || (!involved && user.role !== 'admin'))
+    throw new ApiError('payment_not_found', 'Payment not found')
   if (payment.ownerId !== user.id && user.role !== 'admin') {
     throw new ApiError('not_owner', 'Only the listing owner or an admin can refund a payment')
   }
@@ -64,17 +70,29 @@ export async function createRefund(
     return resendRefund(db, stripe, payment, unanswered, actorId)
   }
   if (unanswered?.status === 'pending') {
-    throw new ApiError('refund_in_progress', 'An earlier refund of this payment is still being sent to Stripe; retry')
+    throw new ApiError(
+      'refund_in_progress',
+      'An earlier refund of this payment is still being sent to Stripe; retry',
+    )
   }
   // Settled by Stripe meanwhile, and this request asks for another amount: the earlier one is linked first.
   if (unanswered) await resendRefund(db, stripe, payment, unanswered, actorId)
-  if (!(REFUNDABLE_STATUSES as readonly string[]).includes(payment.status) || !payment.stripePaymentIntentId) {
+  if (
+    !(REFUNDABLE_STATUSES as readonly string[]).includes(payment.status) ||
+    !payment.stripePaymentIntentId
+  ) {
     throw new ApiError('payment_not_refundable', `A ${payment.status} payment cannot be refunded`)
   }
   return sendRefund(db, stripe, payment, await reserveRefund(db, actorId, payment, request), actorId)
 }
 
-async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, actorId: string | null) {
+async function sendRefund(
+  db: Database,
+  stripe: Stripe,
+  payment: Payment,
+  reservation: Refund,
+  actorId: string | null,
+) {
   const intentId = payment.stripePaymentIntentId!
   let stripeRefund: Stripe.Refund
   try {
@@ -90,7 +108,8 @@ async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reserv
   } catch (error) {
     // Stripe said no for good (e.g. the charge was already refunded in the dashboard): the reservation is
     // released so it neither blocks the amount nor gets re-sent. An outage keeps it for the retry.
-    if (error instanceof Stripe.errors.StripeInvalidRequestError) await releaseReservation(db, reservation, error.code)
+    if (error instanceof Stripe.errors.StripeInvalidRequestError)
+      await releaseReservation(db, reservation, error.code)
     throw stripeFailure(error) ?? error
   }
   return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
@@ -103,7 +122,13 @@ const releaseReservation = (db: Database, reservation: Refund, reason: string | 
     .where(and(eq(refunds.id, reservation.id), isNull(refunds.stripeRefundId), eq(refunds.status, 'pending')))
 
 /** Stripe keeps idempotency keys for about 24 hours: the refund is looked for first, so a late retry cannot make a second one. */
-async function resendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, actorId: string | null) {
+async function resendRefund(
+  db: Database,
+  stripe: Stripe,
+  payment: Payment,
+  reservation: Refund,
+  actorId: string | null,
+) {
   const intentId = payment.stripePaymentIntentId!
   const made = await callStripe(() => stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   const stripeRefund = made.data.find((candidate) => candidate.metadata?.refund_id === reservation.id)
@@ -172,7 +197,10 @@ export interface ApplyRefund {
  * `succeeded` move money: into it adds the amount to amount_refunded, out of it (a refund that fails later)
  * takes it back. Each is conditional on the row's current status, so a repeat changes nothing.
  */
-export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ payment: Payment; refund: Refund }> {
+export async function applyRefund(
+  db: Database,
+  change: ApplyRefund,
+): Promise<{ payment: Payment; refund: Refund }> {
   const now = nowIso()
   const status = asStatus(change.stripeRefund.status)
   const { refund } = change
@@ -182,10 +210,16 @@ export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ 
   }
   const mine = sql`id = ${refund.id} AND (stripe_refund_id IS NULL OR stripe_refund_id = ${change.stripeRefund.id})`
   statements.push(
-    auditSelect(db, 'refund', 'refunds', mine, { to: status, source: change.source, now, actorId: change.actorId }),
+    auditSelect(db, 'refund', 'refunds', mine, {
+      to: status,
+      source: change.source,
+      now,
+      actorId: change.actorId,
+    }),
   )
   if (status === 'succeeded') statements.push(...moveRefundedAmount(db, refund, +1, change.source, now))
-  if (status === 'failed' || status === 'canceled') statements.push(...moveRefundedAmount(db, refund, -1, change.source, now))
+  if (status === 'failed' || status === 'canceled')
+    statements.push(...moveRefundedAmount(db, refund, -1, change.source, now))
   const failureReason = change.stripeRefund.failure_reason ?? null
   // Only the API's own answer links a refund it created: until then its request counts as unanswered, and the
   // client's retry must get this refund back rather than make a second one (see createRefund).
@@ -193,8 +227,11 @@ export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ 
   // Conditional on a change, so that a repeated webhook leaves the row (and its updated_at) untouched.
   const changed = sql`(stripe_refund_id IS NOT ${stripeId} OR status <> ${status} OR failure_reason IS NOT ${failureReason})`
   statements.push(
-    prepare(db, sql`UPDATE refunds SET stripe_refund_id = ${stripeId}, status = ${status},
-      failure_reason = ${failureReason}, updated_at = ${now} WHERE ${mine} AND ${changed}`),
+    prepare(
+      db,
+      sql`UPDATE refunds SET stripe_refund_id = ${stripeId}, status = ${status},
+      failure_reason = ${failureReason}, updated_at = ${now} WHERE ${mine} AND ${changed}`,
+    ),
     ...cancelRefundedRentalStatements(db, refund.paymentId, change.source, now),
   )
   const [payment, stored] = await readBack(db, statements, refund)
@@ -205,7 +242,13 @@ export async function applyRefund(db: Database, change: ApplyRefund): Promise<{ 
  * +1: a refund reaches succeeded (from any other status); -1: a succeeded refund fails afterwards.
  * The payment's status follows from amount_refunded.
  */
-function moveRefundedAmount(db: Database, refund: Refund, sign: 1 | -1, source: TransitionSource, now: string) {
+function moveRefundedAmount(
+  db: Database,
+  refund: Refund,
+  sign: 1 | -1,
+  source: TransitionSource,
+  now: string,
+) {
   const fromSucceeded = sign === 1 ? sql`status <> 'succeeded'` : sql`status = 'succeeded'`
   const guard = sql`EXISTS (SELECT 1 FROM refunds WHERE refunds.id = ${refund.id} AND ${fromSucceeded})`
   const refunded = sql`amount_refunded + ${sign * refund.amount}`
@@ -213,13 +256,19 @@ function moveRefundedAmount(db: Database, refund: Refund, sign: 1 | -1, source: 
     ELSE 'completed' END`
   const where = sql`id = ${refund.paymentId} AND ${guard}`
   return [
-    prepare(db, sql`
+    prepare(
+      db,
+      sql`
       INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
       SELECT 'aud_' || lower(hex(randomblob(10))), 'payment', id, status, ${nextStatus}, ${source}, NULL,
              ${`${sign === 1 ? 'refund succeeded' : 'refund reversed'}: ${refund.id}`}, ${now}
-      FROM payments WHERE ${where}`),
-    prepare(db, sql`UPDATE payments SET amount_refunded = ${refunded}, status = ${nextStatus},
-      refunded_at = CASE WHEN ${sign} > 0 THEN ${now} ELSE refunded_at END, updated_at = ${now} WHERE ${where}`),
+      FROM payments WHERE ${where}`,
+    ),
+    prepare(
+      db,
+      sql`UPDATE payments SET amount_refunded = ${refunded}, status = ${nextStatus},
+      refunded_at = CASE WHEN ${sign} > 0 THEN ${now} ELSE refunded_at END, updated_at = ${now} WHERE ${where}`,
+    ),
   ]
 }
 
@@ -235,7 +284,11 @@ async function readBack(db: Database, statements: D1PreparedStatement[], refund:
 }
 
 /** Records a refund that was made outside Backline (e.g. in the Stripe dashboard), once. */
-export async function importRefund(db: Database, payment: Payment, stripeRefund: Stripe.Refund): Promise<Refund | undefined> {
+export async function importRefund(
+  db: Database,
+  payment: Payment,
+  stripeRefund: Stripe.Refund,
+): Promise<Refund | undefined> {
   const now = nowIso()
   await db
     .insert(refunds)

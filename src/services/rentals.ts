@@ -42,9 +42,15 @@ export async function createRental(
   if (listing.ownerId === renterId) throw new ApiError('own_listing', 'You cannot rent your own listing')
   if (!listing.active) throw new ApiError('listing_inactive', 'This listing is not available for rent')
   if (listing.dailyRate * days > MAX_CHARGE_AMOUNT) {
-    throw new ApiError('amount_too_large', `daily_rate × days exceeds ${MAX_CHARGE_AMOUNT}, the most one card payment can be`, {
-      errors: [{ path: 'body.end_date', message: 'The rental is too expensive for one payment; book fewer days' }],
-    })
+    throw new ApiError(
+      'amount_too_large',
+      `daily_rate × days exceeds ${MAX_CHARGE_AMOUNT}, the most one card payment can be`,
+      {
+        errors: [
+          { path: 'body.end_date', message: 'The rental is too expensive for one payment; book fewer days' },
+        ],
+      },
+    )
   }
 
   const id = newId('rnt')

@@ -16,13 +16,17 @@ const clients = new WeakMap<object, Stripe>()
 export function stripeClient(env: Bindings, settings: Settings): Stripe {
   const cached = clients.get(env)
   if (cached) return cached
-  const emulator = settings.STRIPE_SECRET_KEY.startsWith(EMULATOR_KEY_PREFIX) ? env.STRIPE_EMULATOR : undefined
+  const emulator = settings.STRIPE_SECRET_KEY.startsWith(EMULATOR_KEY_PREFIX)
+    ? env.STRIPE_EMULATOR
+    : undefined
   if (settings.STRIPE_SECRET_KEY.startsWith(EMULATOR_KEY_PREFIX) && !emulator) {
     throw new Error('STRIPE_SECRET_KEY is an emulator key but the STRIPE_EMULATOR binding is missing')
   }
   const client = new Stripe(settings.STRIPE_SECRET_KEY, {
     httpClient: emulator
-      ? Stripe.createFetchHttpClient((input, init) => emulator.fetch(input as RequestInfo, init as RequestInit))
+      ? Stripe.createFetchHttpClient((input, init) =>
+          emulator.fetch(input as RequestInfo, init as RequestInit),
+        )
       : Stripe.createFetchHttpClient(),
     maxNetworkRetries: settings.STRIPE_MAX_RETRIES,
     timeout: settings.STRIPE_TIMEOUT_MS,
@@ -46,9 +50,13 @@ export function stripeFailure(error: unknown): ApiError | undefined {
     })
   }
   if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) {
-    return new ApiError('stripe_unavailable', 'Stripe could not be reached; retry shortly (nothing was charged twice)', {
-      headers: { 'Retry-After': '5' },
-    })
+    return new ApiError(
+      'stripe_unavailable',
+      'Stripe could not be reached; retry shortly (nothing was charged twice)',
+      {
+        headers: { 'Retry-After': '5' },
+      },
+    )
   }
   if (error.code === 'charge_already_refunded') {
     return new ApiError('payment_not_refundable', 'Stripe has already refunded this payment in full')

@@ -64,7 +64,11 @@ export async function getUser(db: Database, id: string): Promise<User> {
 }
 
 /** Maps an external identity provider's subject to a local user, creating it on first sight. */
-export async function findOrCreateExternalUser(db: Database, subject: string, email?: string): Promise<AuthUser> {
+export async function findOrCreateExternalUser(
+  db: Database,
+  subject: string,
+  email?: string,
+): Promise<AuthUser> {
   const existing = await db.query.users.findFirst({ where: eq(users.externalSubject, subject) })
   if (existing) return { id: existing.id, email: existing.email, role: existing.role }
   if (!email) throw new ApiError('invalid_token', 'External token must carry an email claim on first sign-in')

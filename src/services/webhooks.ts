@@ -41,7 +41,12 @@ export const HANDLED_EVENT_TYPES = [
 ] as const satisfies readonly Stripe.Event.Type[]
 
 /** Verifies the signature on the raw body: a re-serialised body would not verify. */
-export async function verifyEvent(stripe: Stripe, rawBody: string, signature: string | undefined, secret: string) {
+export async function verifyEvent(
+  stripe: Stripe,
+  rawBody: string,
+  signature: string | undefined,
+  secret: string,
+) {
   if (!signature) throw new ApiError('invalid_signature', 'Missing Stripe-Signature header')
   let event: Stripe.Event
   try {
@@ -73,7 +78,9 @@ const isEventShaped = (event: unknown): event is Stripe.Event => {
  * from Stripe, so out-of-order deliveries apply the current truth and the state machine never goes back.
  */
 export async function handleEvent(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
-  const seen = await deps.db.query.stripeEvents.findFirst({ where: (table, { eq }) => eq(table.id, event.id) })
+  const seen = await deps.db.query.stripeEvents.findFirst({
+    where: (table, { eq }) => eq(table.id, event.id),
+  })
   if (seen) return 'duplicate'
   try {
     return await dispatch(deps, event)
@@ -111,7 +118,11 @@ async function dispatch(deps: WebhookDeps, event: Stripe.Event): Promise<Webhook
   }
 }
 
-async function intentEvent(deps: WebhookDeps, object: Stripe.PaymentIntent, ref: EventRef): Promise<WebhookOutcome> {
+async function intentEvent(
+  deps: WebhookDeps,
+  object: Stripe.PaymentIntent,
+  ref: EventRef,
+): Promise<WebhookOutcome> {
   const payment = await findPayment(deps.db, object.id, object.metadata?.payment_id)
   if (!payment || payment.stripePaymentIntentId !== object.id) return unknownObject(deps, ref, object.id)
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(object.id))
@@ -129,8 +140,13 @@ async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventR
 }
 
 /** charge.refunded carries the charge: every refund of its intent is re-read and applied. */
-async function chargeRefundedEvent(deps: WebhookDeps, charge: Stripe.Charge, ref: EventRef): Promise<WebhookOutcome> {
-  const intentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id
+async function chargeRefundedEvent(
+  deps: WebhookDeps,
+  charge: Stripe.Charge,
+  ref: EventRef,
+): Promise<WebhookOutcome> {
+  const intentId =
+    typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id
   const payment = intentId ? await findPayment(deps.db, intentId) : undefined
   if (!payment || !intentId) return unknownObject(deps, ref, charge.id)
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
@@ -153,12 +169,19 @@ async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund
   })
   if (refund) return refund
   // A refund made outside Backline (the Stripe dashboard): recorded so that amount_refunded stays true.
-  const intentId = typeof stripeRefund.payment_intent === 'string' ? stripeRefund.payment_intent : stripeRefund.payment_intent?.id
+  const intentId =
+    typeof stripeRefund.payment_intent === 'string'
+      ? stripeRefund.payment_intent
+      : stripeRefund.payment_intent?.id
   const payment = intentId ? await findPayment(deps.db, intentId) : undefined
   return payment ? importRefund(deps.db, payment, stripeRefund) : undefined
 }
 
-export async function findPayment(db: Database, intentId: string, paymentId?: string): Promise<Payment | undefined> {
+export async function findPayment(
+  db: Database,
+  intentId: string,
+  paymentId?: string,
+): Promise<Payment | undefined> {
   return db.query.payments.findFirst({
     where: paymentId
       ? or(eq(payments.stripePaymentIntentId, intentId), eq(payments.id, paymentId))
@@ -167,7 +190,11 @@ export async function findPayment(db: Database, intentId: string, paymentId?: st
 }
 
 async function unknownObject(deps: WebhookDeps, ref: EventRef, objectId: string): Promise<WebhookOutcome> {
-  deps.logger.warn('stripe event for an unknown object', { event_id: ref.id, event_type: ref.type, object_id: objectId })
+  deps.logger.warn('stripe event for an unknown object', {
+    event_id: ref.id,
+    event_type: ref.type,
+    object_id: objectId,
+  })
   await recordOnly(deps.db, ref, objectId)
   return 'unknown_object'
 }
@@ -177,4 +204,5 @@ export async function recordOnly(db: Database, ref: EventRef, objectId: string |
 }
 
 const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && /UNIQUE constraint failed: stripe_events\.id/.test(`${error.message} ${String(error.cause ?? '')}`)
+  error instanceof Error &&
+  /UNIQUE constraint failed: stripe_events\.id/.test(`${error.message} ${String(error.cause ?? '')}`)

@@ -26,7 +26,11 @@ export const callWorker = async (request: Request): Promise<Response> =>
   worker.fetch(request, env, createExecutionContext())
 
 /** Calls the Worker's own fetch handler, as a client would, and parses JSON or problem+json bodies. */
-export async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: ApiOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { 'cf-connecting-ip': CLIENT_ADDRESS, ...options.headers }
   if (options.token) headers.authorization = `Bearer ${options.token}`
   let body: string | undefined

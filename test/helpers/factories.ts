@@ -21,12 +21,24 @@ export interface TestUser {
   token: string
 }
 
-export async function createUser(overrides: { role?: 'user' | 'admin'; email?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  overrides: { role?: 'user' | 'admin'; email?: string } = {},
+): Promise<TestUser> {
   const id = newId('usr')
   const email = overrides.email ?? `${id.toLowerCase()}@example.test`
   const role = overrides.role ?? 'user'
   const now = nowIso()
-  await db.insert(users).values({ id, email, name: `User ${id}`, passwordHash: await fastHash, role, createdAt: now, updatedAt: now })
+  await db
+    .insert(users)
+    .values({
+      id,
+      email,
+      name: `User ${id}`,
+      passwordHash: await fastHash,
+      role,
+      createdAt: now,
+      updatedAt: now,
+    })
   return { id, email, role, token: await issueToken(settings(), { sub: id, email, role }) }
 }
 

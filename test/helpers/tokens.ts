@@ -6,7 +6,11 @@ const encoder = new TextEncoder()
 /** Tokens that must all be refused, each for one reason. */
 export async function hostileTokens(userId: string): Promise<Record<string, string>> {
   const s = settings()
-  const sign = (claims: { iss?: string; aud?: string; exp?: string | number }, secret = s.JWT_SECRET, alg = 'HS256') => {
+  const sign = (
+    claims: { iss?: string; aud?: string; exp?: string | number },
+    secret = s.JWT_SECRET,
+    alg = 'HS256',
+  ) => {
     const jwt = new SignJWT({ email: 'x@example.test', role: 'user' })
       .setProtectedHeader({ alg })
       .setSubject(userId)

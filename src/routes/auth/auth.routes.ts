@@ -23,7 +23,10 @@ const RegisterBody = z
   .openapi('RegisterRequest')
 
 const LoginBody = z
-  .object({ email: z.email({ error: 'Must be a valid email address' }).max(254), password: WellFormedText.min(1).max(256) })
+  .object({
+    email: z.email({ error: 'Must be a valid email address' }).max(254),
+    password: WellFormedText.min(1).max(256),
+  })
   .openapi('LoginRequest')
 
 export const register = createRoute({

@@ -7,9 +7,7 @@ import * as routes from './auth.routes'
 export const authRoutes = createRouter()
 
 authRoutes.use('/auth/*', limitByClientAddress)
-authRoutes
-  .openapi(routes.register, handlers.register)
-  .openapi(routes.login, handlers.login)
+authRoutes.openapi(routes.register, handlers.register).openapi(routes.login, handlers.login)
 
 authRoutes.use('/me', requireAuth)
 authRoutes.openapi(routes.me, handlers.me)

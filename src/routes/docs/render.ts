@@ -38,20 +38,29 @@ export function renderDocs(document: Json) {
 
 function renderOperation(path: string, method: string, operation: Json) {
   const parameters = (operation.parameters ?? []) as Json[]
-  const body = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as
-    | Json
-    | undefined
+  const body = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.[
+    'application/json'
+  ] as Json | undefined
   const responses = (operation.responses ?? {}) as Record<string, Json>
   return html`<section id="${anchor(method, path)}">
     <h2><span class="method ${method}">${method.toUpperCase()}</span> <code>${path}</code></h2>
-    <p>${String(operation.summary ?? '')}${operation.security ? html` <em>(bearer token required)</em>` : ''}</p>
-    ${parameters.length
-      ? html`<h3>Parameters</h3>
-          <ul>
-            ${parameters.map((p) => html`<li><code>${String(p.name)}</code> in ${String(p.in)}${p.required ? ' (required)' : ''}</li>`)}
-          </ul>`
-      : ''}
-    ${body ? html`<h3>Request body</h3><pre>${JSON.stringify(body.schema, null, 2)}</pre>` : ''}
+    <p>
+      ${String(operation.summary ?? '')}${operation.security ? html` <em>(bearer token required)</em>` : ''}
+    </p>
+    ${
+      parameters.length
+        ? html`<h3>Parameters</h3>
+            <ul>
+              ${parameters.map((p) => html`<li><code>${String(p.name)}</code> in ${String(p.in)}${p.required ? ' (required)' : ''}</li>`)}
+            </ul>`
+        : ''
+    }
+    ${
+      body
+        ? html`<h3>Request body</h3>
+            <pre>${JSON.stringify(body.schema, null, 2)}</pre>`
+        : ''
+    }
     <h3>Responses</h3>
     <ul>
       ${Object.entries(responses).map(([status, response]) => html`<li><b>${status}</b> ${String(response.description ?? '')}</li>`)}

@@ -6,7 +6,12 @@ import { refundPayment } from '../../services/refunds'
 import { toPaymentJson, toRefundJson } from './payments.json'
 import type { ConfirmRoute, GetOneRoute, InitiateRoute, ListRoute, RefundRoute } from './payments.routes'
 
-const deps = ({ var: { db, stripe, settings, logger } }: { var: AppEnv['Variables'] }) => ({ db, stripe, settings, logger })
+const deps = ({ var: { db, stripe, settings, logger } }: { var: AppEnv['Variables'] }) => ({
+  db,
+  stripe,
+  settings,
+  logger,
+})
 
 export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
   const { payment, intent } = await initiatePayment(deps(c), c.var.user, c.req.valid('param').rental_id)
@@ -26,7 +31,12 @@ export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
 
 export const confirm: AppRouteHandler<ConfirmRoute> = async (c) => {
   const { rental_id } = c.req.valid('param')
-  const result = await confirmPayment(deps(c), c.var.user, rental_id, c.req.valid('json').stripe_payment_intent_id)
+  const result = await confirmPayment(
+    deps(c),
+    c.var.user,
+    rental_id,
+    c.req.valid('json').stripe_payment_intent_id,
+  )
   if (result.kind === 'completed') return c.json(toPaymentJson(result.payment), 200)
   return c.json({ ...toPaymentJson(result.payment), payment_intent_status: result.intentStatus }, 202)
 }
@@ -43,6 +53,12 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
 
 export const refund: AppRouteHandler<RefundRoute> = async (c) => {
   const request = (await c.req.text()) ? c.req.valid('json') : {}
-  const result = await refundPayment(c.var.db, c.var.stripe, c.var.user, c.req.valid('param').payment_id, request)
+  const result = await refundPayment(
+    c.var.db,
+    c.var.stripe,
+    c.var.user,
+    c.req.valid('param').payment_id,
+    request,
+  )
   return c.json({ payment: toPaymentJson(result.payment), refund: toRefundJson(result.refund) }, 200)
 }

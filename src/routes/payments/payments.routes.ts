@@ -40,7 +40,10 @@ export const confirm = createRoute({
   request: { params: idParam('rnt', 'rental_id'), body: jsonBody(ConfirmBody) },
   responses: {
     200: { description: 'Payment completed, rental active', ...jsonContent(PaymentSchema) },
-    202: { description: 'Still processing or waiting for customer action (3-D Secure)', ...jsonContent(ConfirmPending) },
+    202: {
+      description: 'Still processing or waiting for customer action (3-D Secure)',
+      ...jsonContent(ConfirmPending),
+    },
     ...errorResponses,
     ...paymentErrorResponses,
   },

@@ -27,7 +27,10 @@ export const PaymentSchema = z
     amount: z.number().int().openapi({ description: 'Minor units, computed by the server from the rental' }),
     currency: Currency,
     status: z.enum(paymentStatuses),
-    platform_fee: z.number().int().openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
+    platform_fee: z
+      .number()
+      .int()
+      .openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
     owner_payout_amount: z.number().int().openapi({ description: 'amount − platform_fee' }),
     amount_refunded: z.number().int(),
     stripe_payment_intent_id: z.string().nullable(),
@@ -42,16 +45,22 @@ export const PaymentSchema = z
   })
   .openapi('Payment')
 
-export const PaymentWithRefunds = PaymentSchema.extend({ refunds: z.array(RefundSchema) }).openapi('PaymentWithRefunds')
+export const PaymentWithRefunds = PaymentSchema.extend({ refunds: z.array(RefundSchema) }).openapi(
+  'PaymentWithRefunds',
+)
 
 export const ConfirmPending = PaymentSchema.extend({
-  payment_intent_status: z.string().openapi({ description: 'Stripe status, e.g. processing or requires_action' }),
+  payment_intent_status: z
+    .string()
+    .openapi({ description: 'Stripe status, e.g. processing or requires_action' }),
 }).openapi('PaymentInProgress')
 
 export const InitiateResponse = z
   .object({
     payment_id: z.string(),
-    client_secret: z.string().openapi({ description: 'Pass to Stripe.js (Payment Element) to collect the card' }),
+    client_secret: z
+      .string()
+      .openapi({ description: 'Pass to Stripe.js (Payment Element) to collect the card' }),
     payment_intent_id: z.string(),
     amount: z.number().int(),
     currency: Currency,
@@ -62,7 +71,9 @@ export const InitiateResponse = z
 
 export const ConfirmBody = z
   .object({
-    stripe_payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9]{1,255}$/, 'Must be a PaymentIntent id (pi_…)'),
+    stripe_payment_intent_id: z
+      .string()
+      .regex(/^pi_[A-Za-z0-9]{1,255}$/, 'Must be a PaymentIntent id (pi_…)'),
   })
   .openapi('ConfirmPaymentRequest')
 
@@ -79,11 +90,16 @@ export const RefundBody = z
   })
   .openapi('RefundRequest')
 
-export const RefundResponse = z.object({ payment: PaymentSchema, refund: RefundSchema }).openapi('RefundResult')
+export const RefundResponse = z
+  .object({ payment: PaymentSchema, refund: RefundSchema })
+  .openapi('RefundResult')
 
 export const PaymentPage = pageOf(PaymentSchema, 'PaymentPage')
 
 export const PaymentListQuery = PaginationQuery.extend({
-  role: z.enum(['renter', 'owner']).optional().openapi({ description: 'As renter, or as owner; both when omitted' }),
+  role: z
+    .enum(['renter', 'owner'])
+    .optional()
+    .openapi({ description: 'As renter, or as owner; both when omitted' }),
   status: z.enum(paymentStatuses).optional(),
 })

@@ -7,7 +7,10 @@ import { withStripe } from '../../middleware/stripe'
 import { handleEvent, verifyEvent } from '../../services/webhooks'
 
 const Received = z
-  .object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']) })
+  .object({
+    received: z.literal(true),
+    outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']),
+  })
   .openapi('WebhookReceived')
 
 // No request schema on purpose: the signature is checked on the raw body, which a validator would re-serialise.
@@ -18,7 +21,10 @@ const stripeWebhook = createRoute({
   path: '/stripe',
   summary: 'Stripe webhook endpoint (signed with STRIPE_WEBHOOK_SECRET); register it in the Stripe dashboard',
   responses: {
-    200: { description: 'Event received (applied, duplicate, ignored or for an unknown object)', ...jsonContent(Received) },
+    200: {
+      description: 'Event received (applied, duplicate, ignored or for an unknown object)',
+      ...jsonContent(Received),
+    },
     400: errorResponses[400],
     500: errorResponses[500],
   },
@@ -26,7 +32,12 @@ const stripeWebhook = createRoute({
 
 const receive: AppRouteHandler<typeof stripeWebhook> = async (c) => {
   const raw = await c.req.text()
-  const event = await verifyEvent(c.var.stripe, raw, c.req.header('stripe-signature'), c.env.STRIPE_WEBHOOK_SECRET)
+  const event = await verifyEvent(
+    c.var.stripe,
+    raw,
+    c.req.header('stripe-signature'),
+    c.env.STRIPE_WEBHOOK_SECRET,
+  )
   const outcome = await handleEvent(
     { db: c.var.db, stripe: c.var.stripe, webhookSecret: c.env.STRIPE_WEBHOOK_SECRET, logger: c.var.logger },
     event,
