@@ -28,17 +28,15 @@ export async function createUser(
   const email = overrides.email ?? `${id.toLowerCase()}@example.test`
   const role = overrides.role ?? 'user'
   const now = nowIso()
-  await db
-    .insert(users)
-    .values({
-      id,
-      email,
-      name: `User ${id}`,
-      passwordHash: await fastHash,
-      role,
-      createdAt: now,
-      updatedAt: now,
-    })
+  await db.insert(users).values({
+    id,
+    email,
+    name: `User ${id}`,
+    passwordHash: await fastHash,
+    role,
+    createdAt: now,
+    updatedAt: now,
+  })
   return { id, email, role, token: await issueToken(settings(), { sub: id, email, role }) }
 }
 
