@@ -2,7 +2,7 @@
 // proxy in front of it (that proxy caps a trivial route near 1,000 requests/s on these machines).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { bundleWorker } from '../scripts/bundle-worker.mjs'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 
 const OUT = 'node_modules/.cache/backline-bench'
@@ -32,20 +32,7 @@ const VARS = {
   RECONCILE_AFTER_MINUTES: '15',
 }
 
-const bundle = (entry, outfile, minify = true) =>
-  build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    external: ['cloudflare:*', 'node:*'],
-    logLevel: 'warning',
-  })
+const bundle = (entry, outfile, minify = true) => bundleWorker(entry, outfile, { minify })
 
 export async function buildWorkers({ minify = true } = {}) {
   mkdirSync(OUT, { recursive: true })

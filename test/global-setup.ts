@@ -1,17 +1,6 @@
-import { build } from 'esbuild'
+import { bundleWorker } from '../scripts/bundle-worker.mjs'
 
 // Builds the Stripe emulator worker that vitest.config.ts runs as an auxiliary worker.
 export default async function buildStripeEmulator() {
-  await build({
-    entryPoints: ['./stripe-emulator/src/index.ts'],
-    outfile: './stripe-emulator/dist/index.js',
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    external: ['cloudflare:*', 'node:*'],
-    logLevel: 'warning',
-  })
+  await bundleWorker('./stripe-emulator/src/index.ts', './stripe-emulator/dist/index.js')
 }
