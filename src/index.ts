@@ -21,7 +21,6 @@ export default {
           db: createDb(env.DB),
           stripe: stripeClient(env, settings),
           logger,
-          webhookSecret: settings.STRIPE_WEBHOOK_SECRET,
           staleAfterMinutes: settings.RECONCILE_AFTER_MINUTES,
         },
         new Date(controller.scheduledTime),

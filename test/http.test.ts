@@ -79,3 +79,43 @@ describe('API documentation', () => {
     expect(res.body).not.toMatch(/<script|https?:\/\/(cdn|unpkg|jsdelivr)/)
   })
 })
+
+describe('empty bodies', () => {
+  it('treats an empty body sent as application/json as no body: an optional body is absent, a required one missing', async () => {
+    const { createUser } = await import('./helpers/factories')
+    const user = await createUser()
+    const headers = { 'content-type': 'application/json', 'content-length': '0' }
+    const refund = await api('POST', '/api/payments/pay_unknown00000000000/refund', {
+      token: user.token,
+      headers,
+    })
+    expectProblem(refund, 404, 'payment_not_found')
+    const login = await api('POST', '/api/auth/login', { headers })
+    expect(login.status).toBe(400)
+    expect(login.headers.get('content-type')).toContain('application/problem+json')
+  })
+})
+
+describe('a configuration error', () => {
+  it('answers 500 with the request id only, and logs the cause with that request id', async () => {
+    const { createExecutionContext, env } = await import('cloudflare:test')
+    const { default: worker } = await import('../src/index')
+    const lines: string[] = []
+    const original = console.error
+    console.error = (line: string) => void lines.push(line)
+    try {
+      const response = await worker.fetch(
+        new Request('https://backline.test/api/listings'),
+        { ...env, JWT_SECRET: 'short' },
+        createExecutionContext(),
+      )
+      const body = (await response.json()) as { request_id: string; detail: string }
+      expect(response.status).toBe(500)
+      expect(body.request_id).toMatch(/^req_/)
+      expect(JSON.stringify(body)).not.toContain('JWT_SECRET')
+      expect(lines.some((line) => line.includes(body.request_id) && line.includes('JWT_SECRET'))).toBe(true)
+    } finally {
+      console.error = original
+    }
+  })
+})

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { encodeCursor } from '../src/lib/schemas'
 import { listingSearchQuery, type ListingSearch } from '../src/services/listings'
-import { api, expectProblem } from './helpers/api'
+import { api, expectProblem, type ApiResponse } from './helpers/api'
 import {
   createListing,
   createPaymentFor,
@@ -227,8 +227,10 @@ describe('GET /api/listings', () => {
       { owner_id: 'usr_x', category: 'guitar', currency: 'usd' },
       { active: false, currency: 'usd', min_rate: 1 },
     ]
-    const cursor = encodeCursor('2026-01-01T00:00:00.000Z', 'lst_x')
-    for (const filter of filters.flatMap((f) => [f, { ...f, cursor }])) {
+    const newest = encodeCursor('2026-01-01T00:00:00.000Z', 'lst_x')
+    const cheapest = btoa('rate|500|lst_x')
+    const byRate = (f: Partial<ListingSearch>) => f.min_rate !== undefined || f.max_rate !== undefined
+    for (const filter of filters.flatMap((f) => [f, { ...f, cursor: byRate(f) ? cheapest : newest }])) {
       const query = listingSearchQuery(db, { active: true, limit: 20, ...filter })
       const { sql, params } = query.toSQL()
       const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -237,7 +239,33 @@ describe('GET /api/listings', () => {
       const steps = plan.results.map((step) => step.detail).join('; ')
       expect(steps, JSON.stringify(filter)).toMatch(/^SEARCH listings USING INDEX listings_\w+ \(/)
       expect(steps, JSON.stringify(filter)).not.toMatch(/TEMP B-TREE|SCAN/)
+      // A rate bound is an index range (daily_rate in the index), not a filter on every row of the currency.
+      if (byRate(filter) && !filter.owner_id) expect(steps, JSON.stringify(filter)).toMatch(/daily_rate[<>]/)
     }
+  })
+
+  it('lists a rate range cheapest first and pages through it with its own cursor', async () => {
+    const owner = await createUser()
+    for (const rate of [900, 100, 500, 300, 700])
+      await createListing(owner, { dailyRate: rate, currency: 'sek' })
+    const seen: number[] = []
+    let cursor: string | null = null
+    do {
+      const res: ApiResponse = await api(
+        'GET',
+        `/api/listings?currency=sek&min_rate=200&max_rate=800&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      )
+      expect(res.status).toBe(200)
+      seen.push(...res.body.data.map((listing: { daily_rate: number }) => listing.daily_rate))
+      cursor = res.body.next_cursor
+    } while (cursor)
+    expect(seen).toEqual([300, 500, 700])
+    const newestCursor = encodeCursor('2026-01-01T00:00:00.000Z', 'lst_x')
+    expectProblem(
+      await api('GET', `/api/listings?currency=sek&min_rate=1&cursor=${newestCursor}`),
+      400,
+      'validation_failed',
+    )
   })
 })
 

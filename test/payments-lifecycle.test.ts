@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { api } from './helpers/api'
-import { createListing, createUser, dateFromToday } from './helpers/factories'
+import { createUser, dateFromToday } from './helpers/factories'
 import { confirm, deliverWebhooks, frontend, RETURN_URL } from './helpers/payments'
 
 // The original Flask system's ten-step test, end to end through the API and the Stripe emulator.

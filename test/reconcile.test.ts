@@ -125,3 +125,36 @@ describe('the reconciliation cron', () => {
     expect((await getPayment(b)).body.amount_refunded).toBe(1_000)
   })
 })
+
+describe('the reconciliation cron, sweeps', () => {
+  it('refunds a payment left completed on a cancelled rental (its immediate refund never happened)', async () => {
+    const b = await paidBooking()
+    await env.DB.prepare(
+      "UPDATE rentals SET status = 'cancelled', cancel_reason = 'hold_expired' WHERE id = ?",
+    )
+      .bind(b.rentalId)
+      .run()
+    await runCron()
+    expect((await getPayment(b)).body).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
+    await runCron()
+    expect((await frontend.refunds.list({ payment_intent: b.intentId })).data).toHaveLength(1)
+  })
+
+  it('rotates stale payments: one re-read from Stripe is not repeated until it is stale again', async () => {
+    const b = await booking()
+    const { paymentId } = await initiateAndPay(b, 'pm_emulator_processing')
+    await confirm(b, (await getPayment(b)).body.stripe_payment_intent_id)
+    await age('payments', paymentId)
+    const reconciledAt = async () =>
+      (await env.DB.prepare('SELECT reconciled_at FROM payments WHERE id = ?')
+        .bind(paymentId)
+        .first<{ reconciled_at: string }>())!.reconciled_at
+    expect(await reconciledAt()).toBe('')
+    await runCron()
+    const first = await reconciledAt()
+    expect(first).not.toBe('')
+    await runCron()
+    expect(await reconciledAt()).toBe(first)
+    expect((await getPayment(b)).body.status).toBe('processing')
+  })
+})

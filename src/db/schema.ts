@@ -91,6 +91,15 @@ export const listings = sqliteTable(
       table.id,
     ),
     index('listings_owner_active_created_idx').on(table.ownerId, table.active, table.createdAt, table.id),
+    // A price filter lists cheapest first, so that the rate range is an index range, not a scan.
+    index('listings_active_currency_rate_idx').on(table.active, table.currency, table.dailyRate, table.id),
+    index('listings_active_category_currency_rate_idx').on(
+      table.active,
+      table.category,
+      table.currency,
+      table.dailyRate,
+      table.id,
+    ),
     check('listings_daily_rate_positive', sql`${table.dailyRate} > 0`),
     check('listings_deposit_non_negative', sql`${table.depositAmount} >= 0`),
   ],
@@ -184,6 +193,8 @@ export const payments = sqliteTable(
     ...timestamps,
     completedAt: text('completed_at'),
     refundedAt: text('refunded_at'),
+    /** When the reconciliation cron last re-read this payment from Stripe ('' = never): it takes the oldest first. */
+    reconciledAt: text('reconciled_at').notNull().default(''),
   },
   (table) => [
     uniqueIndex('payments_rental_unique').on(table.rentalId),
@@ -193,6 +204,7 @@ export const payments = sqliteTable(
     index('payments_renter_status_created_idx').on(table.renterId, table.status, table.createdAt, table.id),
     index('payments_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
     index('payments_status_updated_idx').on(table.status, table.updatedAt),
+    index('payments_status_reconciled_idx').on(table.status, table.reconciledAt),
     check('payments_split_adds_up', sql`${table.platformFee} + ${table.ownerPayoutAmount} = ${table.amount}`),
     check(
       'payments_refund_bounded',

@@ -31,6 +31,7 @@ export const errorCodes = {
   payment_not_refundable: 409,
   payment_already_completed: 409,
   refund_in_progress: 409,
+  payment_attempt_in_progress: 409,
   invalid_signature: 400,
   refund_exceeds_remaining: 422,
   amount_too_large: 422,

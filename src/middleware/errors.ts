@@ -2,6 +2,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../env'
 import { ApiError, problemResponse, type ErrorCode } from '../lib/errors'
+import { createLogger } from '../lib/logger'
 
 const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
   400: 'invalid_json',
@@ -23,7 +24,8 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     const detail = code === 'invalid_json' ? 'Request body is not valid JSON' : error.message || code
     return problemResponse(new ApiError(code, detail), requestId)
   }
-  c.var.logger?.error('unhandled error', {
+  const logger = c.var.logger ?? createLogger({ request_id: requestId })
+  logger.error('unhandled error', {
     error:
       error instanceof Error
         ? { name: error.name, message: error.message, stack: error.stack }

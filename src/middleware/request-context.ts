@@ -13,15 +13,17 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('x-request-id')
   const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId('req')
+  c.set('requestId', requestId)
+  // Set first, so that even a configuration error below is logged with the request id.
+  c.set('logger', createLogger({ request_id: requestId }))
   const settings = loadSettings(c.env)
   const logger = createLogger({ request_id: requestId }, settings.LOG_LEVEL)
-  c.set('requestId', requestId)
   c.set('logger', logger)
   c.set('settings', settings)
   c.set('db', createDb(c.env.DB))
-  c.header('X-Request-Id', requestId)
   const started = Date.now()
   await next()
+  // After next(): the response may have been replaced (onError, notFound), so the header is set on the final one.
   c.header('X-Request-Id', requestId)
   logger.info('request', {
     method: c.req.method,

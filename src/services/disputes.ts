@@ -3,21 +3,23 @@ import type Stripe from 'stripe'
 import { prepare, runBatch } from '../db/client'
 import { nowIso } from '../lib/time'
 import { applyIntent, type Payment } from './payment-intents'
-import { auditSelect, recordEventStatement } from './payment-statements'
+import { auditSelect, recordEventStatement, statusFromRefunds } from './payment-statements'
 import { callStripe } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
 import { findPayment, recordOnly } from './webhooks'
 
-const OPEN_DISPUTE_STATUSES: readonly string[] = [
-  'warning_needs_response',
-  'warning_under_review',
-  'needs_response',
-  'under_review',
-]
+/** Where a dispute's status leaves the payment (https://docs.stripe.com/api/disputes/object#dispute_object-status). */
+function disputeOutcome(status: Stripe.Dispute.Status): 'open' | 'resolved' | 'lost' {
+  if (status === 'lost') return 'lost'
+  // Won, an inquiry closed without a chargeback, or a dispute prevented: no money left the platform.
+  if (status === 'won' || status === 'warning_closed' || status === 'prevented') return 'resolved'
+  // needs_response, under_review, warning_*, appeal_*, and statuses Stripe may add later.
+  return 'open'
+}
 
 /**
- * A dispute freezes the payment (`disputed`); when it closes in our favour the payment returns to what its
- * refunds make it, and when it is lost it stays disputed (the money went back through the card network).
+ * A dispute freezes the payment (`disputed`); when it is resolved in our favour the payment returns to what
+ * its refunds make it, and when it is lost it stays disputed (the money went back through the card network).
  * The dispute is re-read from Stripe, so a late `created` after `closed` does not reopen it.
  */
 export async function applyDispute(
@@ -36,25 +38,19 @@ export async function applyDispute(
   const payment = await catchUpWithIntent(deps, found, intentId)
   const dispute = await callStripe(() => deps.stripe.disputes.retrieve(object.id))
   const now = nowIso()
-  const open = OPEN_DISPUTE_STATUSES.includes(dispute.status)
+  const outcome = disputeOutcome(dispute.status)
   const detail = `dispute ${dispute.id}: ${dispute.status}`
-  const where = open
-    ? sql`id = ${payment.id} AND status IN ('completed', 'partially_refunded')`
-    : sql`id = ${payment.id} AND status = 'disputed' AND ${dispute.status === 'won' ? sql`1` : sql`0`}`
-  const target = open
-    ? sql`'disputed'`
-    : sql`CASE WHEN amount_refunded >= amount THEN 'refunded' WHEN amount_refunded > 0 THEN 'partially_refunded' ELSE 'completed' END`
+  const where =
+    outcome === 'open'
+      ? sql`id = ${payment.id} AND status IN ('completed', 'partially_refunded')`
+      : sql`id = ${payment.id} AND status = 'disputed' AND ${outcome === 'resolved' ? sql`1` : sql`0`}`
+  const target = outcome === 'open' ? sql`'disputed'` : statusFromRefunds(sql`amount_refunded`)
   await runBatch(deps.db, [
     recordEventStatement(deps.db, { ...ref, objectId: dispute.id }, now),
-    auditSelect(deps.db, 'payment', 'payments', where, {
-      to: open ? 'disputed' : 'completed',
-      source: 'webhook',
-      now,
-      detail,
-    }),
+    auditSelect(deps.db, 'payment', 'payments', where, { to: target, source: 'webhook', now, detail }),
     prepare(deps.db, sql`UPDATE payments SET status = ${target}, updated_at = ${now} WHERE ${where}`),
   ])
-  if (!open && dispute.status !== 'won') {
+  if (outcome === 'lost') {
     deps.logger.warn('dispute lost', {
       payment_id: payment.id,
       dispute_id: dispute.id,

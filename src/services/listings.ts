@@ -1,9 +1,9 @@
-import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { listings } from '../db/schema'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { pageOfRows } from '../lib/pagination'
+import { pageOfRows, type Page } from '../lib/pagination'
 import { decodeCursor } from '../lib/schemas'
 import { nowIso } from '../lib/time'
 import { getInstrument, type InstrumentCategory } from './instruments'
@@ -76,11 +76,12 @@ export interface ListingSearch {
 }
 
 /**
- * Newest first on (created_at, id). The equality filters match an index prefix (db/schema.ts) so the scan
- * reads only matching rows; rate bounds require a currency and are checked on the rows of that index.
+ * Newest first on (created_at, id); the equality filters match an index prefix (db/schema.ts), so the read
+ * covers only matching rows. With a rate bound (which requires a currency) the page is cheapest first on
+ * (daily_rate, id) instead, so that the rate range is an index range too rather than a filter on a scan.
  */
 export function listingSearchQuery(db: Database, search: ListingSearch) {
-  const after = decodeCursor(search.cursor)
+  const byRate = search.min_rate !== undefined || search.max_rate !== undefined
   const conditions: (SQL | undefined)[] = [
     eq(listings.active, search.active),
     search.category && eq(listings.category, search.category),
@@ -88,18 +89,54 @@ export function listingSearchQuery(db: Database, search: ListingSearch) {
     search.owner_id !== undefined ? eq(listings.ownerId, search.owner_id) : undefined,
     search.min_rate !== undefined ? gte(listings.dailyRate, search.min_rate) : undefined,
     search.max_rate !== undefined ? lte(listings.dailyRate, search.max_rate) : undefined,
-    after && sql`(${listings.createdAt}, ${listings.id}) < (${after.createdAt}, ${after.id})`,
+    byRate ? afterRate(search.cursor) : afterNewest(search.cursor),
   ]
   return db
     .select()
     .from(listings)
     .where(and(...conditions))
-    .orderBy(desc(listings.createdAt), desc(listings.id))
+    .orderBy(
+      ...(byRate
+        ? [asc(listings.dailyRate), asc(listings.id)]
+        : [desc(listings.createdAt), desc(listings.id)]),
+    )
     .limit(search.limit + 1)
 }
 
-export async function searchListings(db: Database, search: ListingSearch) {
-  return pageOfRows(await listingSearchQuery(db, search), search.limit)
+function afterNewest(cursor: string | undefined) {
+  const after = decodeCursor(cursor)
+  return after && sql`(${listings.createdAt}, ${listings.id}) < (${after.createdAt}, ${after.id})`
+}
+
+function afterRate(cursor: string | undefined) {
+  if (!cursor) return undefined
+  const [kind, rate, id] = safeAtob(cursor).split('|')
+  if (kind !== 'rate' || !id || !/^\d+$/.test(rate ?? '')) {
+    throw new ApiError('validation_failed', 'Invalid query.cursor', {
+      errors: [{ path: 'query.cursor', message: 'Not a cursor returned by this API for this search' }],
+    })
+  }
+  return sql`(${listings.dailyRate}, ${listings.id}) > (${Number(rate)}, ${id})`
+}
+
+const safeAtob = (text: string) => {
+  try {
+    return atob(text)
+  } catch {
+    return ''
+  }
+}
+
+export async function searchListings(db: Database, search: ListingSearch): Promise<Page<Listing>> {
+  const rows = await listingSearchQuery(db, search)
+  if (search.min_rate === undefined && search.max_rate === undefined) return pageOfRows(rows, search.limit)
+  const page = rows.slice(0, search.limit)
+  const last = page.at(-1)
+  const more = rows.length > search.limit && last
+  return {
+    rows: page,
+    nextCursor: more ? btoa(`rate|${last.dailyRate}|${last.id}`).replace(/=+$/, '') : null,
+  }
 }
 
 export const toListingJson = (listing: Listing) => ({

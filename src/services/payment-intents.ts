@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
+import { callStripe, stripeFailure } from './stripe'
 import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, rentals } from '../db/schema'
 import { nowIso } from '../lib/time'
@@ -106,5 +107,21 @@ export async function applyIntent(
   return {
     payment: (results.at(-2)?.results[0] as Payment | undefined) ?? change.payment,
     rental: results.at(-1)?.results[0] as Rental | undefined,
+  }
+}
+
+/**
+ * Cancels a PaymentIntent so that it can no longer be paid, and returns it as Stripe has it afterwards.
+ * Stripe refuses to cancel one already canceled, succeeded or processing: then it is re-read, and the caller
+ * decides from its status. No idempotency key of ours on purpose: a cancel is safe to repeat, and a reused
+ * key would replay an old refusal from an earlier state of the intent.
+ */
+export async function cancelIntent(stripe: Stripe, intentId: string): Promise<Stripe.PaymentIntent> {
+  try {
+    return await stripe.paymentIntents.cancel(intentId, { cancellation_reason: 'abandoned' })
+  } catch (error) {
+    const failure = stripeFailure(error)
+    if (failure?.code !== 'stripe_error') throw failure ?? error
+    return callStripe(() => stripe.paymentIntents.retrieve(intentId))
   }
 }

@@ -1,10 +1,9 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
 import { pageForParties, type Page } from '../lib/pagination'
-import { decodeCursor } from '../lib/schemas'
 import type { Payment } from './payment-intents'
 import type { Refund } from './refunds'
 

@@ -93,13 +93,17 @@ export function recordEventStatement(
   )
 }
 
+/** A payment's status from how much of it is refunded (outside a dispute). */
+export const statusFromRefunds = (refunded: SQL) =>
+  sql`CASE WHEN ${refunded} >= amount THEN 'refunded' WHEN ${refunded} > 0 THEN 'partially_refunded' ELSE 'completed' END`
+
 export function auditSelect(
   db: Database,
   entity: 'payment' | 'rental' | 'refund',
   table: 'payments' | 'rentals' | 'refunds',
   where: SQL,
   entry: {
-    to: string
+    to: string | SQL
     source: TransitionSource
     now: string
     detail?: string | null

@@ -8,9 +8,9 @@ import { ApiError } from '../lib/errors'
 import { splitPlatformFee } from '../lib/fees'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
-import { applyIntent, intentOutcome, type Payment, type Rental } from './payment-intents'
+import { applyIntent, cancelIntent, intentOutcome, type Payment, type Rental } from './payment-intents'
 import { createRefund } from './refunds'
-import { callStripe, stripeFailure } from './stripe'
+import { callStripe } from './stripe'
 
 export type { Payment }
 
@@ -111,10 +111,17 @@ async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<
  */
 async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Payment> {
   if (failed.stripePaymentIntentId) {
-    const previous = await cancelAttempt(deps.stripe, failed.stripePaymentIntentId)
+    const previous = await cancelIntent(deps.stripe, failed.stripePaymentIntentId)
     if (previous.status === 'succeeded' || previous.status === 'processing') {
       const applied = await applyIntent(deps.db, { payment: failed, intent: previous, source: 'api' })
       return (await settleCompletedPayment(deps, applied, 'api')) ?? applied.payment
+    }
+    if (previous.status !== 'canceled') {
+      // Still payable (e.g. the customer is in 3-D Secure on it): a second intent could charge twice.
+      throw new ApiError(
+        'payment_attempt_in_progress',
+        `The previous attempt is ${previous.status}; retry shortly`,
+      )
     }
   }
   const [next] = await deps.db
@@ -131,17 +138,6 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
     )
     .returning()
   return next ?? (await paymentOfRental(deps.db, failed.rentalId))!
-}
-
-/** The intent as Stripe has it after our cancel; Stripe refuses to cancel one already canceled or paid. */
-async function cancelAttempt(stripe: Stripe, intentId: string): Promise<Stripe.PaymentIntent> {
-  try {
-    return await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `backline:cancel:${intentId}` })
-  } catch (error) {
-    const failure = stripeFailure(error)
-    if (failure?.code !== 'stripe_error') throw failure ?? error
-    return callStripe(() => stripe.paymentIntents.retrieve(intentId))
-  }
 }
 
 function createIntent(deps: PaymentDeps, payment: Payment, rental: Rental) {
@@ -214,11 +210,20 @@ export async function settleCompletedPayment(
 ): Promise<Payment | undefined> {
   const { payment, rental } = applied
   if (payment.status !== 'completed' || rental?.status !== 'cancelled') return undefined
+  return refundOrphanedPayment(deps, payment, source)
+}
+
+/** Refunds in full a completed payment whose rental is cancelled; the reconciler retries it if it fails. */
+export async function refundOrphanedPayment(
+  deps: { db: Database; stripe: Stripe; logger: Logger },
+  payment: Payment,
+  source: 'api' | 'webhook' | 'reconciler',
+): Promise<Payment> {
   const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null)
   deps.logger.warn('refunded a payment of a cancelled rental', {
     source,
     payment_id: payment.id,
-    rental_id: rental.id,
+    rental_id: payment.rentalId,
   })
   return refunded.payment
 }

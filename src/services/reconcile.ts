@@ -1,23 +1,23 @@
-import { and, eq, getTableColumns, inArray, isNotNull, isNull, lt } from 'drizzle-orm'
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../db/client'
 import { payments, refunds, rentals, stripeEvents } from '../db/schema'
 import type { Logger } from '../lib/logger'
-import { applyIntent, type Payment } from './payment-intents'
-import { settleCompletedPayment } from './payments'
+import { applyIntent, cancelIntent } from './payment-intents'
+import { refundOrphanedPayment, settleCompletedPayment } from './payments'
 import { createRefund } from './refunds'
 import { expireRentalHolds } from './rentals'
 import { handleEvent, HANDLED_EVENT_TYPES } from './webhooks'
 
 /** Bounded work per run: the cron fires every few minutes, and each item may cost a Stripe call. */
 const BATCH = 50
-const EVENT_LOOKBACK_SECONDS = 3 * 24 * 3600
+const MAX_EVENTS = 1_000
+const LOOKBACK_MS = 3 * 24 * 3600 * 1000
 
 export interface ReconcileDeps {
   db: Database
   stripe: Stripe
   logger: Logger
-  webhookSecret: string
   staleAfterMinutes: number
 }
 
@@ -26,15 +26,27 @@ export interface ReconcileReport {
   payments_changed: number
   holds_expired: number
   intents_canceled: number
+  orphans_refunded: number
   refunds_resent: number
   events_replayed: number
   errors: number
 }
 
+interface Run {
+  deps: ReconcileDeps
+  now: Date
+  /** Older than this, a state is stale: the webhook that should have moved it is not coming. */
+  cutoff: string
+  report: ReconcileReport
+  /** Runs one item's work; a failure is counted and logged, and the run goes on with the next item. */
+  attempt: (step: string, id: string, work: () => Promise<void>) => Promise<void>
+}
+
 /**
- * What a lost webhook would have done: payments stuck in pending/processing are read from Stripe and moved;
- * unpaid holds expire, and the PaymentIntents of cancelled rentals are canceled; refunds whose Stripe call never landed are
- * re-sent with their original idempotency key; recent Stripe events that never reached us are applied.
+ * What lost webhooks and abandoned holds leave behind, settled in five bounded sweeps: payments stuck in
+ * pending/processing re-read from Stripe; unpaid holds expired and the PaymentIntents of cancelled rentals
+ * canceled; payments completed on a cancelled rental refunded; refunds whose Stripe call never landed
+ * re-sent with their original idempotency key; Stripe events that never reached us applied.
  */
 export async function reconcile(deps: ReconcileDeps, now = new Date()): Promise<ReconcileReport> {
   const report: ReconcileReport = {
@@ -42,80 +54,73 @@ export async function reconcile(deps: ReconcileDeps, now = new Date()): Promise<
     payments_changed: 0,
     holds_expired: 0,
     intents_canceled: 0,
+    orphans_refunded: 0,
     refunds_resent: 0,
     events_replayed: 0,
     errors: 0,
   }
-  const cutoff = new Date(now.getTime() - deps.staleAfterMinutes * 60_000).toISOString()
-  const attempt = async (what: string, id: string, work: () => Promise<void>) => {
-    try {
-      await work()
-    } catch (error) {
-      report.errors++
-      deps.logger.error('reconcile step failed', { step: what, id, error: String(error) })
-    }
+  const run: Run = {
+    deps,
+    now,
+    cutoff: new Date(now.getTime() - deps.staleAfterMinutes * 60_000).toISOString(),
+    report,
+    attempt: async (step, id, work) => {
+      try {
+        await work()
+      } catch (error) {
+        report.errors++
+        deps.logger.error('reconcile step failed', { step, id, error: String(error) })
+      }
+    },
   }
-
-  for (const payment of await stalePayments(deps.db, cutoff)) {
-    report.payments_checked++
-    await attempt('payment', payment.id, async () => {
-      if (await refreshFromStripe(deps, payment)) report.payments_changed++
-    })
-  }
-
-  report.holds_expired = (await expireRentalHolds(deps.db, now)).length
-  for (const payment of await payableIntentsOfCancelledRentals(deps.db)) {
-    await attempt('cancel_intent', payment.id, async () => {
-      const intent = await deps.stripe.paymentIntents.cancel(
-        payment.stripePaymentIntentId!,
-        { cancellation_reason: 'abandoned' },
-        { idempotencyKey: `backline:cancel:${payment.stripePaymentIntentId}` },
-      )
-      await applyIntent(deps.db, { payment, intent, source: 'reconciler' })
-      report.intents_canceled++
-    })
-  }
-
-  for (const unsent of await unsentRefunds(deps.db, cutoff)) {
-    await attempt('refund', unsent.id, async () => {
-      const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, unsent.paymentId) })
-      if (!payment) return
-      await createRefund(deps.db, deps.stripe, payment, { amount: unsent.amount }, null)
-      report.refunds_resent++
-    })
-  }
-
-  await attempt('events', 'recent', async () => {
-    report.events_replayed = await replayMissedEvents(deps, now, cutoff)
+  await refreshStalePayments(run)
+  await expireHolds(run)
+  await refundOrphanedPayments(run)
+  await resendUnsentRefunds(run)
+  await run.attempt('events', 'recent', async () => {
+    report.events_replayed = await replayMissedEvents(run)
   })
   deps.logger.info('reconciled', { ...report })
   return report
 }
 
-const stalePayments = (db: Database, cutoff: string) =>
-  db
+/**
+ * Pending/processing payments not moved for a while, least recently reconciled first: reconciled_at rotates
+ * them, so a few long-processing payments (bank debits take days) cannot starve the others.
+ */
+async function refreshStalePayments({ deps, now, cutoff, report, attempt }: Run) {
+  const stale = await deps.db
     .select()
     .from(payments)
     .where(
       and(
         inArray(payments.status, ['pending', 'processing']),
+        lt(payments.reconciledAt, cutoff),
         lt(payments.updatedAt, cutoff),
         isNotNull(payments.stripePaymentIntentId),
       ),
     )
-    .orderBy(payments.updatedAt)
+    .orderBy(payments.reconciledAt)
     .limit(BATCH)
-
-async function refreshFromStripe(deps: ReconcileDeps, payment: Payment): Promise<boolean> {
-  const intent = await deps.stripe.paymentIntents.retrieve(payment.stripePaymentIntentId!)
-  const applied = await applyIntent(deps.db, { payment, intent, source: 'reconciler' })
-  const settled = await settleCompletedPayment(deps, applied, 'reconciler')
-  return (settled ?? applied.payment).status !== payment.status
+  for (const payment of stale) {
+    report.payments_checked++
+    await attempt('payment', payment.id, async () => {
+      const intent = await deps.stripe.paymentIntents.retrieve(payment.stripePaymentIntentId!)
+      const applied = await applyIntent(deps.db, { payment, intent, source: 'reconciler' })
+      const settled = (await settleCompletedPayment(deps, applied, 'reconciler')) ?? applied.payment
+      if (settled.status !== payment.status) report.payments_changed++
+      await deps.db
+        .update(payments)
+        .set({ reconciledAt: now.toISOString() })
+        .where(eq(payments.id, payment.id))
+    })
+  }
 }
 
-/** A cancelled rental (expired hold, or cancelled by a party) must not leave a payable PaymentIntent behind. */
-const payableIntentsOfCancelledRentals = (db: Database) =>
-  db
+/** Unpaid holds expire; a cancelled rental (expired, or cancelled by a party) keeps no payable intent. */
+async function expireHolds({ deps, now, report, attempt }: Run) {
+  report.holds_expired = (await expireRentalHolds(deps.db, now)).length
+  const payable = await deps.db
     .select(getTableColumns(payments))
     .from(payments)
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
@@ -127,41 +132,94 @@ const payableIntentsOfCancelledRentals = (db: Database) =>
       ),
     )
     .limit(BATCH)
+  for (const payment of payable) {
+    await attempt('cancel_intent', payment.id, async () => {
+      // Paid after all (it raced the cancel): applied, and refunded because its rental is cancelled.
+      const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
+      const applied = await applyIntent(deps.db, { payment, intent, source: 'reconciler' })
+      await settleCompletedPayment(deps, applied, 'reconciler')
+      if (intent.status === 'canceled') report.intents_canceled++
+    })
+  }
+}
 
-const unsentRefunds = (db: Database, cutoff: string) =>
-  db
+/**
+ * A payment completed on a cancelled rental is refunded at once where it completes; this sweep retries those
+ * whose refund could not be made then (Stripe down, the worker stopped). Recent payments only: the index on
+ * (status, updated_at) keeps the read proportional to recent activity.
+ */
+async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
+  const since = new Date(now.getTime() - LOOKBACK_MS).toISOString()
+  const orphans = await deps.db
+    .select(getTableColumns(payments))
+    .from(payments)
+    .innerJoin(rentals, eq(rentals.id, payments.rentalId))
+    .where(
+      and(eq(payments.status, 'completed'), gt(payments.updatedAt, since), eq(rentals.status, 'cancelled')),
+    )
+    .limit(BATCH)
+  for (const payment of orphans) {
+    await attempt('orphan', payment.id, async () => {
+      await refundOrphanedPayment(deps, payment, 'reconciler')
+      report.orphans_refunded++
+    })
+  }
+}
+
+async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
+  const unsent = await deps.db
     .select()
     .from(refunds)
     .where(and(eq(refunds.status, 'pending'), isNull(refunds.stripeRefundId), lt(refunds.updatedAt, cutoff)))
     .limit(BATCH)
+  for (const refund of unsent) {
+    await attempt('refund', refund.id, async () => {
+      const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
+      if (!payment) return
+      await createRefund(deps.db, deps.stripe, payment, { amount: refund.amount }, null)
+      report.refunds_resent++
+    })
+  }
+}
 
 /**
- * Events of the last days that we never recorded (a delivery that was lost or never retried). Events younger
- * than the staleness cutoff are left to the webhook, which may still be on its way.
+ * Events of the last days that we never recorded (a delivery that was lost or never retried), oldest first as
+ * Stripe would have sent them. Events younger than the staleness cutoff are left to the webhook, which may
+ * still be on its way.
  */
-async function replayMissedEvents(deps: ReconcileDeps, now: Date, cutoff: string): Promise<number> {
-  const since = Math.floor(now.getTime() / 1000) - EVENT_LOOKBACK_SECONDS
-  const until = Math.floor(Date.parse(cutoff) / 1000)
-  const list = await deps.stripe.events.list({
-    types: [...HANDLED_EVENT_TYPES],
-    created: { gte: since, lte: until },
-    limit: 100,
-  })
-  if (list.data.length === 0) return 0
-  const ids = list.data.map((event) => event.id)
-  const known = new Set(
-    (
-      await deps.db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ids))
-    ).map((row) => row.id),
-  )
-  // Oldest first, as Stripe would have sent them.
-  const missed = list.data.filter((event) => !known.has(event.id)).reverse()
-  for (const event of missed) {
-    deps.logger.warn('stripe event was never delivered; applying it now', {
-      event_id: event.id,
-      event_type: event.type,
+async function replayMissedEvents({ deps, now, cutoff }: Run): Promise<number> {
+  const events: Stripe.Event[] = []
+  await deps.stripe.events
+    .list({
+      types: [...HANDLED_EVENT_TYPES],
+      created: {
+        gte: Math.floor((now.getTime() - LOOKBACK_MS) / 1000),
+        lte: Math.floor(Date.parse(cutoff) / 1000),
+      },
+      limit: 100,
     })
-    await handleEvent(deps, event)
+    .autoPagingEach((event) => {
+      events.push(event)
+      return events.length < MAX_EVENTS
+    })
+  events.reverse()
+  let replayed = 0
+  for (let start = 0; start < events.length; start += 100) {
+    const page = events.slice(start, start + 100)
+    const ids = page.map((event) => event.id)
+    const known = new Set(
+      (
+        await deps.db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ids))
+      ).map((row) => row.id),
+    )
+    for (const event of page.filter((candidate) => !known.has(candidate.id))) {
+      deps.logger.warn('stripe event was never delivered; applying it now', {
+        event_id: event.id,
+        event_type: event.type,
+      })
+      await handleEvent(deps, event)
+      replayed++
+    }
   }
-  return missed.length
+  return replayed
 }

@@ -9,6 +9,7 @@ import { nowIso } from '../lib/time'
 import type { Payment } from './payment-intents'
 import {
   auditSelect,
+  statusFromRefunds,
   cancelRefundedRentalStatements,
   recordEventStatement,
   type TransitionSource,
@@ -252,8 +253,8 @@ function moveRefundedAmount(
   const fromSucceeded = sign === 1 ? sql`status <> 'succeeded'` : sql`status = 'succeeded'`
   const guard = sql`EXISTS (SELECT 1 FROM refunds WHERE refunds.id = ${refund.id} AND ${fromSucceeded})`
   const refunded = sql`amount_refunded + ${sign * refund.amount}`
-  const nextStatus = sql`CASE WHEN ${refunded} >= amount THEN 'refunded' WHEN ${refunded} > 0 THEN 'partially_refunded'
-    ELSE 'completed' END`
+  // A payment under dispute stays disputed; the dispute's close decides what it returns to.
+  const nextStatus = sql`CASE WHEN status = 'disputed' THEN 'disputed' ELSE ${statusFromRefunds(refunded)} END`
   const where = sql`id = ${refund.paymentId} AND ${guard}`
   return [
     prepare(

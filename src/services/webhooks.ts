@@ -15,7 +15,6 @@ import { callStripe } from './stripe'
 export interface WebhookDeps {
   db: Database
   stripe: Stripe
-  webhookSecret: string
   logger: Logger
 }
 

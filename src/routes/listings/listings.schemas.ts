@@ -50,8 +50,12 @@ const rateBound = z.coerce
 export const ListingSearchQuery = PaginationQuery.extend({
   category: z.enum(instrumentCategories).optional(),
   currency: Currency.optional(),
-  min_rate: rateBound.openapi({ description: 'Minimum daily rate in minor units; requires currency' }),
-  max_rate: rateBound.openapi({ description: 'Maximum daily rate in minor units; requires currency' }),
+  min_rate: rateBound.openapi({
+    description: 'Minimum daily rate in minor units; requires currency; the page is then cheapest first',
+  }),
+  max_rate: rateBound.openapi({
+    description: 'Maximum daily rate in minor units; requires currency; the page is then cheapest first',
+  }),
   owner_id: z
     .string()
     .regex(/^usr_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with usr_')

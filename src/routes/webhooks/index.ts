@@ -36,12 +36,9 @@ const receive: AppRouteHandler<typeof stripeWebhook> = async (c) => {
     c.var.stripe,
     raw,
     c.req.header('stripe-signature'),
-    c.env.STRIPE_WEBHOOK_SECRET,
+    c.var.settings.STRIPE_WEBHOOK_SECRET,
   )
-  const outcome = await handleEvent(
-    { db: c.var.db, stripe: c.var.stripe, webhookSecret: c.env.STRIPE_WEBHOOK_SECRET, logger: c.var.logger },
-    event,
-  )
+  const outcome = await handleEvent({ db: c.var.db, stripe: c.var.stripe, logger: c.var.logger }, event)
   c.var.logger.info('stripe event', { event_id: event.id, event_type: event.type, outcome })
   return c.json({ received: true as const, outcome }, 200)
 }

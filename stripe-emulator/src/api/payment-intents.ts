@@ -1,12 +1,9 @@
 import type Stripe from 'stripe'
-import { assertConfirmable, confirmIntent } from '../domain/confirm'
-import type { Ctx } from '../domain/context'
 import { emit } from '../domain/events'
 import { cancelIntent, captureIntent } from '../domain/lifecycle'
 import { newPaymentIntent } from '../domain/objects'
 import { resolvePaymentMethod } from '../domain/payment-method-records'
-import { invalidRequest, resourceMissing, unexpectedState } from '../lib/errors'
-import type { Params } from '../lib/form'
+import { unexpectedState } from '../lib/errors'
 import {
   mergeMetadata,
   optionalBoolean,

@@ -1,0 +1,2 @@
+CREATE INDEX `listings_active_currency_rate_idx` ON `listings` (`active`,`currency`,`daily_rate`,`id`);--> statement-breakpoint
+CREATE INDEX `listings_active_category_currency_rate_idx` ON `listings` (`active`,`category`,`currency`,`daily_rate`,`id`);
