@@ -36,3 +36,14 @@ describe('splitPlatformFee', () => {
     expect(() => splitPlatformFee(100, 101)).toThrow(RangeError)
   })
 })
+
+describe('PLATFORM_FEE_PERCENT', () => {
+  it('takes up to two decimals and refuses more rather than rounding silently', async () => {
+    const { env } = await import('cloudflare:test')
+    const { loadSettings } = await import('../src/env')
+    expect(loadSettings({ ...env, PLATFORM_FEE_PERCENT: '12.5' }).PLATFORM_FEE_PERCENT).toBe(12.5)
+    expect(loadSettings({ ...env, PLATFORM_FEE_PERCENT: '7.35' }).PLATFORM_FEE_PERCENT).toBe(7.35)
+    expect(() => loadSettings({ ...env, PLATFORM_FEE_PERCENT: '12.345' })).toThrow(/PLATFORM_FEE_PERCENT/)
+    expect(() => loadSettings({ ...env, PLATFORM_FEE_PERCENT: '101' })).toThrow(/PLATFORM_FEE_PERCENT/)
+  })
+})
