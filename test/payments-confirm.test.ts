@@ -3,6 +3,7 @@ import { api, expectProblem } from './helpers/api'
 import { createUser } from './helpers/factories'
 import {
   auditOf,
+  transitionsOf,
   booking,
   confirm,
   datesFree,
@@ -240,7 +241,10 @@ describe('confirm racing', () => {
     expect(confirmed.body.status).toBe('completed')
     expect(webhook.status).toBe(200)
     expect(await completions(paymentId)).toHaveLength(1)
-    expect((await auditOf(paymentId))[0]).toMatchObject({ from_status: 'pending', to_status: 'completed' })
+    expect((await transitionsOf(paymentId))[0]).toMatchObject({
+      from_status: 'pending',
+      to_status: 'completed',
+    })
     expect((await auditOf(b.rentalId)).filter((entry) => entry.to_status === 'active')).toHaveLength(1)
     expect((await getRental(b)).body.status).toBe('active')
   })

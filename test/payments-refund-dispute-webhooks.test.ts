@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from './helpers/api'
 import {
-  auditOf,
+  transitionsOf,
   booking,
   confirm,
   deliver,
@@ -75,7 +75,7 @@ describe('refund webhooks', () => {
     expect(outcomes).toContain('charge.refund.updated:applied')
     expect(outcomes).toContain('refund.failed:applied')
     expect((await getPayment(b)).body).toMatchObject({ status: 'completed', amount_refunded: 0 })
-    const moves = (await auditOf(b.paymentId)).map((entry) => `${entry.from_status}>${entry.to_status}`)
+    const moves = (await transitionsOf(b.paymentId)).map((entry) => `${entry.from_status}>${entry.to_status}`)
     expect(moves).toEqual([
       'pending>completed',
       'completed>partially_refunded',

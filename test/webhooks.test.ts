@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from './helpers/api'
 import {
   auditOf,
+  transitionsOf,
   booking,
   deliver,
   deliverAbout,
@@ -26,7 +27,7 @@ const eventRecorded = async (eventId: string) =>
   (await env.DB.prepare('SELECT id FROM stripe_events WHERE id = ?').bind(eventId).first()) !== null
 
 const paymentMoves = async (paymentId: string) =>
-  (await auditOf(paymentId)).map((entry) => `${entry.from_status}>${entry.to_status}:${entry.source}`)
+  (await transitionsOf(paymentId)).map((entry) => `${entry.from_status}>${entry.to_status}:${entry.source}`)
 
 /** The one pending delivery of `type` about `objectId`. */
 async function deliveryOf(objectId: string, type: string) {
@@ -74,7 +75,7 @@ describe('POST /api/webhooks/stripe: signatures', () => {
 
     expect(await eventRecorded(eventId)).toBe(false)
     expect((await getPayment(b)).body.status).toBe('pending')
-    expect(await auditOf(paymentId)).toEqual([])
+    expect(await transitionsOf(paymentId)).toEqual([])
     // The genuine delivery still applies afterwards.
     expect((await postSigned(payload, { 'stripe-signature': signature })).body).toEqual({
       received: true,
@@ -157,7 +158,7 @@ describe('POST /api/webhooks/stripe: PaymentIntent events', () => {
       'payment_intent.requires_action:applied',
     ])
     expect((await getPayment(b)).body.status).toBe('pending')
-    expect(await auditOf(paymentId)).toEqual([])
+    expect(await transitionsOf(paymentId)).toEqual([])
   })
 
   it('an event for an object Backline does not know: 200 unknown_object; an unhandled type: 200 ignored', async () => {

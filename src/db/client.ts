@@ -31,6 +31,12 @@ export function prepare(db: Database, query: SQL): D1PreparedStatement {
   return db.$client.prepare(text).bind(...params)
 }
 
+/** A query-builder statement (insert/update/select) as a D1 statement, to batch it with raw ones. */
+export function prepareBuilt(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }) {
+  const { sql: text, params } = query.toSQL()
+  return db.$client.prepare(text).bind(...params)
+}
+
 export async function runBatch(db: Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   return statements.length === 0 ? [] : db.$client.batch(statements)
 }

@@ -119,3 +119,18 @@ export function auditSelect(
     FROM ${sql.raw(table)} WHERE ${where} AND status <> ${entry.to}`,
   )
 }
+
+/** The audit row of a payment change, written only if the statement just before it changed a row. */
+export function auditIfChanged(
+  db: Database,
+  paymentId: string,
+  entry: { from: string | null; to: string; source: TransitionSource; now: string; detail?: string | null },
+) {
+  return prepare(
+    db,
+    sql`INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
+    SELECT 'aud_' || lower(hex(randomblob(10))), 'payment', ${paymentId}, ${entry.from}, ${entry.to}, ${entry.source},
+           NULL, ${entry.detail ?? null}, ${entry.now}
+    WHERE changes() = 1`,
+  )
+}

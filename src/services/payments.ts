@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
-import type { Database } from '../db/client'
+import { prepareBuilt, runBatch, selectRows, type Database } from '../db/client'
 import { payments, rentals } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import type { Logger } from '../lib/logger'
@@ -9,6 +9,7 @@ import { splitPlatformFee } from '../lib/fees'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 import { applyIntent, cancelIntent, intentOutcome, type Payment, type Rental } from './payment-intents'
+import { auditIfChanged } from './payment-statements'
 import { createRefund } from './refunds'
 import { callStripe } from './stripe'
 
@@ -84,11 +85,12 @@ export async function initiatePayment(
 async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<Payment> {
   const now = nowIso()
   const split = splitPlatformFee(rental.amount, deps.settings.PLATFORM_FEE_PERCENT)
+  const id = newId('pay')
   // The unique index on rental_id settles two concurrent first initiates: one row, both read it back.
-  await deps.db
+  const insert = deps.db
     .insert(payments)
     .values({
-      id: newId('pay'),
+      id,
       rentalId: rental.id,
       renterId: rental.renterId,
       ownerId: rental.ownerId,
@@ -101,7 +103,12 @@ async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<
       updatedAt: now,
     })
     .onConflictDoNothing()
-  return (await paymentOfRental(deps.db, rental.id))!
+  const [, , stored] = await runBatch(deps.db, [
+    prepareBuilt(deps.db, insert),
+    auditIfChanged(deps.db, id, { from: null, to: 'pending', source: 'api', now, detail: 'attempt 1' }),
+    selectRows(deps.db, payments, sql`rental_id = ${rental.id}`),
+  ])
+  return stored!.results[0] as Payment
 }
 
 /**
@@ -124,20 +131,32 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
       )
     }
   }
-  const [next] = await deps.db
+  const now = nowIso()
+  const restart = deps.db
     .update(payments)
     .set({
       status: 'pending',
       attempt: sql`${payments.attempt} + 1`,
       stripePaymentIntentId: null,
       stripeChargeId: null,
-      updatedAt: nowIso(),
+      updatedAt: now,
     })
     .where(
       and(eq(payments.id, failed.id), eq(payments.status, 'failed'), eq(payments.attempt, failed.attempt)),
     )
-    .returning()
-  return next ?? (await paymentOfRental(deps.db, failed.rentalId))!
+  // Conditional on the attempt: of two concurrent initiates after a decline, one starts attempt n + 1.
+  const [, , stored] = await runBatch(deps.db, [
+    prepareBuilt(deps.db, restart),
+    auditIfChanged(deps.db, failed.id, {
+      from: 'failed',
+      to: 'pending',
+      source: 'api',
+      now,
+      detail: `attempt ${failed.attempt + 1}`,
+    }),
+    selectRows(deps.db, payments, sql`id = ${failed.id}`),
+  ])
+  return stored!.results[0] as Payment
 }
 
 function createIntent(deps: PaymentDeps, payment: Payment, rental: Rental) {

@@ -144,6 +144,15 @@ export async function auditOf(entityId: string) {
   return results
 }
 
+/** The audit trail after the payment's creation (its first row, null → pending, is checked on its own). */
+export async function transitionsOf(paymentId: string) {
+  const [created, ...transitions] = await auditOf(paymentId)
+  if (created?.from_status !== null || created.to_status !== 'pending') {
+    throw new Error(`the first audit row of ${paymentId} is not its creation: ${JSON.stringify(created)}`)
+  }
+  return transitions
+}
+
 /** Every PaymentIntent the emulator holds for one of our payments (found by its metadata). */
 export async function intentsOfPayment(paymentId: string) {
   const all = await frontend.paymentIntents.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })
