@@ -3,8 +3,9 @@ import type Stripe from 'stripe'
 import { prepare, runBatch } from '../db/client'
 import { nowIso } from '../lib/time'
 import { applyIntent, type Payment } from './payment-intents'
-import { auditSelect, recordEventStatement, statusFromRefunds } from './payment-statements'
-import { callStripe } from './stripe'
+import { auditRows } from './audit'
+import { recordEventStatement, statusFromRefunds } from './payment-statements'
+import { callStripe, idOf } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
 import { findPayment, recordOnly } from './webhooks'
 
@@ -27,8 +28,7 @@ export async function applyDispute(
   object: Stripe.Dispute,
   ref: { id: string; type: string },
 ): Promise<WebhookOutcome> {
-  const intentId =
-    typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id
+  const intentId = idOf(object.payment_intent)
   const found = intentId ? await findPayment(deps.db, intentId) : undefined
   if (!found || !intentId) {
     deps.logger.warn('dispute for an unknown payment', { event_id: ref.id, dispute_id: object.id })
@@ -47,7 +47,7 @@ export async function applyDispute(
   const target = outcome === 'open' ? sql`'disputed'` : statusFromRefunds(sql`amount_refunded`)
   await runBatch(deps.db, [
     recordEventStatement(deps.db, { ...ref, objectId: dispute.id }, now),
-    auditSelect(deps.db, 'payment', 'payments', where, { to: target, source: 'webhook', now, detail }),
+    auditRows(deps.db, 'payment', where, { to: target, source: 'webhook', now, detail }),
     prepare(deps.db, sql`UPDATE payments SET status = ${target}, updated_at = ${now} WHERE ${where}`),
   ])
   if (outcome === 'lost') {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
-import { callStripe, stripeFailure } from './stripe'
+import { callStripe, idOf, stripeFailure } from './stripe'
 import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, rentals } from '../db/schema'
 import { nowIso } from '../lib/time'
@@ -24,7 +24,7 @@ export function intentOutcome(
   | undefined {
   switch (intent.status) {
     case 'succeeded':
-      return { to: 'completed', chargeId: chargeIdOf(intent) }
+      return { to: 'completed', chargeId: idOf(intent.latest_charge) ?? null }
     case 'processing':
       return { to: 'processing' }
     case 'canceled':
@@ -46,9 +46,6 @@ export function intentOutcome(
       return undefined
   }
 }
-
-const chargeIdOf = (intent: Stripe.PaymentIntent) =>
-  typeof intent.latest_charge === 'string' ? intent.latest_charge : (intent.latest_charge?.id ?? null)
 
 export interface ApplyIntent {
   payment: Payment

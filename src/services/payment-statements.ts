@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { prepare, type Database } from '../db/client'
+import { auditRows, type AuditSource } from './audit'
 import type { PaymentStatus } from '../db/schema'
 
 /*
@@ -8,7 +9,7 @@ import type { PaymentStatus } from '../db/schema'
  * the transition and the others change nothing. Audit rows select exactly the rows the update then changes.
  */
 
-export type TransitionSource = 'api' | 'webhook' | 'reconciler'
+export type TransitionSource = AuditSource
 
 /** Which statuses each target may be reached from: the state machine of DESIGN.md, never backwards. */
 export const PAYMENT_TRANSITIONS: Record<'processing' | 'completed' | 'failed', readonly PaymentStatus[]> = {
@@ -38,7 +39,7 @@ export function movePaymentStatements(db: Database, move: PaymentMove) {
   const where = sql`id = ${move.paymentId} AND stripe_payment_intent_id = ${move.intentId}
     AND status IN (${statusList(PAYMENT_TRANSITIONS[move.to])})`
   return [
-    auditSelect(db, 'payment', 'payments', where, move),
+    auditRows(db, 'payment', where, move),
     prepare(
       db,
       sql`UPDATE payments SET status = ${move.to}, ${move.set}, updated_at = ${move.now} WHERE ${where}`,
@@ -56,7 +57,7 @@ export function activateRentalStatements(
   const where = sql`id = ${rentalId} AND status = 'pending'
     AND EXISTS (SELECT 1 FROM payments WHERE payments.rental_id = rentals.id AND payments.status = 'completed')`
   return [
-    auditSelect(db, 'rental', 'rentals', where, { to: 'active', source, now, detail: 'paid' }),
+    auditRows(db, 'rental', where, { to: 'active', source, now, detail: 'paid' }),
     prepare(db, sql`UPDATE rentals SET status = 'active', updated_at = ${now} WHERE ${where}`),
   ] as const
 }
@@ -71,7 +72,7 @@ export function cancelRefundedRentalStatements(
   const where = sql`id = (SELECT rental_id FROM payments WHERE payments.id = ${paymentId}) AND status IN ('pending', 'active')
     AND EXISTS (SELECT 1 FROM payments WHERE payments.id = ${paymentId} AND payments.status = 'refunded')`
   return [
-    auditSelect(db, 'rental', 'rentals', where, { to: 'cancelled', source, now, detail: 'refunded' }),
+    auditRows(db, 'rental', where, { to: 'cancelled', source, now, detail: 'refunded' }),
     prepare(
       db,
       sql`UPDATE rentals SET status = 'cancelled', cancel_reason = 'refunded', cancelled_at = ${now},
@@ -96,41 +97,3 @@ export function recordEventStatement(
 /** A payment's status from how much of it is refunded (outside a dispute). */
 export const statusFromRefunds = (refunded: SQL) =>
   sql`CASE WHEN ${refunded} >= amount THEN 'refunded' WHEN ${refunded} > 0 THEN 'partially_refunded' ELSE 'completed' END`
-
-export function auditSelect(
-  db: Database,
-  entity: 'payment' | 'rental' | 'refund',
-  table: 'payments' | 'rentals' | 'refunds',
-  where: SQL,
-  entry: {
-    to: string | SQL
-    source: TransitionSource
-    now: string
-    detail?: string | null
-    actorId?: string | null
-  },
-) {
-  return prepare(
-    db,
-    sql`
-    INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
-    SELECT 'aud_' || lower(hex(randomblob(10))), ${entity}, id, status, ${entry.to}, ${entry.source},
-           ${entry.actorId ?? null}, ${entry.detail ?? null}, ${entry.now}
-    FROM ${sql.raw(table)} WHERE ${where} AND status <> ${entry.to}`,
-  )
-}
-
-/** The audit row of a payment change, written only if the statement just before it changed a row. */
-export function auditIfChanged(
-  db: Database,
-  paymentId: string,
-  entry: { from: string | null; to: string; source: TransitionSource; now: string; detail?: string | null },
-) {
-  return prepare(
-    db,
-    sql`INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
-    SELECT 'aud_' || lower(hex(randomblob(10))), 'payment', ${paymentId}, ${entry.from}, ${entry.to}, ${entry.source},
-           NULL, ${entry.detail ?? null}, ${entry.now}
-    WHERE changes() = 1`,
-  )
-}

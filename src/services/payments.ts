@@ -9,7 +9,7 @@ import { splitPlatformFee } from '../lib/fees'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 import { applyIntent, cancelIntent, intentOutcome, type Payment, type Rental } from './payment-intents'
-import { auditIfChanged } from './payment-statements'
+import { auditIfChanged } from './audit'
 import { createRefund } from './refunds'
 import { callStripe } from './stripe'
 
@@ -105,7 +105,13 @@ async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<
     .onConflictDoNothing()
   const [, , stored] = await runBatch(deps.db, [
     prepareBuilt(deps.db, insert),
-    auditIfChanged(deps.db, id, { from: null, to: 'pending', source: 'api', now, detail: 'attempt 1' }),
+    auditIfChanged(deps.db, 'payment', id, {
+      from: null,
+      to: 'pending',
+      source: 'api',
+      now,
+      detail: 'attempt 1',
+    }),
     selectRows(deps.db, payments, sql`rental_id = ${rental.id}`),
   ])
   return stored!.results[0] as Payment
@@ -147,7 +153,7 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
   // Conditional on the attempt: of two concurrent initiates after a decline, one starts attempt n + 1.
   const [, , stored] = await runBatch(deps.db, [
     prepareBuilt(deps.db, restart),
-    auditIfChanged(deps.db, failed.id, {
+    auditIfChanged(deps.db, 'payment', failed.id, {
       from: 'failed',
       to: 'pending',
       source: 'api',

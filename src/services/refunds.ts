@@ -8,12 +8,12 @@ import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 import type { Payment } from './payment-intents'
 import {
-  auditSelect,
   statusFromRefunds,
   cancelRefundedRentalStatements,
   recordEventStatement,
   type TransitionSource,
 } from './payment-statements'
+import { auditRows } from './audit'
 import { callStripe, stripeFailure } from './stripe'
 
 export type Refund = typeof refunds.$inferSelect
@@ -211,7 +211,7 @@ export async function applyRefund(
   }
   const mine = sql`id = ${refund.id} AND (stripe_refund_id IS NULL OR stripe_refund_id = ${change.stripeRefund.id})`
   statements.push(
-    auditSelect(db, 'refund', 'refunds', mine, {
+    auditRows(db, 'refund', mine, {
       to: status,
       source: change.source,
       now,
@@ -257,14 +257,13 @@ function moveRefundedAmount(
   const nextStatus = sql`CASE WHEN status = 'disputed' THEN 'disputed' ELSE ${statusFromRefunds(refunded)} END`
   const where = sql`id = ${refund.paymentId} AND ${guard}`
   return [
-    prepare(
-      db,
-      sql`
-      INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
-      SELECT 'aud_' || lower(hex(randomblob(10))), 'payment', id, status, ${nextStatus}, ${source}, NULL,
-             ${`${sign === 1 ? 'refund succeeded' : 'refund reversed'}: ${refund.id}`}, ${now}
-      FROM payments WHERE ${where}`,
-    ),
+    auditRows(db, 'payment', where, {
+      to: nextStatus,
+      source,
+      now,
+      detail: `${sign === 1 ? 'refund succeeded' : 'refund reversed'}: ${refund.id}`,
+      sameStatusToo: true,
+    }),
     prepare(
       db,
       sql`UPDATE payments SET amount_refunded = ${refunded}, status = ${nextStatus},

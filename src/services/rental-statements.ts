@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { prepare, type Database } from '../db/client'
-import { newId } from '../lib/ids'
+import { auditRows } from './audit'
 
 /*
  * The SQL of rental state changes. Each statement decides on its own conditions inside one D1 batch (atomic),
@@ -35,14 +35,7 @@ export function expireHoldsStatements(
 ) {
   const where = expiredHolds(now, scope)
   return [
-    prepare(
-      db,
-      sql`
-      INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
-      SELECT 'aud_' || lower(hex(randomblob(10))), 'rental', id, 'pending', 'cancelled', ${source}, NULL,
-             'hold_expired', ${now}
-      FROM rentals WHERE ${where}`,
-    ),
+    auditRows(db, 'rental', where, { to: 'cancelled', source, now, detail: 'hold_expired' }),
     prepare(
       db,
       sql`
@@ -84,39 +77,6 @@ export function insertRentalStatement(db: Database, rental: RentalInsert) {
         WHERE rentals.listing_id = ${rental.listingId} AND rentals.status IN ('pending', 'active')
           AND rentals.start_date < ${end} AND rentals.end_date > ${start}
       )`,
-  )
-}
-
-export interface RentalAudit {
-  rentalId: string
-  from: string | null
-  to: string
-  actorId: string
-  detail?: string
-  now: string
-}
-
-/** The audit row of a rental that the batch has just inserted; nothing when the insert was refused. */
-export function auditInsertedRental(db: Database, audit: RentalAudit) {
-  return prepare(
-    db,
-    sql`
-    INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
-    SELECT ${newId('aud')}, 'rental', id, NULL, ${audit.to}, 'api', ${audit.actorId}, ${audit.detail ?? null},
-           ${audit.now}
-    FROM rentals WHERE id = ${audit.rentalId}`,
-  )
-}
-
-/** The audit row of a transition, written only if the conditional UPDATE just before it changed the row. */
-export function auditTransition(db: Database, audit: RentalAudit) {
-  return prepare(
-    db,
-    sql`
-    INSERT INTO audit_log (id, entity_type, entity_id, from_status, to_status, source, actor_id, detail, created_at)
-    SELECT ${newId('aud')}, 'rental', ${audit.rentalId}, ${audit.from}, ${audit.to}, 'api', ${audit.actorId},
-           ${audit.detail ?? null}, ${audit.now}
-    WHERE changes() = 1`,
   )
 }
 

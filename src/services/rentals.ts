@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm'
-import { runBatch, type Database } from '../db/client'
+import { eq, sql } from 'drizzle-orm'
+import { runBatch, selectRows, type Database } from '../db/client'
+import { auditIfChanged } from './audit'
 import { rentals, type RentalStatus } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import { ApiError } from '../lib/errors'
@@ -10,8 +11,6 @@ import { getListing } from './listings'
 import { validateRentalDates } from './rental-dates'
 import { MAX_CHARGE_AMOUNT } from '../lib/money'
 import {
-  auditInsertedRental,
-  auditTransition,
   cancelStatement,
   completeStatement,
   expireHoldsStatements,
@@ -66,9 +65,17 @@ export async function createRental(
       holdExpiresAt: addMinutes(at, settings.RENTAL_HOLD_MINUTES),
       now: at,
     }),
-    auditInsertedRental(db, { rentalId: id, from: null, to: 'pending', actorId: renterId, now: at }),
+    auditIfChanged(db, 'rental', id, {
+      from: null,
+      to: 'pending',
+      source: 'api',
+      actorId: renterId,
+      now: at,
+    }),
+    selectRows(db, rentals, sql`id = ${id}`),
   ])
-  if (results[expireOverlapping.length]?.meta.changes === 1) return await getRental(db, id)
+  const created = results.at(-1)?.results[0] as Rental | undefined
+  if (created) return created
   // Refused by the database: the listing was deactivated meanwhile, or (far more often) the dates were taken.
   if (!(await getListing(db, listing.id)).active) {
     throw new ApiError('listing_inactive', 'This listing is not available for rent')
@@ -99,16 +106,17 @@ export async function cancelRental(db: Database, user: AuthUser, id: string): Pr
     throw new ApiError('forbidden', 'Only the renter or the owner may cancel a rental')
   const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
   const now = nowIso()
-  const [update] = await runBatch(db, [
+  const [update, , after] = await runBatch(db, [
     cancelStatement(db, id, reason, now),
-    auditTransition(db, {
-      rentalId: id,
+    auditIfChanged(db, 'rental', id, {
       from: 'pending',
       to: 'cancelled',
+      source: 'api',
       actorId: user.id,
       detail: reason,
       now,
     }),
+    selectRows(db, rentals, sql`id = ${id}`),
   ])
   if (update?.meta.changes !== 1) {
     throw new ApiError(
@@ -116,7 +124,7 @@ export async function cancelRental(db: Database, user: AuthUser, id: string): Pr
       'Only a pending rental without a payment under way can be cancelled',
     )
   }
-  return await getRental(db, id)
+  return after!.results[0] as Rental
 }
 
 export async function completeRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
@@ -124,13 +132,20 @@ export async function completeRental(db: Database, user: AuthUser, id: string): 
   if (rental.ownerId !== user.id)
     throw new ApiError('not_owner', 'Only the owner may mark a rental as returned')
   const now = nowIso()
-  const [update] = await runBatch(db, [
+  const [update, , after] = await runBatch(db, [
     completeStatement(db, id, now),
-    auditTransition(db, { rentalId: id, from: 'active', to: 'completed', actorId: user.id, now }),
+    auditIfChanged(db, 'rental', id, {
+      from: 'active',
+      to: 'completed',
+      source: 'api',
+      actorId: user.id,
+      now,
+    }),
+    selectRows(db, rentals, sql`id = ${id}`),
   ])
   if (update?.meta.changes !== 1)
     throw new ApiError('rental_not_completable', 'Only an active rental can be completed')
-  return await getRental(db, id)
+  return after!.results[0] as Rental
 }
 
 /** For the cron: cancels every pending rental whose hold expired unpaid, and returns their ids. */

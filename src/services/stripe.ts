@@ -76,3 +76,7 @@ export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
     throw stripeFailure(error) ?? error
   }
 }
+
+/** The id of an expandable Stripe field, whether Stripe sent the id or the expanded object. */
+export const idOf = (field: string | { id: string } | null | undefined): string | undefined =>
+  typeof field === 'string' ? field : field?.id

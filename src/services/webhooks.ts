@@ -10,7 +10,7 @@ import { applyIntent, type Payment } from './payment-intents'
 import { recordEventStatement } from './payment-statements'
 import { settleCompletedPayment } from './payments'
 import { applyRefund, importRefund } from './refunds'
-import { callStripe } from './stripe'
+import { callStripe, idOf } from './stripe'
 
 export interface WebhookDeps {
   db: Database
@@ -144,8 +144,7 @@ async function chargeRefundedEvent(
   charge: Stripe.Charge,
   ref: EventRef,
 ): Promise<WebhookOutcome> {
-  const intentId =
-    typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id
+  const intentId = idOf(charge.payment_intent)
   const payment = intentId ? await findPayment(deps.db, intentId) : undefined
   if (!payment || !intentId) return unknownObject(deps, ref, charge.id)
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
@@ -168,10 +167,7 @@ async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund
   })
   if (refund) return refund
   // A refund made outside Backline (the Stripe dashboard): recorded so that amount_refunded stays true.
-  const intentId =
-    typeof stripeRefund.payment_intent === 'string'
-      ? stripeRefund.payment_intent
-      : stripeRefund.payment_intent?.id
+  const intentId = idOf(stripeRefund.payment_intent)
   const payment = intentId ? await findPayment(deps.db, intentId) : undefined
   return payment ? importRefund(deps.db, payment, stripeRefund) : undefined
 }
