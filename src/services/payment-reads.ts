@@ -1,5 +1,5 @@
-import { asc, eq } from 'drizzle-orm'
-import type { Database } from '../db/client'
+import { sql } from 'drizzle-orm'
+import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
@@ -16,17 +16,17 @@ export async function getPaymentFor(
   user: AuthUser,
   id: string,
 ): Promise<{ payment: Payment; refunds: Refund[] }> {
-  const byId = id.startsWith('pay_') ? eq(payments.id, id) : eq(payments.rentalId, id)
-  const payment = await db.query.payments.findFirst({ where: byId })
+  const byId = id.startsWith('pay_') ? sql`id = ${id}` : sql`rental_id = ${id}`
+  // One round trip: the payment and its refunds (both read through indexes); refunds are shown only below.
+  const [found, itsRefunds] = await runBatch(db, [
+    selectRows(db, payments, byId),
+    selectRows(db, refunds, sql`payment_id = (SELECT id FROM payments WHERE ${byId}) ORDER BY created_at`),
+  ])
+  const payment = found?.results[0] as Payment | undefined
   const visible =
     payment && (payment.renterId === user.id || payment.ownerId === user.id || user.role === 'admin')
   if (!payment || !visible) throw new ApiError('payment_not_found', 'No payment found for this rental')
-  const paymentRefunds = await db
-    .select()
-    .from(refunds)
-    .where(eq(refunds.paymentId, payment.id))
-    .orderBy(asc(refunds.createdAt))
-  return { payment, refunds: paymentRefunds }
+  return { payment, refunds: itsRefunds!.results as Refund[] }
 }
 
 export interface PaymentSearch {
