@@ -119,6 +119,17 @@ describe('GET /api/payments', () => {
     expect(res.body.next_cursor).toBeNull()
   })
 
+  it('shows each payment exactly as GET /api/payments/{id} does, refunds aside', async () => {
+    const res = await list(me.token)
+    expect(res.headers.get('content-type')).toBe('application/json')
+    for (const item of res.body.data as PaymentJson[]) {
+      const { refunds, ...one } = (await api('GET', `/api/payments/${item.id}`, { token: me.token })).body
+      expect(refunds).toBeInstanceOf(Array)
+      expect(item).toEqual(one)
+      expect(Object.keys(item)).toEqual(Object.keys(one))
+    }
+  })
+
   it('filters by role and by status', async () => {
     expect(new Set(ids((await list(me.token, '?role=owner')).body.data))).toEqual(new Set(asOwner))
     expect(new Set(ids((await list(me.token, '?role=renter')).body.data))).toEqual(new Set(asRenter))

@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { getTableName } from 'drizzle-orm'
+import type { Context, TypedResponse } from 'hono'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { columnsAsKeys, prepare, runBatch, type Database } from '../db/client'
+import type { Database } from '../db/client'
 import { decodeCursor, encodeCursor } from './schemas'
 
 export interface Page<T> {
@@ -39,33 +40,100 @@ type PartyTable = SQLiteTable & {
   id: SQLiteColumn
 }
 
-/**
- * A page of what the caller has as renter, as owner, or (no role) both, newest first. Each party is one index
- * range read ((renter_id|owner_id)[, status], created_at, id) of at most limit + 1 rows; both parties' ranges
- * go in one D1 batch and are merged here, where one `renter_id = ? OR owner_id = ?` would scan or sort, and a
- * UNION ALL with an outer ORDER BY reads every row twice (a temporary B-tree). Raw SQL on purpose: this is the
- * hottest read, and building it through the query builder cost more CPU than running it (BENCHMARKS.md).
- */
-export async function pageForParties<T extends { createdAt: string; id: string }>(
-  db: Database,
-  table: PartyTable,
-  userId: string,
-  search: PartySearch,
-): Promise<Page<T>> {
-  const parties: Party[] = search.role ? [search.role] : ['renter', 'owner']
-  const pages = await runBatch(
-    db,
-    parties.map((party) => prepare(db, partyPageQuery(table, userId, party, search))),
-  )
-  const rows = pages.flatMap((page) => page.results as T[])
-  return pageOfRows(parties.length > 1 ? rows.sort(newestFirst) : rows, search.limit)
+/** A JSON object's fields, in answer order: its key → the column it shows. */
+export type JsonColumns<T> = { readonly [K in keyof T]: SQLiteColumn }
+
+/** A list whose items SQLite writes as JSON (`json_object`), one item per row. */
+export interface JsonList<T> {
+  table: PartyTable
+  columns: JsonColumns<T>
 }
 
-export function partyPageQuery(table: PartyTable, userId: string, party: Party, search: PartySearch): SQL {
+/** The JSON text of one `T`, as SQLite wrote it. */
+export type JsonText<T> = string & { readonly json: T }
+
+export interface JsonPage<T> {
+  items: JsonText<T>[]
+  nextCursor: string | null
+}
+
+const statements = new WeakMap<JsonList<unknown>, Map<string, string>>()
+
+/**
+ * One statement for a page of what the caller has as renter, as owner, or (no role) both, newest first. Each
+ * party is an index range ((renter_id|owner_id)[, status], created_at, id) already in the page's order, so
+ * SQLite merges the two ranges (MERGE (UNION ALL)) and stops after limit + 1 rows: about limit rows read,
+ * nothing sorted, each item written once by `json_object`. (`renter_id = ? OR owner_id = ?` would scan or
+ * sort; a UNION ALL wrapped in a subquery sorts through a temporary B-tree.) Raw SQL, built once per shape and
+ * isolate: this is the hottest read, and building it through the query builder cost more CPU than running it.
+ */
+export function partyPageQuery<T>(
+  list: JsonList<T>,
+  userId: string,
+  search: PartySearch,
+): { sql: string; params: (string | number)[] } {
+  const parties: Party[] = search.role ? [search.role] : ['renter', 'owner']
   const after = decodeCursor(search.cursor)
-  return sql`SELECT ${columnsAsKeys(table)} FROM ${table}
-    WHERE ${party === 'renter' ? table.renterId : table.ownerId} = ${userId}
-      ${search.status ? sql`AND ${table.status} = ${search.status}` : sql``}
-      ${after ? sql`AND (${table.createdAt}, ${table.id}) < (${after.createdAt}, ${after.id})` : sql``}
-    ORDER BY ${table.createdAt} DESC, ${table.id} DESC LIMIT ${search.limit + 1}`
+  const params: (string | number)[] = []
+  for (let arm = 0; arm < parties.length; arm++) {
+    params.push(userId)
+    if (search.status) params.push(search.status)
+    if (after) params.push(after.createdAt, after.id)
+  }
+  params.push(search.limit + 1)
+  const shape = `${parties.join('+')}${search.status ? '|status' : ''}${after ? '|after' : ''}`
+  let byShape = statements.get(list)
+  if (!byShape) statements.set(list, (byShape = new Map()))
+  let text = byShape.get(shape)
+  if (!text) byShape.set(shape, (text = partyPageSql(list, parties, Boolean(search.status), Boolean(after))))
+  return { sql: text, params }
+}
+
+function partyPageSql<T>(list: JsonList<T>, parties: Party[], byStatus: boolean, after: boolean): string {
+  const { table } = list
+  const column = (c: SQLiteColumn) => `"${c.name}"`
+  const item = Object.entries<SQLiteColumn>(list.columns).map(([key, c]) => `'${key}', ${column(c)}`)
+  const arms = parties.map((party) => {
+    const conditions = [`${column(party === 'renter' ? table.renterId : table.ownerId)} = ?`]
+    if (byStatus) conditions.push(`${column(table.status)} = ?`)
+    if (after) conditions.push(`(${column(table.createdAt)}, ${column(table.id)}) < (?, ?)`)
+    return `SELECT json_object(${item.join(', ')}) AS item, ${column(table.createdAt)}, ${column(table.id)}
+      FROM "${getTableName(table)}" WHERE ${conditions.join(' AND ')}`
+  })
+  return `${arms.join(' UNION ALL ')} ORDER BY ${column(table.createdAt)} DESC, ${column(table.id)} DESC LIMIT ?`
+}
+
+type ItemRow<T> = [item: JsonText<T>, createdAt: string, id: string]
+
+/** A page of `list` for the caller, newest first, each item already JSON: one D1 call, rows as arrays. */
+export async function pageForParties<T>(
+  db: Database,
+  list: JsonList<T>,
+  userId: string,
+  search: PartySearch,
+): Promise<JsonPage<T>> {
+  const query = partyPageQuery(list, userId, search)
+  const rows = await db.$client
+    .prepare(query.sql)
+    .bind(...query.params)
+    .raw<ItemRow<T>>()
+  const page = rows.slice(0, search.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((row) => row[0]),
+    nextCursor: rows.length > search.limit && last ? encodeCursor(last[1], last[2]) : null,
+  }
+}
+
+/**
+ * The answer `{"data": [...], "next_cursor": ...}` around items that are JSON text already, typed as the
+ * route's JSON answer (c.json would parse nothing here, only re-serialise what SQLite wrote).
+ */
+export function jsonPageResponse<T>(c: Context, page: JsonPage<T>) {
+  const body = `{"data":[${page.items.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)}}`
+  return c.body(body, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<
+    { data: T[]; next_cursor: string | null },
+    200,
+    'json'
+  >
 }

@@ -3,7 +3,8 @@ import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
-import { pageForParties, type Page } from '../lib/pagination'
+import { pageForParties, type JsonPage } from '../lib/pagination'
+import { paymentList, type PaymentJson } from './payment-json'
 import type { Payment } from './payment-intents'
 import type { Refund } from './refunds'
 
@@ -36,7 +37,11 @@ export interface PaymentSearch {
   cursor?: string
 }
 
-/** Newest first, as renter, as owner, or both (pageForParties). */
-export function listPayments(db: Database, userId: string, search: PaymentSearch): Promise<Page<Payment>> {
-  return pageForParties<Payment>(db, payments, userId, search)
+/** Newest first, as renter, as owner, or both, each item already JSON (pageForParties). */
+export function listPayments(
+  db: Database,
+  userId: string,
+  search: PaymentSearch,
+): Promise<JsonPage<PaymentJson>> {
+  return pageForParties(db, paymentList, userId, search)
 }

@@ -5,7 +5,7 @@ import { rentals, type RentalStatus } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { pageForParties, type Page } from '../lib/pagination'
+import { pageForParties, type JsonList, type JsonPage } from '../lib/pagination'
 import { addMinutes, nowIso } from '../lib/time'
 import { getListing } from './listings'
 import { validateRentalDates } from './rental-dates'
@@ -161,8 +161,13 @@ export interface RentalSearch {
   cursor?: string
 }
 
-export function listRentals(db: Database, userId: string, search: RentalSearch): Promise<Page<Rental>> {
-  return pageForParties<Rental>(db, rentals, userId, search)
+/** Newest first, as renter, as owner, or both, each item already JSON (pageForParties). */
+export function listRentals(
+  db: Database,
+  userId: string,
+  search: RentalSearch,
+): Promise<JsonPage<RentalJson>> {
+  return pageForParties(db, rentalList, userId, search)
 }
 
 export const toRentalJson = (rental: Rental) => ({
@@ -185,3 +190,30 @@ export const toRentalJson = (rental: Rental) => ({
   created_at: rental.createdAt,
   updated_at: rental.updatedAt,
 })
+
+export type RentalJson = ReturnType<typeof toRentalJson>
+
+/** The same fields for lists, written by SQLite (GET /api/rentals): rentals.test.ts checks both agree. */
+export const rentalList: JsonList<RentalJson> = {
+  table: rentals,
+  columns: {
+    id: rentals.id,
+    listing_id: rentals.listingId,
+    renter_id: rentals.renterId,
+    owner_id: rentals.ownerId,
+    start_date: rentals.startDate,
+    end_date: rentals.endDate,
+    days: rentals.days,
+    daily_rate: rentals.dailyRate,
+    amount: rentals.amount,
+    currency: rentals.currency,
+    deposit_amount: rentals.depositAmount,
+    status: rentals.status,
+    hold_expires_at: rentals.holdExpiresAt,
+    cancel_reason: rentals.cancelReason,
+    cancelled_at: rentals.cancelledAt,
+    completed_at: rentals.completedAt,
+    created_at: rentals.createdAt,
+    updated_at: rentals.updatedAt,
+  },
+}

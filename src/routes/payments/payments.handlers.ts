@@ -1,9 +1,10 @@
+import { jsonPageResponse } from '../../lib/pagination'
 import type { AppEnv } from '../../env'
 import type { AppRouteHandler } from '../../lib/route-handler'
 import { listPayments, getPaymentFor } from '../../services/payment-reads'
 import { confirmPayment, initiatePayment } from '../../services/payments'
 import { refundPayment } from '../../services/refunds'
-import { toPaymentJson, toRefundJson } from './payments.json'
+import { toPaymentJson, toRefundJson } from '../../services/payment-json'
 import type { ConfirmRoute, GetOneRoute, InitiateRoute, ListRoute, RefundRoute } from './payments.routes'
 
 const deps = ({ var: { db, stripe, settings, logger } }: { var: AppEnv['Variables'] }) => ({
@@ -43,7 +44,7 @@ export const confirm: AppRouteHandler<ConfirmRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const page = await listPayments(c.var.db, c.var.user.id, c.req.valid('query'))
-  return c.json({ data: page.rows.map(toPaymentJson), next_cursor: page.nextCursor }, 200)
+  return jsonPageResponse(c, page)
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {

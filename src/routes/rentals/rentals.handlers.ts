@@ -1,3 +1,4 @@
+import { jsonPageResponse } from '../../lib/pagination'
 import type { AppRouteHandler } from '../../lib/route-handler'
 import {
   cancelRental,
@@ -16,7 +17,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const page = await listRentals(c.var.db, c.var.user.id, c.req.valid('query'))
-  return c.json({ data: page.rows.map(toRentalJson), next_cursor: page.nextCursor }, 200)
+  return jsonPageResponse(c, page)
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
