@@ -64,6 +64,8 @@ export async function startServer({ onLog, inspectorPort, bindings = {} } = {}) 
       port: 0,
       ...(inspectorPort ? { inspectorPort } : {}),
       handleStructuredLogs: onLog ?? (() => {}),
+      // Miniflare's own "GET /path 200" line re-wraps every response in its entry worker: not the app's cost.
+      logRequests: false,
       workers: [
         {
           name: 'backline-bench',
@@ -100,10 +102,10 @@ export async function seed(db, statements, perBatch = 8) {
   }
 }
 
-/** CPU time (ms, user + system) used so far by the workerd process Miniflare started; undefined off Linux. */
-export function workerdCpuMs() {
+/** The workerd process Miniflare started (a child of this process); undefined off Linux. */
+export function workerdPid() {
   try {
-    const pid = readdirSync('/proc')
+    return readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
       .find((entry) => {
         try {
@@ -113,6 +115,15 @@ export function workerdCpuMs() {
           return false
         }
       })
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU time (ms, user + system) used so far by the workerd process Miniflare started; undefined off Linux. */
+export function workerdCpuMs() {
+  try {
+    const pid = workerdPid()
     if (!pid) return undefined
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
     // utime and stime, in clock ticks (USER_HZ, 100 on Linux).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from './helpers/api'
+import { createUser } from './helpers/factories'
 
 describe('HTTP edge cases', () => {
   it('answers malformed JSON with 400 invalid_json', async () => {
@@ -56,6 +57,23 @@ describe('HTTP edge cases', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
     })
     expect(denied.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('answers CORS requests with the allowed origin and exposed headers; others vary on Origin only', async () => {
+    const user = await createUser()
+    const cross = await api('GET', '/api/me', {
+      token: user.token,
+      headers: { origin: 'http://localhost:5173' },
+    })
+    expect(cross.status).toBe(200)
+    expect(cross.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    expect(cross.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Retry-After')
+    expect(cross.headers.get('vary')).toBe('Origin')
+    const plain = await api('GET', '/api/me', { token: user.token })
+    expect(plain.status).toBe(200)
+    expect(plain.headers.get('access-control-allow-origin')).toBeNull()
+    expect(plain.headers.get('vary')).toBe('Origin')
+    expect(plain.headers.get('x-request-id')).toMatch(/^req_/)
   })
 })
 

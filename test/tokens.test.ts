@@ -1,6 +1,6 @@
-import { exportJWK, generateKeyPair, createLocalJWKSet, SignJWT } from 'jose'
-import { describe, expect, it } from 'vitest'
-import { verifyToken } from '../src/lib/jwt'
+import { exportJWK, generateKeyPair, createLocalJWKSet, errors, SignJWT } from 'jose'
+import { describe, expect, it, vi } from 'vitest'
+import { issueToken, verifyToken } from '../src/lib/jwt'
 import { api, expectProblem } from './helpers/api'
 import { createUser, settings } from './helpers/factories'
 import { hostileTokens } from './helpers/tokens'
@@ -44,6 +44,26 @@ describe('GET /api/me', () => {
     const { env } = await import('cloudflare:test')
     await env.DB.prepare('DELETE FROM users WHERE id = ?').bind(ghost.id).run()
     expectProblem(await api('GET', '/api/me', { token: ghost.token }), 404, 'user_not_found')
+  })
+})
+
+describe('verified tokens remembered per isolate', () => {
+  it('accepts a repeat of a verified token only until it expires, and only under the same settings', async () => {
+    const current = settings()
+    const token = await issueToken(current, { sub: 'usr_cached', email: 'cached@example.test', role: 'user' })
+    const first = await verifyToken(current, token)
+    expect(await verifyToken(current, token)).toBe(first) // the remembered verification
+    // Another secret (a new settings object) verifies the token afresh, and refuses it.
+    await expect(
+      verifyToken({ ...current, JWT_SECRET: 'another-secret-of-at-least-32-characters!!' }, token),
+    ).rejects.toThrow(errors.JWSSignatureVerificationFailed)
+    // Past exp + the 30 s tolerance, the remembered entry no longer counts: the token is expired.
+    vi.useFakeTimers({ now: ((first.payload.exp as number) + 31) * 1000 })
+    try {
+      await expect(verifyToken(current, token)).rejects.toThrow(errors.JWTExpired)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -61,6 +61,37 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
   return keySet
 }
 
+interface CachedToken {
+  settings: Settings
+  verified: VerifiedToken
+  /** exp + clock tolerance, in ms since the epoch: the entry is ignored (and dropped) from then on. */
+  validUntil: number
+}
+
+/** At most this many verified tokens are remembered per isolate (the oldest is forgotten first). */
+export const MAX_CACHED_TOKENS = 1000
+const verifiedTokens = new Map<string, CachedToken>()
+
+/**
+ * Our own tokens, once verified, are remembered by their exact text until they expire: a client sends the
+ * same token on every call, and a repeat then costs a map lookup instead of an HMAC and two base64/JSON
+ * decodes. Only a byte-identical token verified under the same settings hits; exp is re-checked on each hit.
+ */
+function rememberedToken(settings: Settings, token: string): VerifiedToken | undefined {
+  const cached = verifiedTokens.get(token)
+  if (!cached) return undefined
+  if (cached.settings === settings && Date.now() < cached.validUntil) return cached.verified
+  verifiedTokens.delete(token)
+  return undefined
+}
+
+function remember(settings: Settings, token: string, verified: VerifiedToken): void {
+  const exp = verified.payload.exp
+  if (typeof exp !== 'number') return
+  if (verifiedTokens.size >= MAX_CACHED_TOKENS) verifiedTokens.delete(verifiedTokens.keys().next().value!)
+  verifiedTokens.set(token, { settings, verified, validUntil: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 })
+}
+
 /**
  * Our own tokens are HS256 with JWT_SECRET. Tokens of an external identity provider (JWKS_URL set) are
  * asymmetric and verified against its key set. The algorithm, exp, iss and aud are always required.
@@ -70,6 +101,8 @@ export async function verifyToken(
   token: string,
   externalKeys: JWTVerifyGetKey | undefined = settings.JWKS_URL ? remoteKeySet(settings.JWKS_URL) : undefined,
 ): Promise<VerifiedToken> {
+  const remembered = rememberedToken(settings, token)
+  if (remembered) return remembered
   const header = protectedHeaderAlgorithm(token)
   if (header === ALGORITHM) {
     const { payload } = await jwtVerify(token, await hmacKey(settings.JWT_SECRET), {
@@ -79,7 +112,9 @@ export async function verifyToken(
       requiredClaims: ['exp', 'sub'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     })
-    return { kind: 'backline', subject: payload.sub!, payload }
+    const verified: VerifiedToken = { kind: 'backline', subject: payload.sub!, payload }
+    remember(settings, token, verified)
+    return verified
   }
   if (externalKeys && header && EXTERNAL_ALGORITHMS.includes(header)) {
     const { payload } = await jwtVerify(token, externalKeys, {
