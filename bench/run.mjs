@@ -2,6 +2,7 @@
 // Stripe emulator beside it; autocannon at fixed durations. Prints a table and writes bench-results/*.json.
 //   BENCH_DURATION  seconds per endpoint (default 10)     BENCH_CONNECTIONS  (default 10)
 //   BENCH_SIZES     rentals per data set (default 1000,100000)   BENCH_WARMUP  seconds before each (default 2)
+//   BENCH_TMPDIR    where Miniflare keeps local D1 and Durable Object storage (default /dev/shm; see serve.mjs)
 //   BENCH_ONLY      comma-separated substrings: load only the endpoints whose name contains one (costs are
 //                   still measured for all), e.g. BENCH_ONLY=__bench,'GET /api/payments'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -9,7 +10,14 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { SignJWT } from 'jose'
 import { hammer, runFlows } from './load.mjs'
 import { benchDataSet, BENCH_PASSWORD } from './seed.mjs'
-import { BENCH_SECRETS, buildWorkers, seed, startServer, workerdCpuMs } from './serve.mjs'
+import {
+  BENCH_SECRETS,
+  buildWorkers,
+  seed,
+  startServer,
+  useStorageDirectory,
+  workerdCpuMs,
+} from './serve.mjs'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
@@ -214,6 +222,7 @@ async function benchSize(rentals) {
       { name: 'GET /__bench/json', path: '/__bench/json' },
       { name: 'GET /__bench/d1', path: `/__bench/d1?id=${set.samplePayment}` },
       { name: 'GET /api/payments', path: '/api/payments?limit=20', headers: authed(tokens.alice) },
+      { name: 'GET /__bench/page', path: `/__bench/page?user=${set.alice.id}` },
       {
         name: 'GET /api/payments/{rental_id}',
         path: `/api/payments/${set.aliceRental}`,
@@ -229,8 +238,12 @@ async function benchSize(rentals) {
         setupRequest: (request) => ({ ...request, body: JSON.stringify(nextBooking()) }),
       },
     ]
+    // The floor and the list once more at one connection: their service time without queueing in workerd.
+    const oneByOne = targets
+      .filter((target) => target.name === 'GET /__bench/d1' || target.name === 'GET /api/payments')
+      .map((target) => ({ ...target, name: `${target.name} (1 connection)`, connections: 1 }))
     const rows = []
-    for (const target of targets.filter((candidate) => selected(candidate.name))) {
+    for (const target of [...targets, ...oneByOne].filter((candidate) => selected(candidate.name))) {
       const options = { url: server.url, connections: CONNECTIONS, ...target }
       if (WARMUP > 0) await hammer({ ...options, duration: WARMUP })
       const cpuBefore = workerdCpuMs()
@@ -335,6 +348,8 @@ console.log(
 console.log(
   `       ${DURATION} s per endpoint (+${WARMUP} s warm-up) at ${CONNECTIONS} connections, sizes ${SIZES.join(', ')} rentals`,
 )
+machine.storage_directory = useStorageDirectory()
+console.log(`       local D1 and Durable Object storage under ${machine.storage_directory}`)
 await buildWorkers()
 const results = []
 for (const size of SIZES) results.push(await benchSize(size))

@@ -2,12 +2,17 @@
  * The bench build of the API: the real app from src/app.ts plus reference routes that exist only here.
  *   GET  /__bench/json            a trivial JSON answer: the runtime's ceiling
  *   GET  /__bench/d1?id=pay_…      one primary-key read of a payment, returned as JSON: the storage floor
+ *   GET  /__bench/page?user=usr_…  GET /api/payments' page query alone (both parties, 20 items) through the raw
+ *                                  binding, no framework: the list's data cost, apart from the app's own
  *   GET  /__bench/hash?n=…         n PBKDF2-SHA256 derivations at the API's iteration count (CPU cost)
  *   ANY  /__bench/emulator/…       the Stripe emulator (as Stripe.js would reach it from a browser)
  * A request with `x-bench-meter: 1` runs on a metered D1 binding and answers its cost in headers
  * (x-bench-rows-read, x-bench-d1-calls, …). Unmetered requests use the bindings untouched.
  */
 import { createApp } from '../src/app'
+import { createDb } from '../src/db/client'
+import { jsonPageBody, pageForParties } from '../src/lib/pagination'
+import { paymentList } from '../src/services/payment-json'
 import type { Bindings } from '../src/env'
 import { hashPassword, PBKDF2_MAX_ITERATIONS } from '../src/lib/password'
 import { meteredD1, newMeter, type D1Meter } from './d1-meter'
@@ -17,6 +22,14 @@ const app = createApp()
 async function storageFloor(db: D1Database, url: URL) {
   const row = await db.prepare('SELECT * FROM payments WHERE id = ?').bind(url.searchParams.get('id')).first()
   return row ? Response.json(row) : Response.json({ error: 'not found' }, { status: 404 })
+}
+
+/** The payments list's statement and page assembly with nothing around them (no routing, auth or headers). */
+async function pageQueryAlone(env: Bindings, url: URL) {
+  const page = await pageForParties(createDb(env.DB), paymentList, url.searchParams.get('user') ?? '', {
+    limit: 20,
+  })
+  return new Response(jsonPageBody(page), { headers: { 'content-type': 'application/json' } })
 }
 
 async function hashes(url: URL) {
@@ -41,6 +54,7 @@ function route(request: Request, env: Bindings, ctx: ExecutionContext): Response
   if (!url.pathname.startsWith('/__bench/')) return app.fetch(request, env, ctx)
   if (url.pathname === '/__bench/json') return Response.json({ ok: true })
   if (url.pathname === '/__bench/d1') return storageFloor(env.DB, url)
+  if (url.pathname === '/__bench/page') return pageQueryAlone(env, url)
   if (url.pathname === '/__bench/hash') return hashes(url)
   if (url.pathname.startsWith('/__bench/emulator/')) return toEmulator(env, request, url)
   return Response.json({ error: 'no such bench route' }, { status: 404 })

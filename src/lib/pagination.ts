@@ -125,13 +125,14 @@ export async function pageForParties<T>(
   }
 }
 
-/**
- * The answer `{"data": [...], "next_cursor": ...}` around items that are JSON text already, typed as the
- * route's JSON answer (c.json would parse nothing here, only re-serialise what SQLite wrote).
- */
+/** `{"data": [...], "next_cursor": ...}` around items that are JSON text already. */
+export function jsonPageBody<T>(page: JsonPage<T>): string {
+  return `{"data":[${page.items.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)}}`
+}
+
+/** A page as the route's typed JSON answer (c.json would only re-serialise what SQLite wrote). */
 export function jsonPageResponse<T>(c: Context, page: JsonPage<T>) {
-  const body = `{"data":[${page.items.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)}}`
-  return c.body(body, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<
+  return c.body(jsonPageBody(page), 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<
     { data: T[]; next_cursor: string | null },
     200,
     'json'
