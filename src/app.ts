@@ -38,10 +38,11 @@ export function createApp() {
   })
   // A request without Origin is not a CORS request (servers, mobile apps, curl): it only needs the Vary, and
   // skips the CORS middleware's placeholder response, which costs every such request a Response and a copy.
+  // (Headers are set on c.res directly after next(): c.header() would copy the finished Response again.)
   app.use('/api/*', async (c, next) => {
-    if (c.req.header('origin') !== undefined) return corsHeaders(c, next)
+    if (c.req.header('origin') !== undefined || c.req.method === 'OPTIONS') return corsHeaders(c, next)
     await next()
-    c.header('Vary', 'Origin', { append: true })
+    c.res.headers.append('Vary', 'Origin')
   })
   app.use('/api/*', limitBody, jsonBodyOnly)
 

@@ -75,6 +75,16 @@ describe('HTTP edge cases', () => {
     expect(plain.headers.get('vary')).toBe('Origin')
     expect(plain.headers.get('x-request-id')).toMatch(/^req_/)
   })
+
+  it('keeps Vary and the request id on error answers, and answers OPTIONS without Origin as before', async () => {
+    const refused = await api('GET', '/api/me')
+    expectProblem(refused, 401, 'unauthorized')
+    expect(refused.headers.get('vary')).toBe('Origin')
+    expect(refused.headers.get('x-request-id')).toMatch(/^req_/)
+    const options = await api('OPTIONS', '/api/me')
+    expect(options.status).toBe(204)
+    expect(options.headers.get('access-control-allow-origin')).toBeNull()
+  })
 })
 
 describe('API documentation', () => {

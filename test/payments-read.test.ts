@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { api, expectProblem } from './helpers/api'
 import {
@@ -120,7 +121,28 @@ describe('GET /api/payments', () => {
   })
 
   it('shows each payment exactly as GET /api/payments/{id} does, refunds aside', async () => {
+    // Every nullable field non-null and distinct, and text that JSON must escape, so that a field written
+    // from the wrong column, or escaped differently, shows.
+    const tricky = 'Declined: "quoted", back\\slash, tab\t, newline\n, \u0001, ünïcødé 🎸'
+    for (const [i, id] of [...asOwner, ...asRenter].entries()) {
+      await env.DB.prepare(
+        `UPDATE payments SET stripe_payment_intent_id = ?, stripe_charge_id = ?, failure_code = ?,
+           failure_message = ?, updated_at = ?, completed_at = ?, refunded_at = ? WHERE id = ?`,
+      )
+        .bind(
+          `pi_t${i}`,
+          `ch_t${i}`,
+          `code_${i}`,
+          `${tricky} ${i}`,
+          `2030-01-0${i + 1}T00:00:01.000Z`,
+          `2030-01-0${i + 1}T00:00:02.000Z`,
+          `2030-01-0${i + 1}T00:00:03.000Z`,
+          id,
+        )
+        .run()
+    }
     const res = await list(me.token)
+    expect(res.body.data).toHaveLength(asOwner.length + asRenter.length)
     expect(res.headers.get('content-type')).toBe('application/json')
     for (const item of res.body.data as PaymentJson[]) {
       const { refunds, ...one } = (await api('GET', `/api/payments/${item.id}`, { token: me.token })).body

@@ -288,6 +288,20 @@ describe('GET /api/rentals', () => {
   it('lists each rental exactly as GET /api/rentals/{id} shows it', async () => {
     const { owner, renter, listing } = await setting()
     const rental = await createRental(renter, listing)
+    // Every nullable field non-null and distinct, with text that JSON must escape.
+    await env.DB.prepare(
+      `UPDATE rentals SET cancel_reason = ?, cancelled_at = ?, completed_at = ?, updated_at = ?,
+         hold_expires_at = ? WHERE id = ?`,
+    )
+      .bind(
+        'Owner said "sorry", back\\slash, newline\n, \u0002, ünïcødé 🥁',
+        '2030-01-01T00:00:01.000Z',
+        '2030-01-01T00:00:02.000Z',
+        '2030-01-01T00:00:03.000Z',
+        '2030-01-01T00:00:04.000Z',
+        rental.id,
+      )
+      .run()
     for (const user of [renter, owner]) {
       const one = await api('GET', `/api/rentals/${rental.id}`, { token: user.token })
       const page = await api('GET', '/api/rentals', { token: user.token })

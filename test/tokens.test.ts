@@ -48,22 +48,32 @@ describe('GET /api/me', () => {
 })
 
 describe('verified tokens remembered per isolate', () => {
-  it('accepts a repeat of a verified token only until it expires, and only under the same settings', async () => {
-    const current = settings()
-    const token = await issueToken(current, { sub: 'usr_cached', email: 'cached@example.test', role: 'user' })
-    const first = await verifyToken(current, token)
-    expect(await verifyToken(current, token)).toBe(first) // the remembered verification
-    // Another secret (a new settings object) verifies the token afresh, and refuses it.
-    await expect(
-      verifyToken({ ...current, JWT_SECRET: 'another-secret-of-at-least-32-characters!!' }, token),
-    ).rejects.toThrow(errors.JWSSignatureVerificationFailed)
-    // Past exp + the 30 s tolerance, the remembered entry no longer counts: the token is expired.
-    vi.useFakeTimers({ now: ((first.payload.exp as number) + 31) * 1000 })
+  const issue = (sub: string) => issueToken(settings(), { sub, email: `${sub}@example.test`, role: 'user' })
+  const at = async <T>(epochSeconds: number, run: () => Promise<T>): Promise<T> => {
+    vi.useFakeTimers({ now: epochSeconds * 1000 })
     try {
-      await expect(verifyToken(current, token)).rejects.toThrow(errors.JWTExpired)
+      return await run()
     } finally {
       vi.useRealTimers()
     }
+  }
+
+  it('serves a repeat from memory until exp + 30 s, then refuses the token as expired', async () => {
+    const current = settings()
+    const token = await issue('usr_cached')
+    const first = await verifyToken(current, token)
+    const exp = first.payload.exp as number
+    expect(await verifyToken(current, token)).toBe(first) // the remembered verification, not a new one
+    expect(await at(exp + 29, () => verifyToken(current, token))).toBe(first)
+    await expect(at(exp + 31, () => verifyToken(current, token))).rejects.toThrow(errors.JWTExpired)
+  })
+
+  it('verifies afresh under other settings (a rotated secret refuses the token)', async () => {
+    const current = settings()
+    const token = await issue('usr_rotated')
+    await verifyToken(current, token)
+    const rotated = { ...current, JWT_SECRET: 'another-secret-of-at-least-32-characters!!' }
+    await expect(verifyToken(rotated, token)).rejects.toThrow(errors.JWSSignatureVerificationFailed)
   })
 })
 
@@ -86,6 +96,8 @@ describe('external identity provider tokens (JWKS_URL)', () => {
       .sign(privateKey)
     const verified = await verifyToken(external, token, keys)
     expect(verified).toMatchObject({ kind: 'external', subject: 'idp|123' })
+    // Never served from memory: once the provider drops the key, the same token is refused.
+    await expect(verifyToken(external, token, createLocalJWKSet({ keys: [] }))).rejects.toThrow()
     await expect(verifyToken({ ...external, JWKS_ISSUER: 'https://other/' }, token, keys)).rejects.toThrow()
     // With no provider configured, an RS256 token is refused outright.
     await expect(verifyToken(settings(), token)).rejects.toThrow(/algorithm/)

@@ -23,8 +23,9 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set('db', createDb(c.env.DB))
   const started = Date.now()
   await next()
-  // After next(): the response may have been replaced (onError, notFound), so the header is set on the final one.
-  c.header('X-Request-Id', requestId)
+  // After next(): the response may have been replaced (onError, notFound), so the header is set on the final
+  // one, directly (c.header() would copy the finished Response first).
+  c.res.headers.set('X-Request-Id', requestId)
   logger.info('request', {
     method: c.req.method,
     path: c.req.path,
