@@ -13,6 +13,7 @@ const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 250)
 function startupMs(outfile) {
   const checked = spawnSync('wrangler', ['check', 'startup', '--env', 'production', '--outfile', outfile], {
     encoding: 'utf8',
+    timeout: 60_000,
   })
   if (checked.status !== 0) return undefined
   const profile = JSON.parse(readFileSync(outfile, 'utf8'))
