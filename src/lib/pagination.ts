@@ -19,10 +19,6 @@ export function pageOfRows<T extends { createdAt: string; id: string }>(rows: T[
   }
 }
 
-/** Newest first on (created_at, id), the order every list of the API uses. */
-export const newestFirst = (a: { createdAt: string; id: string }, b: { createdAt: string; id: string }) =>
-  a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.createdAt < b.createdAt ? 1 : -1
-
 export type Party = 'renter' | 'owner'
 
 export interface PartySearch {
