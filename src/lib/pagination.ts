@@ -2,6 +2,7 @@ import { getTableName } from 'drizzle-orm'
 import type { Context, TypedResponse } from 'hono'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Database } from '../db/client'
+import type { JsonColumns, JsonOf } from './json-columns'
 import { decodeCursor, encodeCursor } from './schemas'
 
 export interface Page<T> {
@@ -36,13 +37,10 @@ type PartyTable = SQLiteTable & {
   id: SQLiteColumn
 }
 
-/** A JSON object's fields, in answer order: its key → the column it shows. */
-export type JsonColumns<T> = { readonly [K in keyof T]: SQLiteColumn }
-
-/** A list whose items SQLite writes as JSON (`json_object`), one item per row. */
-export interface JsonList<T> {
+/** A list whose items SQLite writes as JSON (`json_object`), one item per row, with `columns`' fields. */
+export interface JsonList<M extends JsonColumns> {
   table: PartyTable
-  columns: JsonColumns<T>
+  columns: M
 }
 
 /** The JSON text of one `T`, as SQLite wrote it. */
@@ -53,7 +51,7 @@ export interface JsonPage<T> {
   nextCursor: string | null
 }
 
-const statements = new WeakMap<JsonList<unknown>, Map<string, string>>()
+const statements = new WeakMap<JsonList<JsonColumns>, Map<string, string>>()
 
 /**
  * One statement for a page of what the caller has as renter, as owner, or (no role) both, newest first. Each
@@ -63,8 +61,8 @@ const statements = new WeakMap<JsonList<unknown>, Map<string, string>>()
  * sort; a UNION ALL wrapped in a subquery sorts through a temporary B-tree.) Raw SQL, built once per shape and
  * isolate: this is the hottest read, and building it through the query builder cost more CPU than running it.
  */
-export function partyPageQuery<T>(
-  list: JsonList<T>,
+export function partyPageQuery(
+  list: JsonList<JsonColumns>,
   userId: string,
   search: PartySearch,
 ): { sql: string; params: (string | number)[] } {
@@ -85,10 +83,15 @@ export function partyPageQuery<T>(
   return { sql: text, params }
 }
 
-function partyPageSql<T>(list: JsonList<T>, parties: Party[], byStatus: boolean, after: boolean): string {
+function partyPageSql(
+  list: JsonList<JsonColumns>,
+  parties: Party[],
+  byStatus: boolean,
+  after: boolean,
+): string {
   const { table } = list
   const column = (c: SQLiteColumn) => `"${c.name}"`
-  const item = Object.entries<SQLiteColumn>(list.columns).map(([key, c]) => `'${key}', ${column(c)}`)
+  const item = Object.entries(list.columns).map(([key, c]) => `'${key}', ${column(c)}`)
   const arms = parties.map((party) => {
     const conditions = [`${column(party === 'renter' ? table.renterId : table.ownerId)} = ?`]
     if (byStatus) conditions.push(`${column(table.status)} = ?`)
@@ -102,17 +105,17 @@ function partyPageSql<T>(list: JsonList<T>, parties: Party[], byStatus: boolean,
 type ItemRow<T> = [item: JsonText<T>, createdAt: string, id: string]
 
 /** A page of `list` for the caller, newest first, each item already JSON: one D1 call, rows as arrays. */
-export async function pageForParties<T>(
+export async function pageForParties<M extends JsonColumns>(
   db: Database,
-  list: JsonList<T>,
+  list: JsonList<M>,
   userId: string,
   search: PartySearch,
-): Promise<JsonPage<T>> {
+): Promise<JsonPage<JsonOf<M>>> {
   const query = partyPageQuery(list, userId, search)
   const rows = await db.$client
     .prepare(query.sql)
     .bind(...query.params)
-    .raw<ItemRow<T>>()
+    .raw<ItemRow<JsonOf<M>>>()
   const page = rows.slice(0, search.limit)
   const last = page.at(-1)
   return {

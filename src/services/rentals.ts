@@ -5,6 +5,7 @@ import { rentals, type RentalStatus } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
+import { jsonMapper, type JsonOf } from '../lib/json-columns'
 import { pageForParties, type JsonList, type JsonPage } from '../lib/pagination'
 import { addMinutes, nowIso } from '../lib/time'
 import { getListing } from './listings'
@@ -170,50 +171,31 @@ export function listRentals(
   return pageForParties(db, rentalList, userId, search)
 }
 
-export const toRentalJson = (rental: Rental) => ({
-  id: rental.id,
-  listing_id: rental.listingId,
-  renter_id: rental.renterId,
-  owner_id: rental.ownerId,
-  start_date: rental.startDate,
-  end_date: rental.endDate,
-  days: rental.days,
-  daily_rate: rental.dailyRate,
-  amount: rental.amount,
-  currency: rental.currency,
-  deposit_amount: rental.depositAmount,
-  status: rental.status,
-  hold_expires_at: rental.holdExpiresAt,
-  cancel_reason: rental.cancelReason,
-  cancelled_at: rental.cancelledAt,
-  completed_at: rental.completedAt,
-  created_at: rental.createdAt,
-  updated_at: rental.updatedAt,
-})
-
-export type RentalJson = ReturnType<typeof toRentalJson>
-
-/** The same fields for lists, written by SQLite (GET /api/rentals): rentals.test.ts checks both agree. */
-export const rentalList: JsonList<RentalJson> = {
-  table: rentals,
-  columns: {
-    id: rentals.id,
-    listing_id: rentals.listingId,
-    renter_id: rentals.renterId,
-    owner_id: rentals.ownerId,
-    start_date: rentals.startDate,
-    end_date: rentals.endDate,
-    days: rentals.days,
-    daily_rate: rentals.dailyRate,
-    amount: rentals.amount,
-    currency: rentals.currency,
-    deposit_amount: rentals.depositAmount,
-    status: rentals.status,
-    hold_expires_at: rentals.holdExpiresAt,
-    cancel_reason: rentals.cancelReason,
-    cancelled_at: rentals.cancelledAt,
-    completed_at: rentals.completedAt,
-    created_at: rentals.createdAt,
-    updated_at: rentals.updatedAt,
-  },
+/** A rental as the API shows it: JSON key → column, in answer order. */
+const rentalColumns = {
+  id: rentals.id,
+  listing_id: rentals.listingId,
+  renter_id: rentals.renterId,
+  owner_id: rentals.ownerId,
+  start_date: rentals.startDate,
+  end_date: rentals.endDate,
+  days: rentals.days,
+  daily_rate: rentals.dailyRate,
+  amount: rentals.amount,
+  currency: rentals.currency,
+  deposit_amount: rentals.depositAmount,
+  status: rentals.status,
+  hold_expires_at: rentals.holdExpiresAt,
+  cancel_reason: rentals.cancelReason,
+  cancelled_at: rentals.cancelledAt,
+  completed_at: rentals.completedAt,
+  created_at: rentals.createdAt,
+  updated_at: rentals.updatedAt,
 }
+
+export type RentalJson = JsonOf<typeof rentalColumns>
+
+export const toRentalJson = jsonMapper<typeof rentalColumns, Rental>(rentals, rentalColumns)
+
+/** The same fields for GET /api/rentals, written by SQLite (rentals.test.ts checks they agree). */
+export const rentalList: JsonList<typeof rentalColumns> = { table: rentals, columns: rentalColumns }
