@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { instruments, type instrumentCategories } from '../db/schema'
 import { ApiError } from '../lib/errors'
+import { jsonMapper } from '../lib/json-columns'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
 
@@ -45,14 +46,20 @@ export async function getInstrument(db: Database, id: string): Promise<Instrumen
   return instrument
 }
 
-export const toInstrumentJson = (instrument: Instrument) => ({
-  id: instrument.id,
-  name: instrument.name,
-  category: instrument.category,
-  brand: instrument.brand,
-  model: instrument.model,
-  description: instrument.description,
-  created_by: instrument.createdBy,
-  created_at: instrument.createdAt,
-  updated_at: instrument.updatedAt,
-})
+/** An instrument as the API shows it: JSON key → column, in answer order. */
+const instrumentColumns = {
+  id: instruments.id,
+  name: instruments.name,
+  category: instruments.category,
+  brand: instruments.brand,
+  model: instruments.model,
+  description: instruments.description,
+  created_by: instruments.createdBy,
+  created_at: instruments.createdAt,
+  updated_at: instruments.updatedAt,
+}
+
+export const toInstrumentJson = jsonMapper<typeof instrumentColumns, Instrument>(
+  instruments,
+  instrumentColumns,
+)

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { listings } from '../db/schema'
 import { ApiError } from '../lib/errors'
+import { jsonMapper } from '../lib/json-columns'
 import { newId } from '../lib/ids'
 import { pageOfRows, type Page } from '../lib/pagination'
 import { decodeCursor } from '../lib/schemas'
@@ -139,18 +140,21 @@ export async function searchListings(db: Database, search: ListingSearch): Promi
   }
 }
 
-export const toListingJson = (listing: Listing) => ({
-  id: listing.id,
-  instrument_id: listing.instrumentId,
-  owner_id: listing.ownerId,
-  category: listing.category,
-  title: listing.title,
-  description: listing.description,
-  location: listing.location,
-  daily_rate: listing.dailyRate,
-  currency: listing.currency,
-  deposit_amount: listing.depositAmount,
-  active: listing.active,
-  created_at: listing.createdAt,
-  updated_at: listing.updatedAt,
-})
+/** A listing as the API shows it: JSON key → column, in answer order. */
+const listingColumns = {
+  id: listings.id,
+  instrument_id: listings.instrumentId,
+  owner_id: listings.ownerId,
+  category: listings.category,
+  title: listings.title,
+  description: listings.description,
+  location: listings.location,
+  daily_rate: listings.dailyRate,
+  currency: listings.currency,
+  deposit_amount: listings.depositAmount,
+  active: listings.active,
+  created_at: listings.createdAt,
+  updated_at: listings.updatedAt,
+}
+
+export const toListingJson = jsonMapper<typeof listingColumns, Listing>(listings, listingColumns)
