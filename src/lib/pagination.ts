@@ -22,9 +22,10 @@ export function pageOfRows<T extends { createdAt: string; id: string }>(rows: T[
 
 export type Party = 'renter' | 'owner'
 
-export interface PartySearch {
+/** A list's query: whose side (none: both), which status, page size, and where the last page ended. */
+export interface PartySearch<Status extends string = string> {
   role?: Party
-  status?: string
+  status?: Status
   limit: number
   cursor?: string
 }

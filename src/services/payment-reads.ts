@@ -3,7 +3,7 @@ import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
-import { pageForParties, type JsonPage } from '../lib/pagination'
+import { pageForParties, type JsonPage, type PartySearch } from '../lib/pagination'
 import { paymentList, type PaymentJson } from './payment-json'
 import type { Payment } from './payment-intents'
 import type { Refund } from './refunds'
@@ -30,12 +30,7 @@ export async function getPaymentFor(
   return { payment, refunds: itsRefunds!.results as Refund[] }
 }
 
-export interface PaymentSearch {
-  role?: 'renter' | 'owner'
-  status?: PaymentStatus
-  limit: number
-  cursor?: string
-}
+export type PaymentSearch = PartySearch<PaymentStatus>
 
 /** Newest first, as renter, as owner, or both, each item already JSON (pageForParties). */
 export function listPayments(

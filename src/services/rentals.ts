@@ -6,7 +6,7 @@ import type { AuthUser, Settings } from '../env'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { jsonMapper, type JsonOf } from '../lib/json-columns'
-import { pageForParties, type JsonList, type JsonPage } from '../lib/pagination'
+import { pageForParties, type JsonList, type JsonPage, type PartySearch } from '../lib/pagination'
 import { addMinutes, nowIso } from '../lib/time'
 import { getListing } from './listings'
 import { validateRentalDates } from './rental-dates'
@@ -155,12 +155,7 @@ export async function expireRentalHolds(db: Database, now: Date = new Date()): P
   return (expired?.results as { id: string }[]).map((row) => row.id)
 }
 
-export interface RentalSearch {
-  role?: 'renter' | 'owner'
-  status?: RentalStatus
-  limit: number
-  cursor?: string
-}
+export type RentalSearch = PartySearch<RentalStatus>
 
 /** Newest first, as renter, as owner, or both, each item already JSON (pageForParties). */
 export function listRentals(
