@@ -5,7 +5,13 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createDb } from '../src/db/client'
+import { loadSettings } from '../src/env'
 import worker from '../src/index'
+import { createLogger } from '../src/lib/logger'
+import { refundOrphanedPayment } from '../src/services/payments'
+import { reconcile } from '../src/services/reconcile'
+import { stripeClient } from '../src/services/stripe'
 import { api } from './helpers/api'
 import {
   booking,
@@ -138,6 +144,42 @@ describe('the reconciliation cron, sweeps', () => {
     expect((await getPayment(b)).body).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
     await runCron()
     expect((await frontend.refunds.list({ payment_intent: b.intentId })).data).toHaveLength(1)
+  })
+
+  it('leaves an orphan alone while a refund of the rest is on its way (Stripe answered pending)', async () => {
+    const b = await paidBooking()
+    await env.DB.prepare(
+      "UPDATE rentals SET status = 'cancelled', cancel_reason = 'hold_expired' WHERE id = ?",
+    )
+      .bind(b.rentalId)
+      .run()
+    const now = new Date().toISOString()
+    await env.DB.prepare(
+      `INSERT INTO refunds (id, payment_id, stripe_refund_id, amount, currency, status, created_at, updated_at)
+       VALUES ('ref_inflight', ?, 're_inflight', ?, 'usd', 'pending', ?, ?)`,
+    )
+      .bind(b.paymentId, b.amount, now, now)
+      .run()
+    const settings = loadSettings(env)
+    const report = await reconcile({
+      db: createDb(env.DB),
+      stripe: stripeClient(env, settings),
+      logger: createLogger({ test: 'orphan-in-flight' }, 'error'),
+      staleAfterMinutes: settings.RECONCILE_AFTER_MINUTES,
+    })
+    expect(report).toMatchObject({ orphans_refunded: 0, errors: 0 })
+    expect((await frontend.refunds.list({ payment_intent: b.intentId })).data).toHaveLength(0)
+    // The same payment reached by a late webhook: nothing to send, no error.
+    const payment = (await createDb(env.DB).query.payments.findFirst({
+      where: (table, { eq }) => eq(table.id, b.paymentId),
+    }))!
+    const deps = {
+      db: createDb(env.DB),
+      stripe: stripeClient(env, settings),
+      logger: createLogger({}, 'error'),
+    }
+    expect((await refundOrphanedPayment(deps, payment, 'webhook')).status).toBe('completed')
+    expect((await frontend.refunds.list({ payment_intent: b.intentId })).data).toHaveLength(0)
   })
 
   it('rotates stale payments: one re-read from Stripe is not repeated until it is stale again', async () => {

@@ -238,13 +238,21 @@ export async function settleCompletedPayment(
   return refundOrphanedPayment(deps, payment, source)
 }
 
-/** Refunds in full a completed payment whose rental is cancelled; the reconciler retries it if it fails. */
+/**
+ * Refunds in full what remains of a completed payment whose rental is cancelled; the reconciler retries it if
+ * it fails. When refunds already on their way cover the rest (Stripe answered `pending`), there is nothing
+ * to send: the payment is returned as it is, and their outcome will settle it.
+ */
 export async function refundOrphanedPayment(
   deps: { db: Database; stripe: Stripe; logger: Logger },
   payment: Payment,
   source: 'api' | 'webhook' | 'reconciler',
 ): Promise<Payment> {
-  const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null)
+  const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null).catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === 'refund_exceeds_remaining') return undefined
+    throw error
+  })
+  if (!refunded) return payment
   deps.logger.warn('refunded a payment of a cancelled rental', {
     source,
     payment_id: payment.id,

@@ -1,11 +1,11 @@
-import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt } from 'drizzle-orm'
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, notExists } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../db/client'
 import { payments, refunds, rentals, stripeEvents } from '../db/schema'
 import type { Logger } from '../lib/logger'
 import { applyIntent, cancelIntent } from './payment-intents'
 import { refundOrphanedPayment, settleCompletedPayment } from './payments'
-import { createRefund } from './refunds'
+import { createRefund, IN_FLIGHT_REFUND_STATUSES } from './refunds'
 import { expireRentalHolds } from './rentals'
 import { handleEvent, HANDLED_EVENT_TYPES } from './webhooks'
 
@@ -155,7 +155,20 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
     .from(payments)
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
     .where(
-      and(eq(payments.status, 'completed'), gt(payments.updatedAt, since), eq(rentals.status, 'cancelled')),
+      and(
+        eq(payments.status, 'completed'),
+        gt(payments.updatedAt, since),
+        eq(rentals.status, 'cancelled'),
+        // Not while a refund is on its way: its outcome settles the payment (or the unsent-refund sweep re-sends it).
+        notExists(
+          deps.db
+            .select({ id: refunds.id })
+            .from(refunds)
+            .where(
+              and(eq(refunds.paymentId, payments.id), inArray(refunds.status, IN_FLIGHT_REFUND_STATUSES)),
+            ),
+        ),
+      ),
     )
     .limit(BATCH)
   for (const payment of orphans) {

@@ -19,6 +19,8 @@ import { callStripe, stripeFailure } from './stripe'
 export type Refund = typeof refunds.$inferSelect
 
 export const REFUNDABLE_STATUSES = ['completed', 'partially_refunded'] as const
+/** A refund in these states holds its amount: it is on its way, not yet succeeded or failed. */
+export const IN_FLIGHT_REFUND_STATUSES = ['pending', 'requires_action'] as const
 export const STRIPE_REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
 type StripeRefundReason = (typeof STRIPE_REFUND_REASONS)[number]
 
@@ -161,7 +163,7 @@ async function reserveRefund(db: Database, actorId: string | null, payment: Paym
     WITH refundable AS (
       SELECT payments.amount - payments.amount_refunded - COALESCE((
         SELECT SUM(refunds.amount) FROM refunds
-        WHERE refunds.payment_id = payments.id AND refunds.status IN ('pending', 'requires_action')
+        WHERE refunds.payment_id = payments.id AND refunds.status IN ${IN_FLIGHT_REFUND_STATUSES}
       ), 0) AS remaining
       FROM payments WHERE payments.id = ${payment.id} AND payments.status IN ('completed', 'partially_refunded')
     )
