@@ -50,6 +50,23 @@ describe('POST /api/listings', () => {
     expect(res.body).toMatchObject({ daily_rate: 3000, currency: 'jpy', deposit_amount: 10000 })
   })
 
+  it('takes a daily rate up to the most one card payment can be, and no more', async () => {
+    const owner = await createUser()
+    const body = { instrument_id: await createInstrument(owner.token), title: 'Steinway D', currency: 'usd' }
+    const most = await api('POST', '/api/listings', {
+      token: owner.token,
+      body: { ...body, daily_rate: 99_999_999 },
+    })
+    expect(most.status).toBe(201)
+    const over = await api('POST', '/api/listings', {
+      token: owner.token,
+      body: { ...body, daily_rate: 100_000_000 },
+    })
+    expect(expectProblem(over, 400, 'validation_failed').errors?.map((e) => e.path)).toEqual([
+      'body.daily_rate',
+    ])
+  })
+
   it('names every invalid field', async () => {
     const owner = await createUser()
     const res = await api('POST', '/api/listings', {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { ApiError } from './errors'
+import { MAX_CHARGE_AMOUNT } from './money'
 
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20
@@ -35,7 +36,7 @@ export const MinorUnits = z
   .number()
   .int('Must be an integer amount in minor units')
   .min(0)
-  .max(100_000_000)
+  .max(MAX_CHARGE_AMOUNT)
   .openapi({ description: 'Integer amount in minor units (cents for usd, yen for jpy)', example: 4500 })
 
 export const idParam = <N extends string = 'id'>(prefix: string, name: N = 'id' as N) => {

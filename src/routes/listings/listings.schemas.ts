@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { instrumentCategories } from '../../db/schema'
 import { SUPPORTED_CURRENCIES } from '../../lib/money'
 import { Currency, IsoDate, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
+import { MAX_CHARGE_AMOUNT } from '../../lib/money'
 
 export const ListingSchema = z
   .object({
@@ -44,7 +45,7 @@ const rateBound = z.coerce
   .number()
   .int('Must be an integer in minor units')
   .min(0)
-  .max(100_000_000)
+  .max(MAX_CHARGE_AMOUNT)
   .optional()
 
 export const ListingSearchQuery = PaginationQuery.extend({

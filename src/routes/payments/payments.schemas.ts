@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { paymentStatuses, refundStatuses } from '../../db/schema'
 import { Currency, PaginationQuery, pageOf } from '../../lib/schemas'
 import { STRIPE_REFUND_REASONS } from '../../services/refunds'
+import { MAX_CHARGE_AMOUNT } from '../../lib/money'
 
 export const RefundSchema = z
   .object({
@@ -83,7 +84,7 @@ export const RefundBody = z
       .number()
       .int('Must be an integer amount in minor units')
       .positive('Must be greater than zero')
-      .max(100_000_000)
+      .max(MAX_CHARGE_AMOUNT)
       .optional()
       .openapi({ description: 'Minor units; defaults to everything not yet refunded' }),
     reason: z.enum(STRIPE_REFUND_REASONS).optional(),
