@@ -42,4 +42,32 @@ describe('authentication', () => {
     expect(response.status).toBe(404)
     expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error' } })
   })
+
+  it('answers hostile input with a 4xx, never a 500, and keeps no trace of it', async () => {
+    const key = { authorization: 'Bearer sk_test_x' }
+    const status = async (url: string, init?: RequestInit) => (await stripeEmulator.fetch(url, init)).status
+    expect(
+      await status('https://api.stripe.com/v1/payment_intents', { headers: { authorization: 'Basic %%%' } }),
+    ).toBe(401)
+    expect(await status('https://api.stripe.com/v1/payment_intents/%E0', { headers: key })).toBe(404)
+    expect(await status('https://api.stripe.com/v1/events?__proto__[expand]=x', { headers: key })).toBe(400)
+    expect(await status('https://api.stripe.com/v1/events', { headers: key })).toBe(200)
+    const control = (body: string) =>
+      status('https://stripe-emulator/_emulator/faults', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+    for (const body of [
+      'null',
+      '"x"',
+      '[1]',
+      '{"kind":"error_500","method":1}',
+      '{"kind":"hang","hang_ms":"9"}',
+    ])
+      expect({ body, status: await control(body) }).toEqual({ body, status: 400 })
+    expect(
+      await status('https://stripe-emulator/_emulator/payment_intents/%E0/authenticate', { method: 'POST' }),
+    ).toBe(404)
+  })
 })

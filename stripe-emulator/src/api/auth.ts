@@ -16,12 +16,21 @@ function unauthorized(message: string): StripeApiError {
 
 const mask = (key: string) => `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`
 
+/** The user name of Basic credentials; '' when they are not base64 (answered like a missing key). */
+function basicUser(credentials: string): string {
+  try {
+    return atob(credentials).split(':')[0] ?? ''
+  } catch {
+    return ''
+  }
+}
+
 /** Bearer auth, or Basic with the key as user name (`curl -u sk_test_…:`), as Stripe accepts. Returns the key. */
 export function authenticate(request: Request): string {
   const header = request.headers.get('authorization')
   if (!header) throw unauthorized(MISSING_KEY)
   const [scheme, credentials = ''] = header.split(' ', 2)
-  const key = scheme?.toLowerCase() === 'basic' ? (atob(credentials).split(':')[0] ?? '') : credentials.trim()
+  const key = scheme?.toLowerCase() === 'basic' ? basicUser(credentials) : credentials.trim()
   if (!key) throw unauthorized(MISSING_KEY)
   if (!TEST_KEY.test(key)) throw unauthorized(`Invalid API Key provided: ${mask(key)}`)
   return key

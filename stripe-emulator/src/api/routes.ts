@@ -11,6 +11,7 @@ import {
 } from './payment-intents'
 import { createRefundRoute, listRefunds, retrieveRefund, updateRefund } from './refunds'
 import type { Handler } from './types'
+import { matchPath } from '../lib/paths'
 
 type Route = [method: string, path: string, handler: Handler]
 
@@ -37,9 +38,8 @@ const ROUTES: Route[] = [
 export function matchRoute(method: string, path: string): { handler: Handler; id: string } | null {
   for (const [routeMethod, pattern, handler] of ROUTES) {
     if (routeMethod !== method) continue
-    const regex = new RegExp(`^${pattern.replace(':id', '([^/]+)')}$`)
-    const match = regex.exec(path)
-    if (match) return { handler, id: decodeURIComponent(match[1] ?? '') }
+    const id = matchPath(pattern, path)
+    if (id !== null) return { handler, id }
   }
   return null
 }

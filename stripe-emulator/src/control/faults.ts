@@ -45,6 +45,16 @@ export function addFault(store: Store, input: FaultInput): Fault {
   const kinds: readonly string[] = [...REQUEST_FAULTS, ...WEBHOOK_FAULTS]
   if (!kinds.includes(input.kind))
     throw invalidRequest(`Unknown fault kind: ${String(input.kind)}`, { param: 'kind' })
+  for (const param of ['method', 'path_prefix'] as const) {
+    if (input[param] !== undefined && typeof input[param] !== 'string')
+      throw invalidRequest(`${param} must be a string`, { param })
+  }
+  if (input.hang_ms !== undefined && (typeof input.hang_ms !== 'number' || !(input.hang_ms >= 0)))
+    throw invalidRequest('hang_ms must be a number of at least 0', { param: 'hang_ms' })
+  for (const param of ['should_retry', 'after'] as const) {
+    if (input[param] !== undefined && typeof input[param] !== 'boolean')
+      throw invalidRequest(`${param} must be true or false`, { param })
+  }
   const count = input.count ?? 1
   if (!Number.isInteger(count) || count < 1)
     throw invalidRequest('count must be a positive integer', { param: 'count' })

@@ -7,6 +7,7 @@ import { errorResponse, invalidRequest, resourceMissing, StripeApiError } from '
 import type { Store } from '../store/store'
 import { type DeliveryStatus, getDelivery, listDeliveries, recordAttempt, requeue } from '../webhooks/outbox'
 import { signatureHeader } from '../webhooks/signature'
+import { matchPath } from '../lib/paths'
 import { addFault, clearFaults, type FaultInput, listFaults } from './faults'
 
 /** What the control endpoints need from the Durable Object. */
@@ -143,11 +144,13 @@ export async function handleControl(host: ControlHost, request: Request): Promis
   const url = new URL(request.url)
   try {
     for (const [method, pattern, control] of CONTROLS) {
-      const match = new RegExp(`^${pattern.replace(':id', '([^/]+)')}$`).exec(url.pathname)
-      if (!match || method !== request.method) continue
+      const id = method === request.method ? matchPath(pattern, url.pathname) : null
+      if (id === null) continue
       const text = request.method === 'GET' ? '' : await request.text()
-      const body = (text ? JSON.parse(text) : {}) as Body
-      return Response.json(await control(host, body, decodeURIComponent(match[1] ?? ''), url))
+      const body: unknown = text ? JSON.parse(text) : {}
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw invalidRequest('Body must be a JSON object')
+      return Response.json(await control(host, body as Body, id, url))
     }
     throw invalidRequest(`Unknown emulator control (${request.method}: ${url.pathname})`, { status: 404 })
   } catch (error) {

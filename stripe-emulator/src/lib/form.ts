@@ -1,3 +1,5 @@
+import { invalidRequest } from './errors'
+
 /** A decoded Stripe request: `metadata[k]=v` nests, `expand[]=a` and `expand[0]=a` become arrays. */
 export type Param = string | Param[] | { [key: string]: Param }
 export type Params = { [key: string]: Param }
@@ -19,10 +21,14 @@ function splitKey(key: string): string[] {
 
 type Node = { [key: string]: Node | string }
 
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
 function assign(root: Params, path: string[], value: string): void {
   let node = root as Node
   path.forEach((segment, index) => {
     const key = segment === '' ? String(Object.keys(node).length) : segment
+    // Would write to Object.prototype (or a constructor) instead of a parameter: never a Stripe parameter.
+    if (FORBIDDEN_KEYS.has(key)) throw invalidRequest(`Received unknown parameter: ${path.join('.')}`)
     if (index === path.length - 1) {
       node[key] = value
       return
