@@ -117,6 +117,14 @@ describe('dispute webhooks', () => {
     expect((await getPayment(b)).body.status).toBe('disputed')
   })
 
+  it('a lost dispute whose created event never arrived still freezes the payment', async () => {
+    const b = await paidWith('pm_card_createDispute')
+    await closeDispute(await disputeIdOf(b.intentId), 'lost')
+    expect(await deliverAbout(b.intentId, 'charge.dispute.closed')).toEqual(['charge.dispute.closed:applied'])
+    expect((await getPayment(b)).body.status).toBe('disputed')
+    expectProblem(await refund(b), 409, 'payment_not_refundable')
+  })
+
   it('a late charge.dispute.created after the dispute was won does not reopen it', async () => {
     const b = await paidWith('pm_card_createDispute')
     const created = (await webhooksAbout(b.intentId, 'charge.dispute.created'))[0]!

@@ -20,7 +20,8 @@ function disputeOutcome(status: Stripe.Dispute.Status): 'open' | 'resolved' | 'l
 
 /**
  * A dispute freezes the payment (`disputed`); when it is resolved in our favour the payment returns to what
- * its refunds make it, and when it is lost it stays disputed (the money went back through the card network).
+ * its refunds make it, and when it is lost it stays (or, if `created` never arrived, becomes) disputed: the
+ * money went back through the card network, so it can no longer be refunded.
  * The dispute is re-read from Stripe, so a late `created` after `closed` does not reopen it.
  */
 export async function applyDispute(
@@ -40,11 +41,12 @@ export async function applyDispute(
   const now = nowIso()
   const outcome = disputeOutcome(dispute.status)
   const detail = `dispute ${dispute.id}: ${dispute.status}`
-  const where =
-    outcome === 'open'
-      ? sql`id = ${payment.id} AND status IN ('completed', 'partially_refunded')`
-      : sql`id = ${payment.id} AND status = 'disputed' AND ${outcome === 'resolved' ? sql`1` : sql`0`}`
-  const target = outcome === 'open' ? sql`'disputed'` : statusFromRefunds(sql`amount_refunded`)
+  // Open or lost, the payment is (or becomes, when `created` was missed) disputed; resolved, it goes back.
+  const resolved = outcome === 'resolved'
+  const where = resolved
+    ? sql`id = ${payment.id} AND status = 'disputed'`
+    : sql`id = ${payment.id} AND status IN ('completed', 'partially_refunded')`
+  const target = resolved ? statusFromRefunds(sql`amount_refunded`) : sql`'disputed'`
   await runBatch(deps.db, [
     recordEventStatement(deps.db, { ...ref, objectId: dispute.id }, now),
     auditRows(deps.db, 'payment', where, { to: target, source: 'webhook', now, detail }),
