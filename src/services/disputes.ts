@@ -7,7 +7,7 @@ import { auditRows } from './audit'
 import { recordEventStatement, statusFromRefunds } from './payment-statements'
 import { callStripe, idOf } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
-import { findPayment, recordOnly } from './webhooks'
+import { findPayment, unknownObject } from './webhooks'
 
 /** Where a dispute's status leaves the payment (https://docs.stripe.com/api/disputes/object#dispute_object-status). */
 function disputeOutcome(status: Stripe.Dispute.Status): 'open' | 'resolved' | 'lost' {
@@ -31,11 +31,7 @@ export async function applyDispute(
 ): Promise<WebhookOutcome> {
   const intentId = idOf(object.payment_intent)
   const found = intentId ? await findPayment(deps.db, intentId) : undefined
-  if (!found || !intentId) {
-    deps.logger.warn('dispute for an unknown payment', { event_id: ref.id, dispute_id: object.id })
-    await recordOnly(deps.db, ref, object.id)
-    return 'unknown_object'
-  }
+  if (!found || !intentId) return unknownObject(deps, ref, object.id)
   const payment = await catchUpWithIntent(deps, found, intentId)
   const dispute = await callStripe(() => deps.stripe.disputes.retrieve(object.id))
   const now = nowIso()

@@ -20,25 +20,6 @@ export interface WebhookDeps {
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_object'
 
-/** The event types Backline acts on; the webhook endpoint in Stripe should be subscribed to these. */
-export const HANDLED_EVENT_TYPES = [
-  'payment_intent.created',
-  'payment_intent.processing',
-  'payment_intent.requires_action',
-  'payment_intent.amount_capturable_updated',
-  'payment_intent.succeeded',
-  'payment_intent.payment_failed',
-  'payment_intent.canceled',
-  'refund.created',
-  'refund.updated',
-  'refund.failed',
-  'charge.refund.updated',
-  'charge.refunded',
-  'charge.dispute.created',
-  'charge.dispute.updated',
-  'charge.dispute.closed',
-] as const satisfies readonly Stripe.Event.Type[]
-
 /** Verifies the signature on the raw body: a re-serialised body would not verify. */
 export async function verifyEvent(
   stripe: Stripe,
@@ -89,32 +70,50 @@ export async function handleEvent(deps: WebhookDeps, event: Stripe.Event): Promi
   }
 }
 
+type EventRef = { id: string; type: string }
+type EventOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>
+type EventHandlers = {
+  [T in Stripe.Event.Type]?: (deps: WebhookDeps, event: EventOf<T>, ref: EventRef) => Promise<WebhookOutcome>
+}
+
+/** What each event type Backline acts on does; any other type is recorded and ignored. */
+const handlers = {
+  'payment_intent.created': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.processing': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.requires_action': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.amount_capturable_updated': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.succeeded': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.payment_failed': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.canceled': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'refund.created': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'refund.updated': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'refund.failed': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'charge.refund.updated': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'charge.refunded': (deps, event, ref) => chargeRefundedEvent(deps, event.data.object, ref),
+  'charge.dispute.created': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+  'charge.dispute.updated': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+  'charge.dispute.closed': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+} satisfies EventHandlers
+
+type HandledType = keyof typeof handlers
+
+/** The event types Backline acts on (the keys of its handlers): the Stripe endpoint should send these. */
+export const HANDLED_EVENT_TYPES = Object.keys(handlers) as HandledType[]
+
+const isHandled = (type: string): type is HandledType => Object.hasOwn(handlers, type)
+
 async function dispatch(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
   const ref = { id: event.id, type: event.type }
-  switch (event.type) {
-    case 'payment_intent.created':
-    case 'payment_intent.processing':
-    case 'payment_intent.requires_action':
-    case 'payment_intent.amount_capturable_updated':
-    case 'payment_intent.succeeded':
-    case 'payment_intent.payment_failed':
-    case 'payment_intent.canceled':
-      return intentEvent(deps, event.data.object, ref)
-    case 'refund.created':
-    case 'refund.updated':
-    case 'refund.failed':
-    case 'charge.refund.updated':
-      return refundEvent(deps, event.data.object, ref)
-    case 'charge.refunded':
-      return chargeRefundedEvent(deps, event.data.object, ref)
-    case 'charge.dispute.created':
-    case 'charge.dispute.updated':
-    case 'charge.dispute.closed':
-      return applyDispute(deps, event.data.object, ref)
-    default:
-      await recordOnly(deps.db, ref, null)
-      return 'ignored'
+  if (!isHandled(event.type)) {
+    await recordOnly(deps.db, ref, null)
+    return 'ignored'
   }
+  const handle = handlers[event.type] as (
+    deps: WebhookDeps,
+    event: Stripe.Event,
+    ref: EventRef,
+  ) => Promise<WebhookOutcome>
+  return handle(deps, event, ref)
 }
 
 async function intentEvent(
@@ -122,8 +121,8 @@ async function intentEvent(
   object: Stripe.PaymentIntent,
   ref: EventRef,
 ): Promise<WebhookOutcome> {
-  const payment = await findPayment(deps.db, object.id, object.metadata?.payment_id)
-  if (!payment || payment.stripePaymentIntentId !== object.id) return unknownObject(deps, ref, object.id)
+  const payment = await findPayment(deps.db, object.id)
+  if (!payment) return unknownObject(deps, ref, object.id)
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(object.id))
   const applied = await applyIntent(deps.db, { payment, intent, source: 'webhook', event: ref })
   await settleCompletedPayment(deps, applied, 'webhook')
@@ -149,16 +148,15 @@ async function chargeRefundedEvent(
   if (!payment || !intentId) return unknownObject(deps, ref, charge.id)
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   for (const stripeRefund of list.data) {
-    const refund = await findOrImportRefund(deps, stripeRefund)
+    const refund = await findOrImportRefund(deps, stripeRefund, payment)
     if (refund) await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook' })
   }
   await recordOnly(deps.db, ref, charge.id)
   return 'applied'
 }
 
-type EventRef = { id: string; type: string }
-
-async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund) {
+/** Our refund for Stripe's, or (made in the dashboard) a new record of it under `payment` when known. */
+async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund, payment?: Payment) {
   const ours = stripeRefund.metadata?.refund_id
   const refund = await deps.db.query.refunds.findFirst({
     where: ours
@@ -168,23 +166,20 @@ async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund
   if (refund) return refund
   // A refund made outside Backline (the Stripe dashboard): recorded so that amount_refunded stays true.
   const intentId = idOf(stripeRefund.payment_intent)
-  const payment = intentId ? await findPayment(deps.db, intentId) : undefined
-  return payment ? importRefund(deps.db, payment, stripeRefund) : undefined
+  const owner = payment ?? (intentId ? await findPayment(deps.db, intentId) : undefined)
+  return owner ? importRefund(deps.db, owner, stripeRefund) : undefined
 }
 
-export async function findPayment(
-  db: Database,
-  intentId: string,
-  paymentId?: string,
-): Promise<Payment | undefined> {
-  return db.query.payments.findFirst({
-    where: paymentId
-      ? or(eq(payments.stripePaymentIntentId, intentId), eq(payments.id, paymentId))
-      : eq(payments.stripePaymentIntentId, intentId),
-  })
+/** The payment of a PaymentIntent: only its current attempt's intent counts (an old attempt's is unknown). */
+export function findPayment(db: Database, intentId: string): Promise<Payment | undefined> {
+  return db.query.payments.findFirst({ where: eq(payments.stripePaymentIntentId, intentId) })
 }
 
-async function unknownObject(deps: WebhookDeps, ref: EventRef, objectId: string): Promise<WebhookOutcome> {
+export async function unknownObject(
+  deps: WebhookDeps,
+  ref: EventRef,
+  objectId: string,
+): Promise<WebhookOutcome> {
   deps.logger.warn('stripe event for an unknown object', {
     event_id: ref.id,
     event_type: ref.type,
