@@ -53,13 +53,13 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
 }
 
 export const refund: AppRouteHandler<RefundRoute> = async (c) => {
-  const request = (await c.req.text()) ? c.req.valid('json') : {}
+  // An empty body is no body (jsonBodyOnly), and the optional body then validates as {}: refund it all.
   const result = await refundPayment(
     c.var.db,
     c.var.stripe,
     c.var.user,
     c.req.valid('param').payment_id,
-    request,
+    c.req.valid('json'),
   )
   return c.json({ payment: toPaymentJson(result.payment), refund: toRefundJson(result.refund) }, 200)
 }
