@@ -59,9 +59,11 @@ export function createApp() {
   app.route('/api/listings', listingRoutes)
   app.route('/api/rentals', rentalRoutes)
 
-  app.doc31('/openapi.json', openApiConfig)
+  // Built once per isolate, at the first request for it (the routes are all registered by then).
   let document: object | undefined
-  app.get('/docs', (c) => docsPage(c, (document ??= app.getOpenAPI31Document(openApiConfig))))
+  const openApiDocument = () => (document ??= app.getOpenAPI31Document(openApiConfig))
+  app.get('/openapi.json', (c) => c.json(openApiDocument()))
+  app.get('/docs', (c) => docsPage(c, openApiDocument()))
 
   app.onError(handleError)
   app.notFound(notFoundOrWrongMethod(() => app.routes))

@@ -14,8 +14,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('x-request-id')
   const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId('req')
   c.set('requestId', requestId)
-  // Set first, so that even a configuration error below is logged with the request id.
-  c.set('logger', createLogger({ request_id: requestId }))
+  // A configuration error below reaches handleError, which logs it with the request id.
   const settings = loadSettings(c.env)
   const logger = createLogger({ request_id: requestId }, settings.LOG_LEVEL)
   c.set('logger', logger)
