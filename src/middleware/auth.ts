@@ -57,7 +57,3 @@ function wwwAuth(error?: string) {
   const value = error ? `Bearer realm="backline", error="${error}"` : 'Bearer realm="backline"'
   return { headers: { 'WWW-Authenticate': value } }
 }
-
-export function requireAdmin(user: AuthUser): void {
-  if (user.role !== 'admin') throw new ApiError('forbidden', 'This operation requires the admin role')
-}

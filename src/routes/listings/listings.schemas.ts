@@ -1,8 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { instrumentCategories } from '../../db/schema'
-import { SUPPORTED_CURRENCIES } from '../../lib/money'
+import { MAX_CHARGE_AMOUNT, SUPPORTED_CURRENCIES } from '../../lib/money'
 import { Currency, IsoDate, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
-import { MAX_CHARGE_AMOUNT } from '../../lib/money'
 
 export const ListingSchema = z
   .object({

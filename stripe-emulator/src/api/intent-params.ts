@@ -1,5 +1,5 @@
 import type Stripe from 'stripe'
-import { invalidRequest } from '../lib/errors'
+import { invalidRequest, missingParam } from '../lib/errors'
 import type { Params } from '../lib/form'
 import {
   optionalBoolean,
@@ -7,6 +7,7 @@ import {
   optionalHash,
   optionalInteger,
   optionalString,
+  requiredInteger,
   requiredString,
 } from '../lib/params'
 
@@ -34,9 +35,7 @@ const MINIMUM_AMOUNT: Record<string, number> = { gbp: 30 }
 const MAXIMUM_AMOUNT = 99_999_999
 
 export function parseAmount(params: Params, currency: string, name = 'amount'): number {
-  const amount = optionalInteger(params, name)
-  if (amount === undefined)
-    throw invalidRequest(`Missing required param: ${name}.`, { param: name, code: 'parameter_missing' })
+  const amount = requiredInteger(params, name)
   if (amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', { param: name })
   const minimum = MINIMUM_AMOUNT[currency] ?? 50
   if (amount < minimum) {
@@ -71,11 +70,7 @@ export function parseAutomaticPaymentMethods(
   const hash = optionalHash(params, 'automatic_payment_methods')
   if (!hash) return null
   const enabled = optionalBoolean(hash, 'enabled')
-  if (enabled === undefined)
-    throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', {
-      param: 'automatic_payment_methods[enabled]',
-      code: 'parameter_missing',
-    })
+  if (enabled === undefined) throw missingParam('automatic_payment_methods[enabled]')
   const allowRedirects = optionalEnum(hash, 'allow_redirects', ['always', 'never'] as const) ?? 'always'
   return { enabled, allow_redirects: allowRedirects }
 }
@@ -84,12 +79,7 @@ export function parseTransferData(params: Params): Stripe.PaymentIntent.Transfer
   const hash = optionalHash(params, 'transfer_data')
   if (!hash) return null
   const destination = optionalString(hash, 'destination')
-  if (!destination) {
-    throw invalidRequest('Missing required param: transfer_data[destination].', {
-      param: 'transfer_data[destination]',
-      code: 'parameter_missing',
-    })
-  }
+  if (!destination) throw missingParam('transfer_data[destination]')
   const amount = optionalInteger(hash, 'amount')
   return amount === undefined ? { destination } : { destination, amount }
 }

@@ -1,5 +1,3 @@
-import { invalidRequest } from '../lib/errors'
-
 export interface Decline {
   code: string
   decline_code: string
@@ -64,15 +62,4 @@ const CARDS: Record<string, Omit<TestCard, 'token'>> = {
 export function testCard(token: string): TestCard | null {
   const card = CARDS[token]
   return card ? { token, ...card } : null
-}
-
-export function requireTestCard(token: string): TestCard {
-  const card = testCard(token)
-  if (!card) {
-    throw invalidRequest(`No such PaymentMethod: '${token}'`, {
-      param: 'payment_method',
-      code: 'resource_missing',
-    })
-  }
-  return card
 }
