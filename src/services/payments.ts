@@ -22,15 +22,26 @@ export interface PaymentDeps {
   logger: Logger
 }
 
-/** The renter's rental: its owner gets 403, anyone else 404 (not even its existence is revealed). */
-async function rentalForRenter(db: Database, user: AuthUser, rentalId: string): Promise<Rental> {
-  const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, rentalId) })
+/**
+ * The renter's rental and its payment (if one was initiated), read in one D1 round trip. The rental's owner
+ * gets 403, anyone else 404 (not even its existence is revealed); the payment is only returned to the renter.
+ */
+async function rentalForRenter(
+  db: Database,
+  user: AuthUser,
+  rentalId: string,
+): Promise<{ rental: Rental; payment: Payment | undefined }> {
+  const [rentalRows, paymentRows] = await runBatch(db, [
+    selectRows(db, rentals, sql`id = ${rentalId}`),
+    selectRows(db, payments, sql`rental_id = ${rentalId}`),
+  ])
+  const rental = rentalRows!.results[0] as Rental | undefined
   if (!rental || (rental.renterId !== user.id && rental.ownerId !== user.id)) {
     throw new ApiError('rental_not_found', 'Rental not found')
   }
   if (rental.renterId !== user.id)
     throw new ApiError('not_renter', 'Only the renter of this rental can pay for it')
-  return rental
+  return { rental, payment: paymentRows!.results[0] as Payment | undefined }
 }
 
 const paymentOfRental = (db: Database, rentalId: string) =>
@@ -49,14 +60,14 @@ export async function initiatePayment(
   user: AuthUser,
   rentalId: string,
 ): Promise<Initiated> {
-  const rental = await rentalForRenter(deps.db, user, rentalId)
+  const { rental, payment: existing } = await rentalForRenter(deps.db, user, rentalId)
   if (rental.status !== 'pending') {
     throw new ApiError('rental_not_payable', `Rental is ${rental.status}; only a pending rental can be paid`)
   }
   if (rental.holdExpiresAt <= nowIso()) {
     throw new ApiError('rental_hold_expired', 'The hold on these dates has expired; book the rental again')
   }
-  let payment = (await paymentOfRental(deps.db, rental.id)) ?? (await createPendingPayment(deps, rental))
+  let payment = existing ?? (await createPendingPayment(deps, rental))
   if (payment.status === 'failed') payment = await startNewAttempt(deps, payment)
   if (payment.status !== 'pending' && payment.status !== 'processing') {
     throw new ApiError('payment_already_completed', `Payment is already ${payment.status}`)
@@ -194,8 +205,7 @@ export async function confirmPayment(
   rentalId: string,
   intentId: string,
 ): Promise<ConfirmResult> {
-  const rental = await rentalForRenter(deps.db, user, rentalId)
-  const payment = await paymentOfRental(deps.db, rental.id)
+  const { rental, payment } = await rentalForRenter(deps.db, user, rentalId)
   if (!payment) throw new ApiError('payment_not_found', 'No payment was initiated for this rental')
   if (payment.stripePaymentIntentId !== intentId) {
     throw new ApiError('payment_intent_mismatch', 'This PaymentIntent does not belong to this rental')
