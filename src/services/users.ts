@@ -3,27 +3,25 @@ import type { Database } from '../db/client'
 import { users } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
+import { jsonMapper, type JsonOf } from '../lib/json-columns'
 import { newId } from '../lib/ids'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../lib/password'
 import { nowIso } from '../lib/time'
 
 export type User = typeof users.$inferSelect
 
-export interface PublicUser {
-  id: string
-  email: string
-  name: string
-  role: 'user' | 'admin'
-  created_at: string
+/** A user as the API shows it (never the password hash): JSON key → column, in answer order. */
+const publicUserColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  created_at: users.createdAt,
 }
 
-export const toPublicUser = (user: User): PublicUser => ({
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  role: user.role,
-  created_at: user.createdAt,
-})
+export type PublicUser = JsonOf<typeof publicUserColumns>
+
+export const toPublicUser = jsonMapper<typeof publicUserColumns, User>(users, publicUserColumns)
 
 export async function registerUser(db: Database, input: { email: string; password: string; name: string }) {
   const now = nowIso()
