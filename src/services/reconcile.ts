@@ -5,7 +5,7 @@ import { payments, refunds, rentals, stripeEvents } from '../db/schema'
 import type { Logger } from '../lib/logger'
 import { applyIntent, cancelIntent } from './payment-intents'
 import { refundOrphanedPayment, settleCompletedPayment } from './payments'
-import { createRefund, IN_FLIGHT_REFUND_STATUSES } from './refunds'
+import { IN_FLIGHT_REFUND_STATUSES, resendRefund } from './refunds'
 import { expireRentalHolds } from './rentals'
 import { handleEvent, HANDLED_EVENT_TYPES } from './webhooks'
 
@@ -181,15 +181,14 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
 
 async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
   const unsent = await deps.db
-    .select()
+    .select({ refund: getTableColumns(refunds), payment: getTableColumns(payments) })
     .from(refunds)
+    .innerJoin(payments, eq(payments.id, refunds.paymentId))
     .where(and(eq(refunds.status, 'pending'), isNull(refunds.stripeRefundId), lt(refunds.updatedAt, cutoff)))
     .limit(BATCH)
-  for (const refund of unsent) {
+  for (const { refund, payment } of unsent) {
     await attempt('refund', refund.id, async () => {
-      const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
-      if (!payment) return
-      await createRefund(deps.db, deps.stripe, payment, { amount: refund.amount }, null)
+      await resendRefund(deps.db, deps.stripe, payment, refund, null)
       report.refunds_resent++
     })
   }

@@ -124,8 +124,11 @@ const releaseReservation = (db: Database, reservation: Refund, reason: string | 
     .set({ status: 'failed', failureReason: reason ?? 'refused_by_stripe', updatedAt: nowIso() })
     .where(and(eq(refunds.id, reservation.id), isNull(refunds.stripeRefundId), eq(refunds.status, 'pending')))
 
-/** Stripe keeps idempotency keys for about 24 hours: the refund is looked for first, so a late retry cannot make a second one. */
-async function resendRefund(
+/**
+ * Sends again a refund whose Stripe call never answered (its reservation has no Stripe id). Stripe keeps
+ * idempotency keys for about 24 hours: the refund is looked for first, so a late retry cannot make a second one.
+ */
+export async function resendRefund(
   db: Database,
   stripe: Stripe,
   payment: Payment,
