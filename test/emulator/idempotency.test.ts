@@ -25,6 +25,18 @@ describe('Idempotency-Key', () => {
     expect((await stripe.events.list()).data).toHaveLength(1)
   })
 
+  it('takes keys of up to 255 characters, as Stripe does, and refuses longer ones', async () => {
+    const longest = 'k'.repeat(255)
+    const intent = await stripe.paymentIntents.create(params, { idempotencyKey: longest })
+    expect(header(intent, 'idempotency-key')).toBe(longest)
+    await expect(
+      stripe.paymentIntents.create(params, { idempotencyKey: `${longest}x` }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      message: 'The idempotency key provided is too long.',
+    })
+  })
+
   it('answers idempotency_error when the key is reused with other parameters', async () => {
     await stripe.paymentIntents.create(params, { idempotencyKey: 'key-2' })
     const reuse = stripe.paymentIntents.create({ ...params, amount: 2_000 }, { idempotencyKey: 'key-2' })

@@ -14,10 +14,19 @@ export function fingerprint(method: string, path: string, params: Params): strin
   return JSON.stringify({ method, path, params })
 }
 
-/** The first response for this key, or null; a key reused with other parameters is an idempotency_error. */
-export function replay(store: Store, key: string, request: string): StoredResponse | null {
-  if (key.length > 255)
+/** Stripe's limit on the Idempotency-Key header's length. */
+const MAX_KEY_LENGTH = 255
+
+export function checkIdempotencyKey(key: string): void {
+  if (key.length > MAX_KEY_LENGTH)
     throw invalidRequest('The idempotency key provided is too long.', { param: 'Idempotency-Key' })
+}
+
+/**
+ * The first response for this key (the client's key scoped by its API key), or null; a key reused with
+ * other parameters is an idempotency_error.
+ */
+export function replay(store: Store, key: string, request: string): StoredResponse | null {
   store.sql.exec('DELETE FROM idempotency WHERE created < ?', store.now() - RETENTION_SECONDS)
   const row = store.sql
     .exec<{ request: string; status: number; body: string }>(

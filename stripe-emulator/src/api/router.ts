@@ -6,7 +6,7 @@ import { randomToken } from '../lib/ids'
 import type { Store } from '../store/store'
 import { authenticate } from './auth'
 import { expand } from './expand'
-import { fingerprint, remember, replay } from './idempotency'
+import { checkIdempotencyKey, fingerprint, remember, replay } from './idempotency'
 import { matchRoute } from './routes'
 
 const DEFAULT_HANG_MS = 10_000
@@ -83,6 +83,7 @@ interface IdempotentCall extends Omit<Call, 'idempotencyKey'> {
 
 function execIdempotent(store: Store, call: IdempotentCall, headers: Headers) {
   headers.set('idempotency-key', call.idempotencyKey)
+  checkIdempotencyKey(call.idempotencyKey)
   const key = `${call.apiKey}:${call.idempotencyKey}`
   const request = fingerprint(call.method, call.path, call.params)
   const previous = replay(store, key, request)
