@@ -14,21 +14,23 @@ import {
 import { clearFaults, injectFault } from './helpers/stripe-emulator'
 
 // Stripe that carries a request out and then never answers (a hung connection): the SDK gives up after
-// STRIPE_TIMEOUT_MS (3 s in tests) and its retries, the API answers 503, and the retry charges nothing twice.
-const hangLongerThanTimeout = () => settings().STRIPE_TIMEOUT_MS + 1_000
+// STRIPE_TIMEOUT_MS (3 s in tests) on its first try and each retry, the API answers 503, and the retry
+// charges nothing twice.
+const hangStripe = (method: 'GET' | 'POST', pathPrefix: string) =>
+  injectFault({
+    kind: 'hang',
+    count: settings().STRIPE_MAX_RETRIES + 1,
+    method,
+    path_prefix: pathPrefix,
+    hang_ms: settings().STRIPE_TIMEOUT_MS + 1_000,
+  })
 
 afterEach(() => clearFaults())
 
 describe('Stripe hanging', () => {
   it('during initiate: 503, then the retry gets the very intent Stripe made', async () => {
     const b = await booking()
-    await injectFault({
-      kind: 'hang',
-      count: 3,
-      method: 'POST',
-      path_prefix: '/v1/payment_intents',
-      hang_ms: hangLongerThanTimeout(),
-    })
+    await hangStripe('POST', '/v1/payment_intents')
     expectProblem(await initiate(b), 503, 'stripe_unavailable')
     await clearFaults()
     const retried = await initiate(b)
@@ -40,13 +42,7 @@ describe('Stripe hanging', () => {
   it('during confirm: 503 and nothing changes; the retry completes the payment', async () => {
     const b = await booking()
     const { intentId } = await initiateAndPay(b)
-    await injectFault({
-      kind: 'hang',
-      count: 3,
-      method: 'GET',
-      path_prefix: '/v1/payment_intents',
-      hang_ms: hangLongerThanTimeout(),
-    })
+    await hangStripe('GET', '/v1/payment_intents')
     expectProblem(await confirm(b, intentId), 503, 'stripe_unavailable')
     expect((await getPayment(b)).body.status).toBe('pending')
     await clearFaults()
@@ -55,13 +51,7 @@ describe('Stripe hanging', () => {
 
   it('during refund: 503, then the retry refunds exactly once', async () => {
     const b = await paidBooking()
-    await injectFault({
-      kind: 'hang',
-      count: 3,
-      method: 'POST',
-      path_prefix: '/v1/refunds',
-      hang_ms: hangLongerThanTimeout(),
-    })
+    await hangStripe('POST', '/v1/refunds')
     const refund = () =>
       api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body: {} })
     expectProblem(await refund(), 503, 'stripe_unavailable')

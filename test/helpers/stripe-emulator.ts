@@ -1,35 +1,12 @@
 import { env } from 'cloudflare:test'
+import type { FaultInput } from '../../stripe-emulator/src/control/faults'
+import type { Delivery } from '../../stripe-emulator/src/webhooks/outbox'
 
 /** Typed helpers for the Stripe emulator's `/_emulator/` controls (documented in stripe-emulator/README.md). */
 export const stripeEmulator = (env as unknown as { STRIPE_EMULATOR: Fetcher }).STRIPE_EMULATOR
 
-export type FaultKind =
-  'error_500' | 'rate_limit_429' | 'hang' | 'webhook_drop' | 'webhook_duplicate' | 'webhook_reorder'
-
-export interface FaultInput {
-  kind: FaultKind
-  /** How many matching requests (or new events, for webhook faults) it applies to; default 1. */
-  count?: number
-  method?: 'GET' | 'POST'
-  path_prefix?: string
-  hang_ms?: number
-  should_retry?: boolean
-  after?: boolean
-}
-
-export interface WebhookDelivery {
-  id: string
-  event_id: string
-  event_type: string
-  status: 'pending' | 'delivered' | 'failed' | 'dropped' | 'held'
-  attempts: number
-  next_attempt_at: number | null
-  last_http_status: number | null
-  last_error: string | null
-  created: number
-  payload: string
-  signature: string
-}
+/** A delivery as the emulator lists it, with the Stripe-Signature header it would send. */
+export type WebhookDelivery = Delivery & { signature: string }
 
 async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await stripeEmulator.fetch(`https://stripe-emulator/_emulator/${path}`, {

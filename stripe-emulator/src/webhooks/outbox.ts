@@ -18,15 +18,8 @@ export interface Delivery {
   payload: string
 }
 
-type DeliveryRow = {
-  id: string
-  event_id: string
-  status: DeliveryStatus
-  attempts: number
-  next_attempt_at: number | null
-  last_http_status: number | null
-  last_error: string | null
-  created: number
+/** A delivery as stored: the event's JSON in `data` (its type is read from it), plus the outbox's own order. */
+type DeliveryRow = Omit<Delivery, 'event_type' | 'payload'> & {
   data: string
   sort_key: number
   fault_id: number | null
