@@ -1,21 +1,13 @@
 // `npm run bench:profile -- [path]`: a CPU profile of the API worker (unminified bench build, 1k rentals) under
 // 10 connections for 5 s, through workerd's inspector; prints the functions with the most self and total time.
-import { buildWorkers, startServer, seed, BENCH_SECRETS } from './serve.mjs'
+import { benchToken, buildWorkers, startServer, seed } from './serve.mjs'
 import { benchDataSet } from './seed.mjs'
 import { hammer } from './load.mjs'
-import { SignJWT } from 'jose'
 await buildWorkers({ minify: false })
 const server = await startServer({ inspectorPort: 9339 })
 const set = benchDataSet(1000)
 await seed(server.db, set.statements)
-const tok = await new SignJWT({ email: set.alice.email, role: 'user' })
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject(set.alice.id)
-  .setIssuer('backline')
-  .setAudience('backline-api')
-  .setIssuedAt()
-  .setExpirationTime('4h')
-  .sign(new TextEncoder().encode(BENCH_SECRETS.JWT_SECRET))
+const tok = await benchToken(set.alice)
 const path = process.argv[2] ?? '/api/payments?limit=20'
 const targets = await (await fetch('http://127.0.0.1:9339/json')).json()
 const target = targets.find((t) => t.title.includes('backline-bench')) ?? targets[0]

@@ -7,11 +7,11 @@
 //                   still measured for all), e.g. BENCH_ONLY=__bench,'GET /api/payments'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
-import { SignJWT } from 'jose'
 import { hammer, runFlows } from './load.mjs'
 import { benchDataSet, BENCH_PASSWORD } from './seed.mjs'
 import {
   BENCH_SECRETS,
+  benchToken,
   buildWorkers,
   seed,
   startServer,
@@ -27,16 +27,6 @@ const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean)
 const selected = (name) => !ONLY || ONLY.some((part) => name.includes(part))
 const RETURN_URL = 'https://shop.example/rentals/return'
 const DAY = 86_400_000
-
-const token = (user) =>
-  new SignJWT({ email: user.email, role: 'user' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(user.id)
-    .setIssuer('backline')
-    .setAudience('backline-api')
-    .setIssuedAt()
-    .setExpirationTime('4h')
-    .sign(new TextEncoder().encode(BENCH_SECRETS.JWT_SECRET))
 
 /** Every booking of a run gets its own (listing, dates), far in the future, so none is refused as taken. */
 function bookings(listingIds) {
@@ -213,7 +203,7 @@ async function benchSize(rentals) {
       `\n== ${rentals} rentals: seeded ${JSON.stringify(set.counts)} in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     )
     const call = client(server.url)
-    const tokens = { alice: await token(set.alice), bob: await token(set.bob) }
+    const tokens = { alice: await benchToken(set.alice), bob: await benchToken(set.bob) }
     const nextBooking = bookings(set.listingIds)
     const costs = await measureCosts(call, set, tokens, nextBooking)
 

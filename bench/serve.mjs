@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bundleWorker } from '../scripts/bundle-worker.mjs'
+import { SignJWT } from 'jose'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { unstable_readConfig } from 'wrangler'
 
 const OUT = 'node_modules/.cache/backline-bench'
 const COMPATIBILITY = { compatibilityDate: '2026-08-01', compatibilityFlags: ['nodejs_compat'] }
@@ -15,23 +17,25 @@ export const BENCH_SECRETS = {
   STRIPE_WEBHOOK_SECRET: 'whsec_bench_backline_emulator',
 }
 
-/** The [vars] of wrangler.toml, as deployed (APP_ENV aside). */
+/**
+ * The [vars] of wrangler.toml, read from it (so they cannot drift from what is deployed). LOG_LEVEL info logs
+ * one JSON access line per request, as deployed by default; BENCH_LOG_LEVEL=warn measures without it.
+ */
 const VARS = {
-  APP_ENV: 'development',
-  // info: one JSON access line per request, as deployed by default; BENCH_LOG_LEVEL=warn measures without it.
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  JWT_ISSUER: 'backline',
-  JWT_AUDIENCE: 'backline-api',
-  JWT_TTL_SECONDS: '3600',
-  PLATFORM_FEE_PERCENT: '10',
-  RENTAL_HOLD_MINUTES: '30',
-  MAX_RENTAL_DAYS: '90',
-  CORS_ORIGINS: 'http://localhost:5173',
-  STRIPE_PUBLISHABLE_KEY: 'pk_test_emulator',
-  STRIPE_TIMEOUT_MS: '10000',
-  STRIPE_MAX_RETRIES: '2',
-  RECONCILE_AFTER_MINUTES: '15',
+  ...unstable_readConfig({ config: 'wrangler.toml' }).vars,
+  ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
 }
+
+/** A token of the API's own kind for a bench user, signed with the bench secret. */
+export const benchToken = (user) =>
+  new SignJWT({ email: user.email, role: 'user' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.id)
+    .setIssuer(VARS.JWT_ISSUER)
+    .setAudience(VARS.JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('4h')
+    .sign(new TextEncoder().encode(BENCH_SECRETS.JWT_SECRET))
 
 const bundle = (entry, outfile, minify = true) => bundleWorker(entry, outfile, { minify })
 
