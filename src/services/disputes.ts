@@ -4,7 +4,7 @@ import { prepare, runBatch } from '../db/client'
 import { nowIso } from '../lib/time'
 import { applyIntent, type Payment } from './payment-intents'
 import { auditRows } from './audit'
-import { recordEventStatement, statusFromRefunds } from './payment-statements'
+import { PAYMENT_TRANSITIONS, recordEventStatement, statusFromRefunds } from './payment-statements'
 import { callStripe, idOf } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
 import { findPayment, unknownObject } from './webhooks'
@@ -64,7 +64,8 @@ export async function applyDispute(
  * and applied first, so that the dispute is not dropped against a payment that is still pending.
  */
 async function catchUpWithIntent(deps: WebhookDeps, payment: Payment, intentId: string): Promise<Payment> {
-  if (!['pending', 'processing', 'failed'].includes(payment.status)) return payment
+  // The states a succeeded intent still completes from.
+  if (!PAYMENT_TRANSITIONS.completed.includes(payment.status)) return payment
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
   return (await applyIntent(deps.db, { payment, intent, source: 'webhook' })).payment
 }

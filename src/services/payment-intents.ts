@@ -10,9 +10,9 @@ import {
   recordEventStatement,
   type TransitionSource,
 } from './payment-statements'
+import type { Rental } from './rentals'
 
 export type Payment = typeof payments.$inferSelect
-export type Rental = typeof rentals.$inferSelect
 
 /** What a PaymentIntent's status means for our payment; undefined when it changes nothing (yet). */
 export function intentOutcome(

@@ -99,13 +99,13 @@ export function completeStatement(db: Database, rentalId: string, now: string) {
 }
 
 /** Rentals that hold dates of a listing in [from, to): active ones, and pending ones still on hold or paid. */
-export async function bookedRanges(
+export function bookedRangesStatement(
   db: Database,
   listingId: string,
   window: { from: string; to: string },
   now: string,
 ) {
-  const query = prepare(
+  return prepare(
     db,
     sql`
     SELECT start_date, end_date FROM rentals
@@ -114,5 +114,4 @@ export async function bookedRanges(
       AND (status = 'active' OR hold_expires_at > ${now} OR NOT ${noHoldKeepingPayment})
     ORDER BY start_date`,
   )
-  return (await query.all<{ start_date: string; end_date: string }>()).results
 }
