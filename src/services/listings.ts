@@ -5,7 +5,7 @@ import { ApiError } from '../lib/errors'
 import { jsonMapper } from '../lib/json-columns'
 import { newId } from '../lib/ids'
 import { pageOfRows, type Page } from '../lib/pagination'
-import { decodeCursor } from '../lib/schemas'
+import { cursorOf, cursorParts, decodeCursor } from '../lib/schemas'
 import { nowIso } from '../lib/time'
 import { getInstrument, type InstrumentCategory } from './instruments'
 
@@ -111,21 +111,12 @@ function afterNewest(cursor: string | undefined) {
 
 function afterRate(cursor: string | undefined) {
   if (!cursor) return undefined
-  const [kind, rate, id] = safeAtob(cursor).split('|')
-  if (kind !== 'rate' || !id || !/^\d+$/.test(rate ?? '')) {
-    throw new ApiError('validation_failed', 'Invalid query.cursor', {
-      errors: [{ path: 'query.cursor', message: 'Not a cursor returned by this API for this search' }],
-    })
-  }
+  const [, rate, id] = cursorParts(
+    cursor,
+    ([kind, rate, id]) => kind === 'rate' && Boolean(id) && /^\d+$/.test(rate ?? ''),
+    'Not a cursor returned by this API for this search',
+  )
   return sql`(${listings.dailyRate}, ${listings.id}) > (${Number(rate)}, ${id})`
-}
-
-const safeAtob = (text: string) => {
-  try {
-    return atob(text)
-  } catch {
-    return ''
-  }
 }
 
 export async function searchListings(db: Database, search: ListingSearch): Promise<Page<Listing>> {
@@ -136,7 +127,7 @@ export async function searchListings(db: Database, search: ListingSearch): Promi
   const more = rows.length > search.limit && last
   return {
     rows: page,
-    nextCursor: more ? btoa(`rate|${last.dailyRate}|${last.id}`).replace(/=+$/, '') : null,
+    nextCursor: more ? cursorOf('rate', last.dailyRate, last.id) : null,
   }
 }
 
