@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
 import { assertConfirmable, confirmIntent } from '../domain/confirm'
 import type { Ctx } from '../domain/context'
-import { resolvePaymentMethod } from '../domain/payment-method-records'
+import { paymentMethodId, resolvePaymentMethod } from '../domain/payment-method-records'
 import { invalidRequest, unexpectedState } from '../lib/errors'
 import type { Params } from '../lib/form'
 import { optionalBoolean, optionalString, rejectUnknown } from '../lib/params'
@@ -13,26 +13,23 @@ export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, [...CONFIRM_PARAMS, ...IGNORED_INTENT_PARAMS, 'capture_method', 'client_secret'])
   const intent = findIntent(ctx, id)
   assertConfirmable(intent)
-  const existing = typeof intent.payment_method === 'string' ? intent.payment_method : undefined
   assertCanConfirm(
     intent.automatic_payment_methods,
     params,
-    optionalString(params, 'payment_method') ?? existing,
+    optionalString(params, 'payment_method') ?? paymentMethodId(intent) ?? undefined,
   )
   intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
   return confirmWith(ctx, intent, params)
 }
 
 export function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
-  const given = optionalString(params, 'payment_method')
-  const existing = typeof intent.payment_method === 'string' ? intent.payment_method : null
-  const idOrToken = given ?? existing
+  const idOrToken = optionalString(params, 'payment_method') ?? paymentMethodId(intent)
   if (!idOrToken) {
     throw unexpectedState(
       "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
     )
   }
-  const method = given ? resolvePaymentMethod(ctx.store, given) : resolvePaymentMethod(ctx.store, idOrToken)
+  const method = resolvePaymentMethod(ctx.store, idOrToken)
   const offSession =
     optionalBoolean(params, 'off_session') || optionalBoolean(params, 'error_on_requires_action')
   if (offSession && method.card.behaviour === 'authenticate') {

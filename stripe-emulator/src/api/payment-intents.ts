@@ -1,6 +1,7 @@
 import type Stripe from 'stripe'
 import { emit } from '../domain/events'
 import { cancelIntent, captureIntent } from '../domain/lifecycle'
+import { CONFIRMABLE } from '../domain/confirm'
 import { newPaymentIntent } from '../domain/objects'
 import { resolvePaymentMethod } from '../domain/payment-method-records'
 import { unexpectedState } from '../lib/errors'
@@ -98,8 +99,6 @@ export function listIntents({ ctx, params }: ApiRequest) {
   return paginate(ctx.store.list<Stripe.PaymentIntent>('payment_intent'), params, '/v1/payment_intents')
 }
 
-const EDITABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action']
-
 export function updateIntent({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, [
     ...['amount', 'currency', 'metadata', 'payment_method', 'description', 'receipt_email', 'capture_method'],
@@ -108,10 +107,10 @@ export function updateIntent({ ctx, params, id }: ApiRequest) {
   ])
   const intent = findIntent(ctx, id)
   for (const field of ['amount', 'currency', 'payment_method', 'capture_method']) {
-    if (params[field] !== undefined && !EDITABLE_STATUSES.includes(intent.status)) {
+    if (params[field] !== undefined && !CONFIRMABLE.includes(intent.status)) {
       throw unexpectedState(
         `This PaymentIntent's ${field} could not be updated because it has a status of ${intent.status}. ` +
-          `You may only update the ${field} of a PaymentIntent with one of the following statuses: ${EDITABLE_STATUSES.join(', ')}.`,
+          `You may only update the ${field} of a PaymentIntent with one of the following statuses: ${CONFIRMABLE.join(', ')}.`,
       )
     }
   }

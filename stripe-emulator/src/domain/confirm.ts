@@ -8,7 +8,8 @@ import { newCharge } from './objects'
 import type { ResolvedPaymentMethod } from './payment-method-records'
 import type { Decline } from './payment-methods'
 
-const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action']
+/** The statuses a PaymentIntent can be confirmed (or have its amount, method and such updated) in. */
+export const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action']
 
 export function assertConfirmable(intent: Stripe.PaymentIntent): void {
   if (CONFIRMABLE.includes(intent.status)) return
