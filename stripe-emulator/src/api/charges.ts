@@ -1,14 +1,12 @@
 import type Stripe from 'stripe'
-import { resourceMissing } from '../lib/errors'
 import { optionalString, rejectUnknown } from '../lib/params'
 import { LIST_PARAMS, paginate } from './list'
+import { findObject } from './lookup'
 import type { ApiRequest } from './types'
 
 export function retrieveCharge({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, ['expand'])
-  const charge = ctx.store.get<Stripe.Charge>(id, 'charge')
-  if (!charge) throw resourceMissing('charge', id)
-  return charge
+  return findObject<Stripe.Charge>(ctx.store, 'charge', id)
 }
 
 export function listCharges({ ctx, params }: ApiRequest) {
@@ -19,9 +17,7 @@ export function listCharges({ ctx, params }: ApiRequest) {
 
 export function retrieveDispute({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, ['expand'])
-  const dispute = ctx.store.get<Stripe.Dispute>(id, 'dispute')
-  if (!dispute) throw resourceMissing('dispute', id, 'dispute')
-  return dispute
+  return findObject<Stripe.Dispute>(ctx.store, 'dispute', id, 'dispute')
 }
 
 export function listDisputes({ ctx, params }: ApiRequest) {

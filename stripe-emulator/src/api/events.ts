@@ -1,14 +1,12 @@
 import type Stripe from 'stripe'
-import { resourceMissing } from '../lib/errors'
 import { optionalString, rejectUnknown, stringList } from '../lib/params'
 import { LIST_PARAMS, paginate } from './list'
+import { findObject } from './lookup'
 import type { ApiRequest } from './types'
 
 export function retrieveEvent({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, ['expand'])
-  const event = ctx.store.get<Stripe.Event>(id, 'event')
-  if (!event) throw resourceMissing('event', id)
-  return event
+  return findObject<Stripe.Event>(ctx.store, 'event', id)
 }
 
 /** `type` takes one type or a `payment_intent.*` wildcard; `types[]` takes several exact types. */

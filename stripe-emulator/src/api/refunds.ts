@@ -2,11 +2,11 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../domain/context'
 import { latestCharge } from '../domain/lifecycle'
 import { createRefund } from '../domain/refunds'
-import { invalidRequest, resourceMissing } from '../lib/errors'
+import { invalidRequest } from '../lib/errors'
 import type { Params } from '../lib/form'
 import { mergeMetadata, optionalEnum, optionalInteger, optionalString, rejectUnknown } from '../lib/params'
 import { LIST_PARAMS, paginate } from './list'
-import { findIntent } from './lookup'
+import { findIntent, findObject } from './lookup'
 import type { ApiRequest } from './types'
 
 const CREATE_PARAMS = [
@@ -23,9 +23,7 @@ function chargeToRefund(ctx: Ctx, params: Params): Stripe.Charge {
     })
   }
   if (chargeId) {
-    const charge = ctx.store.get<Stripe.Charge>(chargeId, 'charge')
-    if (!charge) throw resourceMissing('charge', chargeId, 'charge')
-    return charge
+    return findObject<Stripe.Charge>(ctx.store, 'charge', chargeId, 'charge')
   }
   if (!intentId) {
     throw invalidRequest(
@@ -57,11 +55,7 @@ export function createRefundRoute({ ctx, params }: ApiRequest) {
   })
 }
 
-export function findRefund(ctx: Ctx, id: string): Stripe.Refund {
-  const refund = ctx.store.get<Stripe.Refund>(id, 'refund')
-  if (!refund) throw resourceMissing('refund', id)
-  return refund
-}
+const findRefund = (ctx: Ctx, id: string) => findObject<Stripe.Refund>(ctx.store, 'refund', id)
 
 export function retrieveRefund({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, ['expand'])

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe'
-import { findIntent } from '../api/lookup'
+import { findIntent, findObject } from '../api/lookup'
 import type { Ctx } from '../domain/context'
 import { closeDispute } from '../domain/disputes'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
@@ -129,7 +129,7 @@ const CONTROLS: [string, string, Control][] = [
     'POST',
     '/_emulator/disputes/:id/close',
     ({ store }, body, id) => {
-      const dispute = store.get<Stripe.Dispute>(id, 'dispute') ?? notFound('dispute', id)
+      const dispute = findObject<Stripe.Dispute>(store, 'dispute', id)
       return closeDispute(emulatorCtx(store), dispute, outcomeOf(body, ['won', 'lost'] as const))
     },
   ],
