@@ -39,11 +39,18 @@ export const MinorUnits = z
   .max(MAX_CHARGE_AMOUNT)
   .openapi({ description: 'Integer amount in minor units (cents for usd, yen for jpy)', example: 4500 })
 
+/** One of our ids with this prefix (`lst_…`): what newId makes, nothing else. */
+export const idString = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,64}$`), `Must be an id starting with ${prefix}_`)
+
+/** Optional free text: trimmed, and not empty when given. */
+export const optionalText = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max).optional()
+
 export const idParam = <N extends string = 'id'>(prefix: string, name: N = 'id' as N) => {
-  const id = z
-    .string()
-    .regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,64}$`), `Must be an id starting with ${prefix}_`)
-    .openapi({ param: { name, in: 'path' }, example: `${prefix}_4f1c9a2b7d3e8f0a1b2c` })
+  const id = idString(prefix).openapi({
+    param: { name, in: 'path' },
+    example: `${prefix}_4f1c9a2b7d3e8f0a1b2c`,
+  })
   return z.object({ [name]: id } as { [K in N]: typeof id })
 }
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { instrumentCategories } from '../../db/schema'
 import { errorResponses } from '../../lib/errors'
-import { idParam, jsonBody, jsonContent, security } from '../../lib/schemas'
+import { idParam, jsonBody, jsonContent, optionalText, security } from '../../lib/schemas'
 import { requireAuth } from '../../middleware/auth'
 
 export const InstrumentSchema = z
@@ -17,8 +17,6 @@ export const InstrumentSchema = z
     updated_at: z.string(),
   })
   .openapi('Instrument')
-
-const optionalText = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max).optional()
 
 const CreateInstrumentBody = z
   .object({

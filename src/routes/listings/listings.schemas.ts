@@ -1,7 +1,15 @@
 import { z } from '@hono/zod-openapi'
 import { instrumentCategories } from '../../db/schema'
 import { MAX_CHARGE_AMOUNT, SUPPORTED_CURRENCIES } from '../../lib/money'
-import { Currency, IsoDate, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
+import {
+  Currency,
+  IsoDate,
+  idString,
+  MinorUnits,
+  optionalText,
+  PaginationQuery,
+  pageOf,
+} from '../../lib/schemas'
 
 export const ListingSchema = z
   .object({
@@ -23,11 +31,9 @@ export const ListingSchema = z
 
 export const ListingPage = pageOf(ListingSchema, 'ListingPage')
 
-const optionalText = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max).optional()
-
 export const CreateListingBody = z
   .object({
-    instrument_id: z.string().regex(/^ins_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with ins_'),
+    instrument_id: idString('ins'),
     title: z.string().trim().min(1, 'Required').max(120),
     description: optionalText(2000),
     location: optionalText(120),
@@ -56,10 +62,7 @@ export const ListingSearchQuery = PaginationQuery.extend({
   max_rate: rateBound.openapi({
     description: 'Maximum daily rate in minor units; requires currency; the page is then cheapest first',
   }),
-  owner_id: z
-    .string()
-    .regex(/^usr_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with usr_')
-    .optional(),
+  owner_id: idString('usr').optional(),
   active: z
     .enum(['true', 'false'])
     .default('true')

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { rentalStatuses } from '../../db/schema'
-import { Currency, IsoDate, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
+import { Currency, IsoDate, idString, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
 
 export const RentalSchema = z
   .object({
@@ -31,7 +31,7 @@ export const RentalPage = pageOf(RentalSchema, 'RentalPage')
 
 export const CreateRentalBody = z
   .object({
-    listing_id: z.string().regex(/^lst_[A-Za-z0-9]{1,64}$/, 'Must be an id starting with lst_'),
+    listing_id: idString('lst'),
     start_date: IsoDate.openapi({ description: 'First day, today (UTC) or later' }),
     end_date: IsoDate.openapi({ description: 'Return day (exclusive), after start_date' }),
   })
