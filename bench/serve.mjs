@@ -17,12 +17,23 @@ export const BENCH_SECRETS = {
   STRIPE_WEBHOOK_SECRET: 'whsec_bench_backline_emulator',
 }
 
+/** wrangler.toml's top-level [vars]: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
+function topLevelVars() {
+  const chosen = process.env.CLOUDFLARE_ENV
+  delete process.env.CLOUDFLARE_ENV
+  try {
+    return unstable_readConfig({ config: 'wrangler.toml' }).vars
+  } finally {
+    if (chosen !== undefined) process.env.CLOUDFLARE_ENV = chosen
+  }
+}
+
 /**
  * The [vars] of wrangler.toml, read from it (so they cannot drift from what is deployed). LOG_LEVEL info logs
  * one JSON access line per request, as deployed by default; BENCH_LOG_LEVEL=warn measures without it.
  */
 const VARS = {
-  ...unstable_readConfig({ config: 'wrangler.toml' }).vars,
+  ...topLevelVars(),
   ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
 }
 

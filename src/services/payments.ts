@@ -251,19 +251,19 @@ export async function settleCompletedPayment(
 
 /**
  * Refunds in full what remains of a completed payment whose rental is cancelled; the reconciler retries it if
- * it fails. When refunds already on their way cover the rest (Stripe answered `pending`), there is nothing
- * to send: the payment is returned as it is, and their outcome will settle it.
+ * it fails. Returns the payment after, or undefined when refunds already on their way cover the rest (Stripe
+ * answered `pending`): there is nothing to send, and their outcome will settle it.
  */
 export async function refundOrphanedPayment(
   deps: { db: Database; stripe: Stripe; logger: Logger },
   payment: Payment,
   source: 'api' | 'webhook' | 'reconciler',
-): Promise<Payment> {
+): Promise<Payment | undefined> {
   const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null).catch((error: unknown) => {
     if (error instanceof ApiError && error.code === 'refund_exceeds_remaining') return undefined
     throw error
   })
-  if (!refunded) return payment
+  if (!refunded) return undefined
   deps.logger.warn('refunded a payment of a cancelled rental', {
     source,
     payment_id: payment.id,

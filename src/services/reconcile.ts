@@ -173,8 +173,7 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
     .limit(BATCH)
   for (const payment of orphans) {
     await attempt('orphan', payment.id, async () => {
-      await refundOrphanedPayment(deps, payment, 'reconciler')
-      report.orphans_refunded++
+      if (await refundOrphanedPayment(deps, payment, 'reconciler')) report.orphans_refunded++
     })
   }
 }

@@ -52,6 +52,17 @@ describe('authentication', () => {
     expect(await status('https://api.stripe.com/v1/payment_intents/%E0', { headers: key })).toBe(404)
     expect(await status('https://api.stripe.com/v1/events?__proto__[expand]=x', { headers: key })).toBe(400)
     expect(await status('https://api.stripe.com/v1/events', { headers: key })).toBe(200)
+    // Only __proto__ is refused: other names of Object.prototype are ordinary metadata keys.
+    const withMetadata = await stripeEmulator.fetch('https://api.stripe.com/v1/payment_intents', {
+      method: 'POST',
+      headers: { ...key, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount=500&currency=usd&metadata[constructor]=a&metadata[prototype]=b',
+    })
+    expect(withMetadata.status).toBe(200)
+    expect(((await withMetadata.json()) as { metadata: object }).metadata).toEqual({
+      constructor: 'a',
+      prototype: 'b',
+    })
     const control = (body: string) =>
       status('https://stripe-emulator/_emulator/faults', {
         method: 'POST',

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { instrumentCategories } from '../../db/schema'
-import { MAX_CHARGE_AMOUNT, SUPPORTED_CURRENCIES } from '../../lib/money'
+import { SUPPORTED_CURRENCIES } from '../../lib/money'
 import {
   Currency,
   IsoDate,
@@ -46,11 +46,12 @@ export const CreateListingBody = z
   })
   .openapi('CreateListingRequest')
 
+// A search bound, not a price: any integer a client may send to mean "no limit" is fine.
 const rateBound = z.coerce
   .number()
   .int('Must be an integer in minor units')
   .min(0)
-  .max(MAX_CHARGE_AMOUNT)
+  .max(Number.MAX_SAFE_INTEGER)
   .optional()
 
 export const ListingSearchQuery = PaginationQuery.extend({

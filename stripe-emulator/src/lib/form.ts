@@ -13,6 +13,14 @@ export function parseForm(encoded: string): Params {
   return normaliseArrays(root) as Params
 }
 
+/** `['metadata', 'k']` back to `metadata[k]`, as Stripe names a parameter. */
+const formKey = (path: string[]) =>
+  path[0] +
+  path
+    .slice(1)
+    .map((segment) => `[${segment}]`)
+    .join('')
+
 function splitKey(key: string): string[] {
   const head = key.split('[', 1)[0] ?? key
   const rest = [...key.slice(head.length).matchAll(/\[([^\]]*)\]/g)].map((match) => match[1] ?? '')
@@ -21,14 +29,12 @@ function splitKey(key: string): string[] {
 
 type Node = { [key: string]: Node | string }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
 function assign(root: Params, path: string[], value: string): void {
   let node = root as Node
   path.forEach((segment, index) => {
     const key = segment === '' ? String(Object.keys(node).length) : segment
-    // Would write to Object.prototype (or a constructor) instead of a parameter: never a Stripe parameter.
-    if (FORBIDDEN_KEYS.has(key)) throw invalidRequest(`Received unknown parameter: ${path.join('.')}`)
+    // `__proto__` would write to Object.prototype instead of a parameter (every later request would see it).
+    if (key === '__proto__') throw invalidRequest(`Received unknown parameter: ${formKey(path)}`)
     if (index === path.length - 1) {
       node[key] = value
       return
