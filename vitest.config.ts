@@ -10,7 +10,8 @@ export const TEST_SECRETS = {
 }
 
 // Short enough that a test of a hung Stripe connection finishes in seconds, long enough for a busy machine.
-const TEST_SETTINGS = { STRIPE_TIMEOUT_MS: '3000' }
+// Test files share a few renters across many bookings; the hold limit's own test reads this value.
+const TEST_SETTINGS = { STRIPE_TIMEOUT_MS: '3000', MAX_OPEN_HOLDS_PER_RENTER: '5' }
 
 // The Stripe emulator runs as an auxiliary worker: it cannot read its own wrangler.toml here, so it is
 // described with Miniflare WorkerOptions and built to JavaScript by test/global-setup.ts first.

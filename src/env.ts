@@ -57,6 +57,7 @@ const settingsSchema = z
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).multipleOf(0.01).default(10),
     RENTAL_HOLD_MINUTES: integer(30, 1, 24 * 60),
     MAX_RENTAL_DAYS: integer(90, 1, 366),
+    MAX_OPEN_HOLDS_PER_RENTER: integer(3, 1, 100),
     CORS_ORIGINS: z
       .string()
       .default('')

@@ -124,7 +124,8 @@ beforeAll(async () => {
   // The others are real marketplace users with business of their own.
   const elsewhere = await createListing(otherOwner)
   await book({ renter: otherRenter, owner: otherOwner, listingId: elsewhere.id }, 5)
-  const parties = { owner, renter, listingId: listing.id }
+  // Each of the renter's rentals on a listing of its own: a renter holds at most one unpaid rental per listing.
+  const parties = async () => ({ owner, renter, listingId: (await createListing(owner)).id })
   scenario = {
     owner,
     renter,
@@ -134,11 +135,12 @@ beforeAll(async () => {
     listingId: listing.id,
     toggleListingId: toggleListing.id,
     instrumentId: listing.instrumentId,
-    pendingRentalId: (await book(parties, 10)).rentalId,
-    paid: await pay(await book(parties, 13)),
-    toComplete: await pay(await book(parties, 16)),
-    cancelByRenter: (await book(parties, 19)).rentalId,
-    cancelByOwner: (await book(parties, 22)).rentalId,
+    pendingRentalId: (await book(await parties(), 10)).rentalId,
+    paid: await pay(await book(await parties(), 13)),
+    // Starts today: an instrument cannot be returned before its rental starts.
+    toComplete: await pay(await book(await parties(), 0)),
+    cancelByRenter: (await book(await parties(), 19)).rentalId,
+    cancelByOwner: (await book(await parties(), 22)).rentalId,
   }
 }, 60_000)
 

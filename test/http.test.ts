@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from './helpers/api'
 import { createUser } from './helpers/factories'
+import { ApiError, problemBody, ProblemSchema, type ProblemExtensions } from '../src/lib/errors'
 
 describe('HTTP edge cases', () => {
   it('answers malformed JSON with 400 invalid_json', async () => {
@@ -105,6 +106,38 @@ describe('API documentation', () => {
     expect(res.headers.get('content-type')).toContain('text/html')
     expect(res.body).toContain('/api/auth/register')
     expect(res.body).not.toMatch(/<script|https?:\/\/(cdn|unpkg|jsdelivr)/)
+  })
+})
+
+describe('problem bodies', () => {
+  it('extension members never replace the standard members or our own code, request_id and errors', () => {
+    const error = new ApiError('payment_failed', 'Your card was declined.', {
+      errors: [{ path: 'body.x', message: 'real' }],
+      // What the type forbids, as an untyped caller could still send it.
+      extra: {
+        type: 'https://evil.example',
+        title: 'Nope',
+        status: 'failed',
+        detail: 'overwritten',
+        instance: '/elsewhere',
+        code: 'internal_error',
+        request_id: 'req_forged',
+        errors: [],
+        decline_code: 'generic_decline',
+      } as Record<string, unknown> as ProblemExtensions,
+    })
+    const body = problemBody(error, 'req_real')
+    expect(body).toEqual({
+      type: 'https://backline.dev/problems/payment-failed',
+      title: 'Payment Required',
+      status: 402,
+      detail: 'Your card was declined.',
+      code: 'payment_failed',
+      request_id: 'req_real',
+      errors: [{ path: 'body.x', message: 'real' }],
+      decline_code: 'generic_decline',
+    })
+    expect(ProblemSchema.parse(body).status).toBe(402)
   })
 })
 

@@ -119,7 +119,7 @@ describe('confirm with a declined card', () => {
     const declined = await confirm(b, first.intentId)
     expect(expectProblem(declined, 402, 'payment_failed')).toMatchObject({
       decline_code: 'generic_decline',
-      status: 'failed',
+      payment_status: 'failed',
     })
     expect((await getPayment(b)).body).toMatchObject({
       status: 'failed',
@@ -144,6 +144,24 @@ describe('confirm with a declined card', () => {
       failure_code: null,
     })
     expect((await getRental(b)).body.status).toBe('active')
+  })
+
+  it("the 402 body is RFC 9457: status is the HTTP status (402); the payment's own status is payment_status", async () => {
+    const b = await booking()
+    const { intentId, paymentId } = await initiateAndPay(b, 'pm_card_chargeDeclined')
+    const declined = await confirm(b, intentId)
+    expect(declined.status).toBe(402)
+    expect(declined.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(declined.body.status).toBe(402)
+    expect(declined.body).toMatchObject({
+      type: 'https://backline.dev/problems/payment-failed',
+      title: 'Payment Required',
+      code: 'payment_failed',
+      payment_id: paymentId,
+      payment_status: 'failed',
+      decline_code: 'generic_decline',
+    })
+    expect(declined.body.request_id).toBe(declined.headers.get('x-request-id'))
   })
 
   it('two initiates at once after a decline start one new attempt with one new intent', async () => {

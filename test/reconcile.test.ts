@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { loadSettings } from '../src/env'
 import worker from '../src/index'
-import { createLogger } from '../src/lib/logger'
-import { refundOrphanedPayment } from '../src/services/payments'
+import { createLogger, type Logger } from '../src/lib/logger'
+import { refundOrphanedPayment } from '../src/services/apply-intent'
+import { MAX_EVENT_ATTEMPTS } from '../src/services/event-failures'
 import { reconcile } from '../src/services/reconcile'
 import { stripeClient } from '../src/services/stripe'
 import { api } from './helpers/api'
@@ -22,8 +23,10 @@ import {
   initiate,
   initiateAndPay,
   paidBooking,
+  postWebhook,
+  webhooksAbout,
 } from './helpers/payments'
-import { clearFaults, injectFault } from './helpers/stripe-emulator'
+import { clearFaults, injectFault, stripeEmulator } from './helpers/stripe-emulator'
 
 const HOUR_AGO = () => new Date(Date.now() - 3_600_000).toISOString()
 
@@ -199,5 +202,132 @@ describe('the reconciliation cron, sweeps', () => {
     await runCron()
     expect(await reconciledAt()).toBe(first)
     expect((await getPayment(b)).body.status).toBe('processing')
+  })
+})
+
+describe('the reconciliation cron, a poison event', () => {
+  const failureOf = (eventId: string) =>
+    env.DB.prepare(
+      'SELECT type, attempts, last_error, first_failed_at, last_failed_at FROM stripe_event_failures WHERE event_id = ?',
+    )
+      .bind(eventId)
+      .first<{
+        type: string
+        attempts: number
+        last_error: string
+        first_failed_at: string
+        last_failed_at: string
+      }>()
+
+  /** How many more requests the emulator fault will fail: each Stripe call that matches it takes one. */
+  const faultRemaining = async (id: number) => {
+    const response = await stripeEmulator.fetch('https://stripe-emulator/_emulator/faults')
+    const { data } = (await response.json()) as { data: { id: number; remaining: number }[] }
+    return data.find((fault) => fault.id === id)?.remaining
+  }
+
+  /** One reconcile run at `time`, as the cron makes it, keeping its report and its error log lines. */
+  async function reconcileAt(time: number) {
+    const settings = loadSettings(env)
+    const errors: { message: string; fields?: Record<string, unknown> }[] = []
+    const logger: Logger = {
+      log: (level, message, fields) => void (level === 'error' && errors.push({ message, fields })),
+      info: () => {},
+      warn: () => {},
+      error: (message, fields) => void errors.push({ message, fields }),
+    }
+    const report = await reconcile(
+      {
+        db: createDb(env.DB),
+        stripe: stripeClient(env, settings),
+        logger,
+        staleAfterMinutes: settings.RECONCILE_AFTER_MINUTES,
+      },
+      new Date(time),
+    )
+    return { report, errors }
+  }
+
+  /** A dashboard refund of a fresh paid booking, and the id of its refund.created event. */
+  async function dashboardRefund(amount: number) {
+    const b = await paidBooking()
+    const refund = await frontend.refunds.create({ payment_intent: b.intentId, amount })
+    const events = await frontend.events.list({ type: 'refund.created', limit: 100 })
+    const event = events.data.find((candidate) => (candidate.data.object as { id: string }).id === refund.id)
+    return { b, refund, eventId: event!.id }
+  }
+
+  /** Every re-read of one refund answers 500, without Stripe-Should-Retry: exactly one request per try. */
+  const breakRefund = (refundId: string) =>
+    injectFault({
+      kind: 'error_500',
+      method: 'GET',
+      path_prefix: `/v1/refunds/${refundId}`,
+      count: 1_000,
+      should_retry: false,
+    })
+
+  it('a failing event does not stop the later ones; it is counted across runs and given up after MAX_EVENT_ATTEMPTS', async () => {
+    const poisoned = await dashboardRefund(1_000)
+    const later = await dashboardRefund(700)
+    const fault = await breakRefund(poisoned.refund.id)
+    const time = Date.now() + 3_600_000
+
+    const first = await reconcileAt(time)
+    // The later payment's events come after the poison one, and were applied in the same run.
+    expect((await getPayment(later.b)).body).toMatchObject({
+      status: 'partially_refunded',
+      amount_refunded: 700,
+    })
+    expect(first.report.events_failed).toBeGreaterThanOrEqual(1)
+    expect(first.report.events_replayed).toBeGreaterThanOrEqual(2)
+    expect(first.report.errors).toBeGreaterThanOrEqual(first.report.events_failed)
+    const row = await failureOf(poisoned.eventId)
+    expect(row).toMatchObject({ type: 'refund.created', attempts: 1 })
+    expect(row!.last_error).toMatch(/Stripe could not be reached/)
+    expect(row!.first_failed_at).toBe(row!.last_failed_at)
+    expect(await faultRemaining(fault.id)).toBe(999)
+
+    for (let run = 2; run <= MAX_EVENT_ATTEMPTS; run++) {
+      const { report, errors } = await reconcileAt(time)
+      expect(await failureOf(poisoned.eventId)).toMatchObject({ attempts: run })
+      expect(await faultRemaining(fault.id)).toBe(1_000 - run)
+      expect(report.events_failed).toBeGreaterThanOrEqual(1)
+      const givenUp = errors.filter((line) => line.fields?.event_id === poisoned.eventId)
+      expect(givenUp.some((line) => /given up/.test(line.message))).toBe(run === MAX_EVENT_ATTEMPTS)
+    }
+    const attempted = (await failureOf(poisoned.eventId))!
+    expect(attempted.last_failed_at >= attempted.first_failed_at).toBe(true)
+
+    // Given up: skipped, with no Stripe call for it, and no longer an error of each run.
+    const skipped = await reconcileAt(time)
+    expect(skipped.report.events_skipped).toBeGreaterThanOrEqual(1)
+    expect(skipped.report.events_failed).toBe(0)
+    expect(skipped.errors.filter((line) => line.fields?.event_id === poisoned.eventId)).toEqual([])
+    expect(await faultRemaining(fault.id)).toBe(1_000 - MAX_EVENT_ATTEMPTS)
+    expect(await failureOf(poisoned.eventId)).toMatchObject({ attempts: MAX_EVENT_ATTEMPTS })
+    // The cron itself (the scheduled handler) skips it too.
+    await runCron(time)
+    expect(await faultRemaining(fault.id)).toBe(1_000 - MAX_EVENT_ATTEMPTS)
+  })
+
+  it('a webhook whose handling throws is recorded too, and the same row counts on', async () => {
+    const { b, refund, eventId } = await dashboardRefund(500)
+    await breakRefund(refund.id)
+    const [delivery] = await webhooksAbout(refund.id, 'refund.created')
+    for (const attempts of [1, 2]) {
+      const response = await postWebhook(delivery!.payload, delivery!.signature)
+      expect(response.status).toBe(503)
+      expect(await failureOf(eventId)).toMatchObject({ type: 'refund.created', attempts })
+    }
+    // Stripe fixed: the next delivery is applied once; the row stays as the event's failure history.
+    await clearFaults()
+    const applied = await postWebhook(delivery!.payload, delivery!.signature)
+    expect(applied.status).toBe(200)
+    expect(await applied.json()).toMatchObject({ outcome: 'applied' })
+    expect((await getPayment(b)).body).toMatchObject({ amount_refunded: 500 })
+    const again = await postWebhook(delivery!.payload, delivery!.signature)
+    expect(await again.json()).toMatchObject({ outcome: 'duplicate' })
+    expect(await failureOf(eventId)).toMatchObject({ attempts: 2 })
   })
 })

@@ -13,6 +13,8 @@ import {
   createUser,
   dateFromToday,
   db,
+  services,
+  settings,
   type TestUser,
 } from './helpers/factories'
 
@@ -184,7 +186,7 @@ describe('expireRentalHolds', () => {
       status: 'active',
       ...range(33, 34),
     })
-    const ids = await expireRentalHolds(db)
+    const ids = await expireRentalHolds(services())
     expect(ids).toContain(expired.id)
     expect(ids).not.toContain(paid.id)
     expect(ids).not.toContain(onHold.id)
@@ -192,7 +194,7 @@ describe('expireRentalHolds', () => {
     const [after] = await db.select().from(rentals).where(eq(rentals.id, expired.id))
     expect(after).toMatchObject({ status: 'cancelled', cancelReason: 'hold_expired' })
     expect(await auditOf(expired.id)).toMatchObject([{ toStatus: 'cancelled', source: 'reconciler' }])
-    expect(await expireRentalHolds(db)).not.toContain(expired.id)
+    expect(await expireRentalHolds(services())).not.toContain(expired.id)
   })
 })
 
@@ -421,7 +423,7 @@ describe('POST /api/rentals/{id}/cancel', () => {
 describe('POST /api/rentals/{id}/complete', () => {
   it('lets the owner mark an active rental as returned', async () => {
     const { owner, renter, listing } = await setting()
-    const rental = await createRental(renter, listing, { status: 'active' })
+    const rental = await createRental(renter, listing, { status: 'active', ...range(0, 2) })
     const res = await api('POST', `/api/rentals/${rental.id}/complete`, { token: owner.token })
     expect(res.status).toBe(200)
     expect(res.body.status).toBe('completed')
@@ -433,9 +435,38 @@ describe('POST /api/rentals/{id}/complete', () => {
     expectProblem(again, 409, 'rental_not_completable')
   })
 
+  it('refuses to complete a rental before its start date (409 rental_not_started): its dates stay booked', async () => {
+    const { owner, renter, listing } = await setting()
+    const rental = await createRental(renter, listing, { status: 'active', ...range(5, 8) })
+    const res = await api('POST', `/api/rentals/${rental.id}/complete`, { token: owner.token })
+    expectProblem(res, 409, 'rental_not_started')
+    expect(await auditOf(rental.id)).toEqual([])
+    const availability = await api(
+      'GET',
+      `/api/listings/${listing.id}/availability?from=${dateFromToday(5)}&to=${dateFromToday(8)}`,
+    )
+    expect(availability.body.available).toBe(false)
+    expectProblem(await book(await createUser(), listing.id, 6, 7), 409, 'listing_unavailable')
+  })
+
+  it("keeps a completed rental's dates: an early return frees nothing for a second booking", async () => {
+    const { owner, renter, listing } = await setting()
+    const rental = await createRental(renter, listing, { status: 'active', ...range(0, 4) })
+    expect((await api('POST', `/api/rentals/${rental.id}/complete`, { token: owner.token })).status).toBe(200)
+    const availability = await api(
+      'GET',
+      `/api/listings/${listing.id}/availability?from=${dateFromToday(0)}&to=${dateFromToday(4)}`,
+    )
+    expect(availability.body).toMatchObject({
+      available: false,
+      booked: [{ start_date: dateFromToday(0), end_date: dateFromToday(4) }],
+    })
+    expectProblem(await book(await createUser(), listing.id, 2, 3), 409, 'listing_unavailable')
+  })
+
   it('refuses the renter, and a rental that is not active', async () => {
     const { owner, renter, listing } = await setting()
-    const active = await createRental(renter, listing, { status: 'active' })
+    const active = await createRental(renter, listing, { status: 'active', ...range(0, 1) })
     expectProblem(
       await api('POST', `/api/rentals/${active.id}/complete`, { token: renter.token }),
       403,
@@ -460,6 +491,51 @@ describe('POST /api/rentals/{id}/complete', () => {
       'not_owner',
     )
     expectProblem(await api('POST', `/api/rentals/${rental.id}/complete`), 401, 'unauthorized')
+  })
+})
+
+describe('POST /api/rentals — open unpaid holds', () => {
+  const limit = () => settings().MAX_OPEN_HOLDS_PER_RENTER
+
+  it('lets a renter hold one unpaid rental per listing (409 rental_hold_exists)', async () => {
+    const { renter, listing } = await setting()
+    expect((await book(renter, listing.id, 3, 4)).status).toBe(201)
+    expectProblem(await book(renter, listing.id, 10, 12), 409, 'rental_hold_exists')
+    // Another renter is not concerned, nor the same renter once the hold is released.
+    expect((await book(await createUser(), listing.id, 10, 12)).status).toBe(201)
+  })
+
+  it(`refuses more than MAX_OPEN_HOLDS_PER_RENTER unpaid holds (409 rental_hold_limit)`, async () => {
+    const renter = await createUser()
+    const owner = await createUser()
+    const held = []
+    for (let i = 0; i < limit(); i++) {
+      const res = await book(renter, (await createListing(owner)).id, 3, 4)
+      expect(res.status).toBe(201)
+      held.push(res.body.id as string)
+    }
+    const another = (await createListing(owner)).id
+    expectProblem(await book(renter, another, 3, 4), 409, 'rental_hold_limit')
+    // A cancelled, an expired and a paid hold no longer count.
+    await api('POST', `/api/rentals/${held[0]}/cancel`, { token: renter.token })
+    expect((await book(renter, another, 3, 4)).status).toBe(201)
+    expectProblem(await book(renter, (await createListing(owner)).id, 3, 4), 409, 'rental_hold_limit')
+    await expireHold(held[1]!)
+    const [paid] = await db.select().from(rentals).where(eq(rentals.id, held[2]!))
+    await createPaymentFor(paid!, 'completed')
+    expect((await book(renter, (await createListing(owner)).id, 3, 4)).status).toBe(201)
+    expect((await book(renter, (await createListing(owner)).id, 3, 4)).status).toBe(201)
+    expectProblem(await book(renter, (await createListing(owner)).id, 3, 4), 409, 'rental_hold_limit')
+  })
+
+  it('holds under concurrency: of many simultaneous bookings, exactly the limit succeed', async () => {
+    const renter = await createUser()
+    const owner = await createUser()
+    const listings = await Promise.all(Array.from({ length: limit() + 4 }, () => createListing(owner)))
+    const results = await Promise.all(listings.map((listing) => book(renter, listing.id, 3, 4)))
+    expect(results.filter((res) => res.status === 201)).toHaveLength(limit())
+    for (const res of results.filter((res) => res.status !== 201))
+      expectProblem(res, 409, 'rental_hold_limit')
   })
 })
 

@@ -37,8 +37,11 @@ export function prepareBuilt(db: Database, query: { toSQL(): { sql: string; para
   return db.$client.prepare(text).bind(...params)
 }
 
-export async function runBatch(db: Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
-  return statements.length === 0 ? [] : db.$client.batch(statements)
+export async function runBatch(
+  db: Database,
+  statements: readonly D1PreparedStatement[],
+): Promise<D1Result[]> {
+  return statements.length === 0 ? [] : db.$client.batch([...statements])
 }
 
 const aliases = new WeakMap<SQLiteTable, SQL>()
@@ -59,4 +62,19 @@ export function columnsAsKeys(table: SQLiteTable): SQL {
 /** A SELECT whose rows come back in the table's Drizzle shape (camelCase keys), for use inside a batch. */
 export function selectRows<T extends SQLiteTable>(db: Database, table: T, where: SQL): D1PreparedStatement {
   return prepare(db, sql`SELECT ${columnsAsKeys(table)} FROM ${table} WHERE ${where}`)
+}
+
+/**
+ * One atomic batch: `statements` first, then the `named` ones, whose results come back by name, so adding a
+ * statement cannot silently shift which result a caller reads.
+ */
+export async function runBatchNamed<const N extends Record<string, D1PreparedStatement>>(
+  db: Database,
+  statements: readonly D1PreparedStatement[],
+  named: N,
+): Promise<{ [K in keyof N]: D1Result }> {
+  const names = Object.keys(named) as (keyof N)[]
+  const results = await db.$client.batch([...statements, ...names.map((name) => named[name]!)])
+  const tail = results.slice(statements.length)
+  return Object.fromEntries(names.map((name, index) => [name, tail[index]!])) as { [K in keyof N]: D1Result }
 }

@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { paymentStatuses, refundStatuses, rentalStatuses, triggers } from '../domain/state-machines'
+
+export { paymentStatuses, refundStatuses, rentalStatuses }
+export type { PaymentStatus, RefundStatus, RentalStatus } from '../domain/state-machines'
 
 /*
  * Every table of Backline. Money is integer minor units plus a lowercase ISO-4217 currency; timestamps are
@@ -105,9 +109,6 @@ export const listings = sqliteTable(
   ],
 )
 
-export const rentalStatuses = ['pending', 'active', 'completed', 'cancelled'] as const
-export type RentalStatus = (typeof rentalStatuses)[number]
-
 export const rentals = sqliteTable(
   'rentals',
   {
@@ -153,17 +154,6 @@ export const rentals = sqliteTable(
     check('rentals_amount_positive', sql`${table.amount} > 0`),
   ],
 )
-
-export const paymentStatuses = [
-  'pending',
-  'processing',
-  'completed',
-  'failed',
-  'partially_refunded',
-  'refunded',
-  'disputed',
-] as const
-export type PaymentStatus = (typeof paymentStatuses)[number]
 
 export const payments = sqliteTable(
   'payments',
@@ -213,9 +203,6 @@ export const payments = sqliteTable(
   ],
 )
 
-export const refundStatuses = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const
-export type RefundStatus = (typeof refundStatuses)[number]
-
 export const refunds = sqliteTable(
   'refunds',
   {
@@ -248,6 +235,21 @@ export const stripeEvents = sqliteTable('stripe_events', {
   processedAt: text('processed_at').notNull(),
 })
 
+/**
+ * Stripe events whose handling threw (a webhook answered 5xx, or the cron's replay failed), one row per event:
+ * its tries so far and the last error's message (truncated; never a stack or a payload). The cron's replay
+ * skips an event once `attempts` reaches MAX_EVENT_ATTEMPTS (services/event-failures.ts). A row whose
+ * event_id is also in stripe_events was applied in the end (the row stays as its failure history).
+ */
+export const stripeEventFailures = sqliteTable('stripe_event_failures', {
+  eventId: text('event_id').primaryKey(),
+  type: text('type').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastError: text('last_error').notNull(),
+  firstFailedAt: text('first_failed_at').notNull(),
+  lastFailedAt: text('last_failed_at').notNull(),
+})
+
 /** Every state transition of a rental or a payment, who made it and why. */
 export const auditLog = sqliteTable(
   'audit_log',
@@ -257,7 +259,7 @@ export const auditLog = sqliteTable(
     entityId: text('entity_id').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
-    source: text('source', { enum: ['api', 'webhook', 'reconciler'] }).notNull(),
+    source: text('source', { enum: triggers }).notNull(),
     actorId: text('actor_id'),
     detail: text('detail'),
     createdAt: text('created_at').notNull(),

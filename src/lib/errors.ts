@@ -27,6 +27,10 @@ export const errorCodes = {
   rental_not_completable: 409,
   rental_not_payable: 409,
   rental_hold_expired: 409,
+  rental_hold_exists: 409,
+  rental_hold_limit: 409,
+  rental_not_started: 409,
+  rental_already_paid: 409,
   payment_intent_mismatch: 409,
   payment_not_refundable: 409,
   payment_already_completed: 409,
@@ -52,6 +56,28 @@ export interface FieldError {
   message: string
 }
 
+/**
+ * The members RFC 9457 defines and the ones every Backline problem carries: an extension member may never
+ * take their place (a payment's status, say, must not replace the HTTP `status`).
+ */
+export const RESERVED_PROBLEM_MEMBERS = [
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'request_id',
+  'errors',
+] as const
+
+type ReservedProblemMember = (typeof RESERVED_PROBLEM_MEMBERS)[number]
+
+/** Extension members of a problem (e.g. `decline_code`): any name but a reserved one. */
+export type ProblemExtensions = Record<string, unknown> & { [K in ReservedProblemMember]?: never }
+
+const reservedProblemMembers: ReadonlySet<string> = new Set(RESERVED_PROBLEM_MEMBERS)
+
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode
 
@@ -61,7 +87,7 @@ export class ApiError extends Error {
     readonly options: {
       errors?: FieldError[]
       headers?: Record<string, string>
-      extra?: Record<string, unknown>
+      extra?: ProblemExtensions
     } = {},
   ) {
     super(message)
@@ -98,8 +124,12 @@ export interface Problem {
   [extension: string]: unknown
 }
 
+/**
+ * The standard members first; then the extension members, except any that would replace a reserved or
+ * already present one (the type forbids them, and an untyped caller is ignored here).
+ */
 export function problemBody(error: ApiError, requestId: string): Problem {
-  return {
+  const body: Problem = {
     type: `https://backline.dev/problems/${error.code.replaceAll('_', '-')}`,
     title: titles[error.status] ?? 'Error',
     status: error.status,
@@ -107,15 +137,18 @@ export function problemBody(error: ApiError, requestId: string): Problem {
     code: error.code,
     request_id: requestId,
     ...(error.options.errors ? { errors: error.options.errors } : {}),
-    ...error.options.extra,
   }
+  for (const [name, value] of Object.entries(error.options.extra ?? {})) {
+    if (reservedProblemMembers.has(name) || Object.hasOwn(body, name)) continue
+    body[name] = value
+  }
+  return body
 }
 
 export function problemResponse(error: ApiError, requestId: string): Response {
-  return new Response(JSON.stringify(problemBody(error, requestId)), {
-    status: error.status,
-    headers: { 'content-type': 'application/problem+json', ...error.options.headers },
-  })
+  const headers = new Headers(error.options.headers)
+  headers.set('content-type', 'application/problem+json')
+  return new Response(JSON.stringify(problemBody(error, requestId)), { status: error.status, headers })
 }
 
 export const ProblemSchema = z
@@ -147,7 +180,10 @@ export const errorResponses = {
 } as const
 
 export const paymentErrorResponses = {
-  402: problem('The card was declined or the payment failed.'),
+  402: problem(
+    'The card was declined or the payment failed. Extension members: `decline_code`, and from confirm ' +
+      "`payment_id` and `payment_status` (the payment's own status; `status` is always the HTTP status).",
+  ),
   422: problem(
     'The request is well formed but cannot be applied (e.g. a refund above the remaining amount).',
   ),

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
-import { prepare, runBatch } from '../db/client'
+import { runBatch } from '../db/client'
+import { paymentMachine, statusesInto } from '../domain/state-machines'
 import { nowIso } from '../lib/time'
 import { applyIntent, type Payment } from './payment-intents'
-import { auditRows } from './audit'
-import { PAYMENT_TRANSITIONS, recordEventStatement, statusFromRefunds } from './payment-statements'
+import { recordEventStatement, statusFromRefunds } from './payment-statements'
+import { transition } from './transitions'
 import { callStripe, idOf } from './stripe'
 import type { WebhookDeps, WebhookOutcome } from './webhooks'
 import { findPayment, unknownObject } from './webhooks'
@@ -39,14 +40,16 @@ export async function applyDispute(
   const detail = `dispute ${dispute.id}: ${dispute.status}`
   // Open or lost, the payment is (or becomes, when `created` was missed) disputed; resolved, it goes back.
   const resolved = outcome === 'resolved'
-  const where = resolved
-    ? sql`id = ${payment.id} AND status = 'disputed'`
-    : sql`id = ${payment.id} AND status IN ('completed', 'partially_refunded')`
-  const target = resolved ? statusFromRefunds(sql`amount_refunded`) : sql`'disputed'`
   await runBatch(deps.db, [
     recordEventStatement(deps.db, { ...ref, objectId: dispute.id }, now),
-    auditRows(deps.db, 'payment', where, { to: target, source: 'webhook', now, detail }),
-    prepare(deps.db, sql`UPDATE payments SET status = ${target}, updated_at = ${now} WHERE ${where}`),
+    ...transition(deps.db, 'payment', {
+      where: sql`id = ${payment.id}`,
+      on: resolved ? 'dispute_won' : 'dispute',
+      to: resolved ? statusFromRefunds(sql`amount_refunded`) : 'disputed',
+      source: 'webhook',
+      now,
+      detail,
+    }),
   ])
   if (outcome === 'lost') {
     deps.logger.warn('dispute lost', {
@@ -65,7 +68,7 @@ export async function applyDispute(
  */
 async function catchUpWithIntent(deps: WebhookDeps, payment: Payment, intentId: string): Promise<Payment> {
   // The states a succeeded intent still completes from.
-  if (!PAYMENT_TRANSITIONS.completed.includes(payment.status)) return payment
+  if (!statusesInto(paymentMachine, 'intent', 'completed').includes(payment.status)) return payment
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
   return (await applyIntent(deps.db, { payment, intent, source: 'webhook' })).payment
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { callStripe, idOf, stripeFailure } from './stripe'
-import { runBatch, selectRows, type Database } from '../db/client'
+import { prepare, runBatchNamed, selectRows, type Database } from '../db/client'
 import { payments, rentals } from '../db/schema'
 import { nowIso } from '../lib/time'
 import {
@@ -87,23 +87,25 @@ export async function applyIntent(
       ...movePaymentStatements(db, { ...move, to: 'processing', set: sql`failure_code = NULL` }),
     )
   } else if (outcome?.to === 'failed') {
+    const failure = sql`failure_code = ${outcome.code}, failure_message = ${outcome.message}`
     statements.push(
-      ...movePaymentStatements(db, {
-        ...move,
-        to: 'failed',
-        detail: outcome.code,
-        set: sql`failure_code = ${outcome.code}, failure_message = ${outcome.message}`,
-      }),
+      // Already failed (declined before, now canceled): no move, but the intent's latest failure is kept, and
+      // a canceled intent is how a hold knows its card can no longer be charged (rental-statements.ts).
+      prepare(
+        db,
+        sql`UPDATE payments SET ${failure}, updated_at = ${now} WHERE id = ${change.payment.id}
+        AND stripe_payment_intent_id = ${change.intent.id} AND status = 'failed' AND failure_code IS NOT ${outcome.code}`,
+      ),
+      ...movePaymentStatements(db, { ...move, to: 'failed', detail: outcome.code, set: failure }),
     )
   }
-  const results = await runBatch(db, [
-    ...statements,
-    selectRows(db, payments, sql`id = ${change.payment.id}`),
-    selectRows(db, rentals, sql`id = ${change.payment.rentalId}`),
-  ])
+  const read = await runBatchNamed(db, statements, {
+    payment: selectRows(db, payments, sql`id = ${change.payment.id}`),
+    rental: selectRows(db, rentals, sql`id = ${change.payment.rentalId}`),
+  })
   return {
-    payment: (results.at(-2)?.results[0] as Payment | undefined) ?? change.payment,
-    rental: results.at(-1)?.results[0] as Rental | undefined,
+    payment: (read.payment.results[0] as Payment | undefined) ?? change.payment,
+    rental: read.rental.results[0] as Rental | undefined,
   }
 }
 

@@ -1,28 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { prepare, type Database } from '../db/client'
-import { auditRows, type AuditSource } from './audit'
-import type { PaymentStatus } from '../db/schema'
+import type { Trigger } from '../domain/state-machines'
+import { transition } from './transitions'
 
 /*
- * The SQL of payment state changes. Every statement carries its own precondition (the statuses it may move
- * from, and the PaymentIntent it belongs to), so whichever of confirm, webhook or reconciler comes first makes
- * the transition and the others change nothing. Audit rows select exactly the rows the update then changes.
+ * The SQL of payment state changes. Every statement carries its own precondition (the moves the state machine
+ * allows, and the PaymentIntent it belongs to), so whichever of confirm, webhook or reconciler comes first
+ * makes the transition and the others change nothing.
  */
 
-export type TransitionSource = AuditSource
-
-/** Which statuses each target may be reached from: the state machine of DESIGN.md, never backwards. */
-export const PAYMENT_TRANSITIONS: Record<'processing' | 'completed' | 'failed', readonly PaymentStatus[]> = {
-  processing: ['pending', 'failed'],
-  completed: ['pending', 'processing', 'failed'],
-  failed: ['pending', 'processing'],
-}
-
-const statusList = (statuses: readonly string[]) =>
-  sql.join(
-    statuses.map((status) => sql`${status}`),
-    sql`, `,
-  )
+export type TransitionSource = Trigger
 
 export interface PaymentMove {
   paymentId: string
@@ -35,51 +22,47 @@ export interface PaymentMove {
   now: string
 }
 
-export function movePaymentStatements(db: Database, move: PaymentMove) {
-  const where = sql`id = ${move.paymentId} AND stripe_payment_intent_id = ${move.intentId}
-    AND status IN (${statusList(PAYMENT_TRANSITIONS[move.to])})`
-  return [
-    auditRows(db, 'payment', where, move),
-    prepare(
-      db,
-      sql`UPDATE payments SET status = ${move.to}, ${move.set}, updated_at = ${move.now} WHERE ${where}`,
-    ),
-  ] as const
-}
+export const movePaymentStatements = (db: Database, move: PaymentMove) =>
+  transition(db, 'payment', {
+    ...move,
+    on: 'intent',
+    where: sql`id = ${move.paymentId} AND stripe_payment_intent_id = ${move.intentId}`,
+  })
 
 /** The rental becomes active once its payment is completed: one conditional statement, idempotent. */
-export function activateRentalStatements(
+export const activateRentalStatements = (
   db: Database,
   rentalId: string,
   source: TransitionSource,
   now: string,
-) {
-  const where = sql`id = ${rentalId} AND status = 'pending'
-    AND EXISTS (SELECT 1 FROM payments WHERE payments.rental_id = rentals.id AND payments.status = 'completed')`
-  return [
-    auditRows(db, 'rental', where, { to: 'active', source, now, detail: 'paid' }),
-    prepare(db, sql`UPDATE rentals SET status = 'active', updated_at = ${now} WHERE ${where}`),
-  ] as const
-}
+) =>
+  transition(db, 'rental', {
+    where: sql`id = ${rentalId}
+      AND EXISTS (SELECT 1 FROM payments WHERE payments.rental_id = rentals.id AND payments.status = 'completed')`,
+    on: 'pay',
+    to: 'active',
+    source,
+    now,
+    detail: 'paid',
+  })
 
 /** A full refund cancels the rental (pending or active) and so frees its dates. */
-export function cancelRefundedRentalStatements(
+export const cancelRefundedRentalStatements = (
   db: Database,
   paymentId: string,
   source: TransitionSource,
   now: string,
-) {
-  const where = sql`id = (SELECT rental_id FROM payments WHERE payments.id = ${paymentId}) AND status IN ('pending', 'active')
-    AND EXISTS (SELECT 1 FROM payments WHERE payments.id = ${paymentId} AND payments.status = 'refunded')`
-  return [
-    auditRows(db, 'rental', where, { to: 'cancelled', source, now, detail: 'refunded' }),
-    prepare(
-      db,
-      sql`UPDATE rentals SET status = 'cancelled', cancel_reason = 'refunded', cancelled_at = ${now},
-      updated_at = ${now} WHERE ${where}`,
-    ),
-  ] as const
-}
+) =>
+  transition(db, 'rental', {
+    where: sql`id = (SELECT rental_id FROM payments WHERE payments.id = ${paymentId})
+      AND EXISTS (SELECT 1 FROM payments WHERE payments.id = ${paymentId} AND payments.status = 'refunded')`,
+    on: 'refund',
+    to: 'cancelled',
+    source,
+    now,
+    detail: 'refunded',
+    set: sql`cancel_reason = 'refunded', cancelled_at = ${now}`,
+  })
 
 /** Records a Stripe event id; a second delivery of the same event fails the whole batch on the primary key. */
 export function recordEventStatement(

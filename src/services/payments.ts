@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
-import { prepareBuilt, runBatch, selectRows, type Database } from '../db/client'
+import { prepareBuilt, runBatch, runBatchNamed, selectRows, type Database } from '../db/client'
 import { payments, rentals } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import type { Logger } from '../lib/logger'
@@ -8,10 +8,11 @@ import { ApiError } from '../lib/errors'
 import { splitPlatformFee } from '../lib/fees'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
-import { applyIntent, cancelIntent, intentOutcome, type Payment } from './payment-intents'
+import { applyStripeIntent } from './apply-intent'
+import { cancelIntent, intentOutcome, type Payment } from './payment-intents'
+import { transition } from './transitions'
 import type { Rental } from './rentals'
 import { auditIfChanged } from './audit'
-import { createRefund } from './refunds'
 import { callStripe } from './stripe'
 
 export type { Payment }
@@ -115,18 +116,15 @@ async function createPendingPayment(deps: PaymentDeps, rental: Rental): Promise<
       updatedAt: now,
     })
     .onConflictDoNothing()
-  const [, , stored] = await runBatch(deps.db, [
-    prepareBuilt(deps.db, insert),
-    auditIfChanged(deps.db, 'payment', id, {
-      from: null,
-      to: 'pending',
-      source: 'api',
-      now,
-      detail: 'attempt 1',
-    }),
-    selectRows(deps.db, payments, sql`rental_id = ${rental.id}`),
-  ])
-  return stored!.results[0] as Payment
+  const { stored } = await runBatchNamed(
+    deps.db,
+    [
+      prepareBuilt(deps.db, insert),
+      auditIfChanged(deps.db, 'payment', id, { to: 'pending', source: 'api', now, detail: 'attempt 1' }),
+    ],
+    { stored: selectRows(deps.db, payments, sql`rental_id = ${rental.id}`) },
+  )
+  return stored.results[0] as Payment
 }
 
 /**
@@ -138,8 +136,7 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
   if (failed.stripePaymentIntentId) {
     const previous = await cancelIntent(deps.stripe, failed.stripePaymentIntentId)
     if (previous.status === 'succeeded' || previous.status === 'processing') {
-      const applied = await applyIntent(deps.db, { payment: failed, intent: previous, source: 'api' })
-      return (await settleCompletedPayment(deps, applied, 'api')) ?? applied.payment
+      return (await applyStripeIntent(deps, { payment: failed, intent: previous, source: 'api' })).payment
     }
     if (previous.status !== 'canceled') {
       // Still payable (e.g. the customer is in 3-D Secure on it): a second intent could charge twice.
@@ -150,31 +147,21 @@ async function startNewAttempt(deps: PaymentDeps, failed: Payment): Promise<Paym
     }
   }
   const now = nowIso()
-  const restart = deps.db
-    .update(payments)
-    .set({
-      status: 'pending',
-      attempt: sql`${payments.attempt} + 1`,
-      stripePaymentIntentId: null,
-      stripeChargeId: null,
-      updatedAt: now,
-    })
-    .where(
-      and(eq(payments.id, failed.id), eq(payments.status, 'failed'), eq(payments.attempt, failed.attempt)),
-    )
   // Conditional on the attempt: of two concurrent initiates after a decline, one starts attempt n + 1.
-  const [, , stored] = await runBatch(deps.db, [
-    prepareBuilt(deps.db, restart),
-    auditIfChanged(deps.db, 'payment', failed.id, {
-      from: 'failed',
+  const { after } = await runBatchNamed(
+    deps.db,
+    transition(deps.db, 'payment', {
+      where: sql`id = ${failed.id} AND attempt = ${failed.attempt}`,
+      on: 'retry',
       to: 'pending',
       source: 'api',
       now,
       detail: `attempt ${failed.attempt + 1}`,
+      set: sql`attempt = attempt + 1, stripe_payment_intent_id = NULL, stripe_charge_id = NULL`,
     }),
-    selectRows(deps.db, payments, sql`id = ${failed.id}`),
-  ])
-  return stored!.results[0] as Payment
+    { after: selectRows(deps.db, payments, sql`id = ${failed.id}`) },
+  )
+  return after.results[0] as Payment
 }
 
 function createIntent(deps: PaymentDeps, payment: Payment, rental: Rental) {
@@ -223,51 +210,18 @@ export async function confirmPayment(
       'The PaymentIntent amount or currency differs from the rental',
     )
   }
-  const applied = await applyIntent(deps.db, { payment, intent, source: 'api', actorId: user.id })
-  const stored = (await settleCompletedPayment(deps, applied, 'api')) ?? applied.payment
+  const { payment: stored } = await applyStripeIntent(deps, {
+    payment,
+    intent,
+    source: 'api',
+    actorId: user.id,
+  })
   const outcome = intentOutcome(intent)
   if (stored.completedAt) return { kind: 'completed', payment: stored }
   if (outcome?.to === 'failed') {
     throw new ApiError('payment_failed', outcome.message, {
-      extra: { decline_code: outcome.code, payment_id: stored.id, status: stored.status },
+      extra: { decline_code: outcome.code, payment_id: stored.id, payment_status: stored.status },
     })
   }
   return { kind: 'pending', payment: stored, intentStatus: intent.status }
-}
-
-/**
- * A payment that completes after its rental was cancelled (its hold expired while the card was being
- * charged) must not keep the renter's money: it is refunded in full at once. Returns the payment after.
- */
-export async function settleCompletedPayment(
-  deps: { db: Database; stripe: Stripe; logger: Logger },
-  applied: { payment: Payment; rental?: Rental },
-  source: 'api' | 'webhook' | 'reconciler',
-): Promise<Payment | undefined> {
-  const { payment, rental } = applied
-  if (payment.status !== 'completed' || rental?.status !== 'cancelled') return undefined
-  return refundOrphanedPayment(deps, payment, source)
-}
-
-/**
- * Refunds in full what remains of a completed payment whose rental is cancelled; the reconciler retries it if
- * it fails. Returns the payment after, or undefined when refunds already on their way cover the rest (Stripe
- * answered `pending`): there is nothing to send, and their outcome will settle it.
- */
-export async function refundOrphanedPayment(
-  deps: { db: Database; stripe: Stripe; logger: Logger },
-  payment: Payment,
-  source: 'api' | 'webhook' | 'reconciler',
-): Promise<Payment | undefined> {
-  const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null).catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === 'refund_exceeds_remaining') return undefined
-    throw error
-  })
-  if (!refunded) return undefined
-  deps.logger.warn('refunded a payment of a cancelled rental', {
-    source,
-    payment_id: payment.id,
-    rental_id: payment.rentalId,
-  })
-  return refunded.payment
 }

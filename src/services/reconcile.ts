@@ -1,12 +1,14 @@
-import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, notExists } from 'drizzle-orm'
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, notExists, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
-import type { Database } from '../db/client'
+import { runBatch, type Database } from '../db/client'
 import { payments, refunds, rentals, stripeEvents } from '../db/schema'
 import type { Logger } from '../lib/logger'
-import { applyIntent, cancelIntent } from './payment-intents'
-import { refundOrphanedPayment, settleCompletedPayment } from './payments'
+import { applyStripeIntent, refundOrphanedPayment } from './apply-intent'
+import { cancelIntent, type Payment } from './payment-intents'
+import { transition } from './transitions'
 import { IN_FLIGHT_REFUND_STATUSES, resendRefund } from './refunds'
 import { expireRentalHolds } from './rentals'
+import { givenUpEvents } from './event-failures'
 import { handleEvent, HANDLED_EVENT_TYPES } from './webhooks'
 
 /** Bounded work per run: the cron fires every few minutes, and each item may cost a Stripe call. */
@@ -28,7 +30,13 @@ export interface ReconcileReport {
   intents_canceled: number
   orphans_refunded: number
   refunds_resent: number
+  /** Missed events applied this run. */
   events_replayed: number
+  /** Missed events whose handling threw this run (each recorded in stripe_event_failures, and in `errors`). */
+  events_failed: number
+  /** Missed events not tried: given up after MAX_EVENT_ATTEMPTS failed tries (not in `errors`). */
+  events_skipped: number
+  /** Items of any sweep that failed this run (failed events included), each logged `reconcile step failed`. */
   errors: number
 }
 
@@ -57,6 +65,8 @@ export async function reconcile(deps: ReconcileDeps, now = new Date()): Promise<
     orphans_refunded: 0,
     refunds_resent: 0,
     events_replayed: 0,
+    events_failed: 0,
+    events_skipped: 0,
     errors: 0,
   }
   const run: Run = {
@@ -77,9 +87,7 @@ export async function reconcile(deps: ReconcileDeps, now = new Date()): Promise<
   await expireHolds(run)
   await refundOrphanedPayments(run)
   await resendUnsentRefunds(run)
-  await run.attempt('events', 'recent', async () => {
-    report.events_replayed = await replayMissedEvents(run)
-  })
+  await run.attempt('events', 'recent', () => replayMissedEvents(run))
   deps.logger.info('reconciled', { ...report })
   return report
 }
@@ -106,9 +114,8 @@ async function refreshStalePayments({ deps, now, cutoff, report, attempt }: Run)
     report.payments_checked++
     await attempt('payment', payment.id, async () => {
       const intent = await deps.stripe.paymentIntents.retrieve(payment.stripePaymentIntentId!)
-      const applied = await applyIntent(deps.db, { payment, intent, source: 'reconciler' })
-      const settled = (await settleCompletedPayment(deps, applied, 'reconciler')) ?? applied.payment
-      if (settled.status !== payment.status) report.payments_changed++
+      const applied = await applyStripeIntent(deps, { payment, intent, source: 'reconciler' })
+      if (applied.payment.status !== payment.status) report.payments_changed++
       await deps.db
         .update(payments)
         .set({ reconciledAt: now.toISOString() })
@@ -117,16 +124,22 @@ async function refreshStalePayments({ deps, now, cutoff, report, attempt }: Run)
   }
 }
 
-/** Unpaid holds expire; a cancelled rental (expired, or cancelled by a party) keeps no payable intent. */
+/**
+ * Unpaid holds expire, each after its PaymentIntent is canceled at Stripe (services/holds.ts). Then a safety
+ * net: a cancelled rental whose payment still has an intent Stripe has not canceled (an initiate that raced
+ * the cancel) gets it canceled now.
+ */
 async function expireHolds({ deps, now, report, attempt }: Run) {
-  report.holds_expired = (await expireRentalHolds(deps.db, now)).length
+  await attempt('expire_holds', 'due', async () => {
+    report.holds_expired = (await expireRentalHolds(deps, now)).length
+  })
   const payable = await deps.db
     .select(getTableColumns(payments))
     .from(payments)
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
     .where(
       and(
-        eq(payments.status, 'pending'),
+        sql`(${payments.status} = 'pending' OR (${payments.status} = 'failed' AND ${payments.failureCode} IS NOT 'canceled'))`,
         eq(rentals.status, 'cancelled'),
         isNotNull(payments.stripePaymentIntentId),
       ),
@@ -136,8 +149,7 @@ async function expireHolds({ deps, now, report, attempt }: Run) {
     await attempt('cancel_intent', payment.id, async () => {
       // Paid after all (it raced the cancel): applied, and refunded because its rental is cancelled.
       const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
-      const applied = await applyIntent(deps.db, { payment, intent, source: 'reconciler' })
-      await settleCompletedPayment(deps, applied, 'reconciler')
+      await applyStripeIntent(deps, { payment, intent, source: 'reconciler' })
       if (intent.status === 'canceled') report.intents_canceled++
     })
   }
@@ -145,18 +157,28 @@ async function expireHolds({ deps, now, report, attempt }: Run) {
 
 /**
  * A payment completed on a cancelled rental is refunded at once where it completes; this sweep retries those
- * whose refund could not be made then (Stripe down, the worker stopped). Recent payments only: the index on
- * (status, updated_at) keeps the read proportional to recent activity.
+ * whose refund could not be made then (Stripe down, the worker stopped) or that Stripe failed afterwards (the
+ * card was closed: the rental stays cancelled, the money is owed to the renter). Failed refunds are retried
+ * with back-off (ORPHAN_REFUND_BACKOFF_MINUTES after the n-th failure); after ORPHAN_REFUND_ATTEMPTS failures
+ * the payment becomes `refund_failed`, for the owner and an admin to settle, and an error is logged. Recent
+ * payments only: the index on (status, updated_at) keeps the read proportional to recent activity.
  */
 async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
   const since = new Date(now.getTime() - LOOKBACK_MS).toISOString()
+  const failedRefunds = (column: 'count' | 'last') =>
+    sql<number | string | null>`(SELECT ${column === 'count' ? sql`COUNT(*)` : sql`MAX(${refunds.updatedAt})`}
+      FROM ${refunds} WHERE ${refunds.paymentId} = ${payments.id} AND ${refunds.status} = 'failed')`
   const orphans = await deps.db
-    .select(getTableColumns(payments))
+    .select({
+      payment: getTableColumns(payments),
+      failures: failedRefunds('count'),
+      lastFailure: failedRefunds('last'),
+    })
     .from(payments)
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
     .where(
       and(
-        eq(payments.status, 'completed'),
+        inArray(payments.status, ['completed', 'partially_refunded']),
         gt(payments.updatedAt, since),
         eq(rentals.status, 'cancelled'),
         // Not while a refund is on its way: its outcome settles the payment (or the unsent-refund sweep re-sends it).
@@ -171,11 +193,44 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
       ),
     )
     .limit(BATCH)
-  for (const payment of orphans) {
+  for (const { payment, failures, lastFailure } of orphans) {
+    const tries = Number(failures)
+    if (tries >= ORPHAN_REFUND_ATTEMPTS) {
+      await attempt('refund_failed', payment.id, () => flagRefundFailed(deps, payment, tries, now))
+      continue
+    }
+    const due = tries === 0 || Date.parse(String(lastFailure)) + backoffMs(tries) <= now.getTime()
+    if (!due) continue
     await attempt('orphan', payment.id, async () => {
       if (await refundOrphanedPayment(deps, payment, 'reconciler')) report.orphans_refunded++
     })
   }
+}
+
+/** Failed refunds of a cancelled rental's payment before it is flagged refund_failed (the first included). */
+export const ORPHAN_REFUND_ATTEMPTS = 4
+/** Wait after the n-th failure: 1 hour, then 4, then 16 (tried within the day; the sweep looks back 3 days). */
+export const backoffMs = (failures: number) => 60 * 60_000 * 4 ** (failures - 1)
+
+async function flagRefundFailed(deps: ReconcileDeps, payment: Payment, failures: number, now: Date) {
+  const at = now.toISOString()
+  const [, update] = await runBatch(
+    deps.db,
+    transition(deps.db, 'payment', {
+      where: sql`id = ${payment.id}`,
+      on: 'give_up',
+      to: 'refund_failed',
+      source: 'reconciler',
+      now: at,
+      detail: `refund of a cancelled rental failed ${failures} times`,
+    }),
+  )
+  if (update?.meta.changes !== 1) return
+  deps.logger.error('refund of a cancelled rental keeps failing; the payment is now refund_failed', {
+    payment_id: payment.id,
+    rental_id: payment.rentalId,
+    failures,
+  })
 }
 
 async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
@@ -196,9 +251,11 @@ async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
 /**
  * Events of the last days that we never recorded (a delivery that was lost or never retried), oldest first as
  * Stripe would have sent them. Events younger than the staleness cutoff are left to the webhook, which may
- * still be on its way.
+ * still be on its way. Each event is applied on its own: one that throws (recorded with its attempts by
+ * handleEvent) is counted and logged, and the run goes on with the next; once it has failed
+ * MAX_EVENT_ATTEMPTS times it is skipped, with no more Stripe calls.
  */
-async function replayMissedEvents({ deps, now, cutoff }: Run): Promise<number> {
+async function replayMissedEvents({ deps, now, cutoff, report }: Run): Promise<void> {
   const events: Stripe.Event[] = []
   await deps.stripe.events
     .list({
@@ -214,7 +271,6 @@ async function replayMissedEvents({ deps, now, cutoff }: Run): Promise<number> {
       return events.length < MAX_EVENTS
     })
   events.reverse()
-  let replayed = 0
   for (let start = 0; start < events.length; start += 100) {
     const page = events.slice(start, start + 100)
     const ids = page.map((event) => event.id)
@@ -223,14 +279,31 @@ async function replayMissedEvents({ deps, now, cutoff }: Run): Promise<number> {
         await deps.db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ids))
       ).map((row) => row.id),
     )
-    for (const event of page.filter((candidate) => !known.has(candidate.id))) {
-      deps.logger.warn('stripe event was never delivered; applying it now', {
-        event_id: event.id,
-        event_type: event.type,
-      })
-      await handleEvent(deps, event)
-      replayed++
+    const missed = page.filter((candidate) => !known.has(candidate.id))
+    const givenUp = await givenUpEvents(
+      deps.db,
+      missed.map((event) => event.id),
+    )
+    for (const event of missed) {
+      const fields = { event_id: event.id, event_type: event.type }
+      if (givenUp.has(event.id)) {
+        report.events_skipped++
+        continue
+      }
+      deps.logger.warn('stripe event was never delivered; applying it now', fields)
+      try {
+        await handleEvent(deps, event)
+        report.events_replayed++
+      } catch (error) {
+        report.events_failed++
+        report.errors++
+        deps.logger.error('reconcile step failed', {
+          step: 'event',
+          id: event.id,
+          ...fields,
+          error: String(error),
+        })
+      }
     }
   }
-  return replayed
 }

@@ -1,7 +1,8 @@
-import { and, eq, isNull, notInArray, sql } from 'drizzle-orm'
+import { and, eq, isNull, notInArray, sql, type SQL } from 'drizzle-orm'
 import Stripe from 'stripe'
-import { prepare, runBatch, selectRows, type Database } from '../db/client'
-import { payments, refunds, type RefundStatus } from '../db/schema'
+import { prepare, runBatch, runBatchNamed, selectRows, type Database } from '../db/client'
+import { payments, refunds } from '../db/schema'
+import { allowedMoves, refundMachine, type RefundStatus } from '../domain/state-machines'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -13,12 +14,12 @@ import {
   recordEventStatement,
   type TransitionSource,
 } from './payment-statements'
-import { auditRows } from './audit'
+import { transition } from './transitions'
 import { callStripe, stripeFailure } from './stripe'
 
 export type Refund = typeof refunds.$inferSelect
 
-export const REFUNDABLE_STATUSES = ['completed', 'partially_refunded'] as const
+export const REFUNDABLE_STATUSES = ['completed', 'partially_refunded', 'refund_failed'] as const
 /** A refund in these states holds its amount: it is on its way, not yet succeeded or failed. */
 export const IN_FLIGHT_REFUND_STATUSES = ['pending', 'requires_action'] as const
 export const STRIPE_REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
@@ -115,14 +116,38 @@ async function sendRefund(
       await releaseReservation(db, reservation, error.code)
     throw stripeFailure(error) ?? error
   }
-  return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
+  return applyAnswer(db, stripe, { refund: reservation, stripeRefund, source: 'api', actorId })
 }
 
-const releaseReservation = (db: Database, reservation: Refund, reason: string | undefined) =>
-  db
-    .update(refunds)
-    .set({ status: 'failed', failureReason: reason ?? 'refused_by_stripe', updatedAt: nowIso() })
-    .where(and(eq(refunds.id, reservation.id), isNull(refunds.stripeRefundId), eq(refunds.status, 'pending')))
+/**
+ * Applies the API's own answer from Stripe. That answer may be older than what a webhook applied meanwhile
+ * (a refund answered `succeeded` that has failed since, or `pending` that has succeeded): the forward-only
+ * table refuses to go back, and when the stored status and the answer disagree the refund is read again from
+ * Stripe and that, the current truth, is applied.
+ */
+async function applyAnswer(db: Database, stripe: Stripe, change: ApplyRefund) {
+  const applied = await applyRefund(db, change)
+  if (applied.refund.status === change.stripeRefund.status) return applied
+  const id = change.stripeRefund.id
+  const current = await callStripe(() => stripe.refunds.retrieve(id))
+  return applyRefund(db, { ...change, refund: applied.refund, stripeRefund: current })
+}
+
+const releaseReservation = (db: Database, reservation: Refund, reason: string | undefined) => {
+  const now = nowIso()
+  return runBatch(
+    db,
+    transition(db, 'refund', {
+      where: sql`id = ${reservation.id} AND stripe_refund_id IS NULL`,
+      on: 'refused',
+      to: 'failed',
+      source: 'api',
+      now,
+      detail: 'refused by Stripe',
+      set: sql`failure_reason = ${reason ?? 'refused_by_stripe'}`,
+    }),
+  )
+}
 
 /**
  * Sends again a refund whose Stripe call never answered (its reservation has no Stripe id). Stripe keeps
@@ -139,7 +164,7 @@ export async function resendRefund(
   const made = await callStripe(() => stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   const stripeRefund = made.data.find((candidate) => candidate.metadata?.refund_id === reservation.id)
   if (!stripeRefund) return sendRefund(db, stripe, payment, reservation, actorId)
-  return applyRefund(db, { refund: reservation, stripeRefund, source: 'api', actorId })
+  return applyAnswer(db, stripe, { refund: reservation, stripeRefund, source: 'api', actorId })
 }
 
 const isStripeReason = (reason: string): reason is StripeRefundReason =>
@@ -168,7 +193,7 @@ async function reserveRefund(db: Database, actorId: string | null, payment: Paym
         SELECT SUM(refunds.amount) FROM refunds
         WHERE refunds.payment_id = payments.id AND refunds.status IN ${IN_FLIGHT_REFUND_STATUSES}
       ), 0) AS remaining
-      FROM payments WHERE payments.id = ${payment.id} AND payments.status IN ('completed', 'partially_refunded')
+      FROM payments WHERE payments.id = ${payment.id} AND payments.status IN ${REFUNDABLE_STATUSES}
     )
     INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
     SELECT ${id}, ${payment.id}, ${amount}, ${payment.currency}, 'pending', ${request.reason ?? null},
@@ -199,9 +224,11 @@ export interface ApplyRefund {
 }
 
 /**
- * Applies a Stripe refund's status to our refund row and the payment. Only the transitions into and out of
- * `succeeded` move money: into it adds the amount to amount_refunded, out of it (a refund that fails later)
- * takes it back. Each is conditional on the row's current status, so a repeat changes nothing.
+ * Applies a Stripe refund's status to our refund row and the payment, in one batch. Refund statuses only move
+ * forward (the refund state machine); only the moves into and out of `succeeded` move money: into it adds the
+ * amount to amount_refunded, out of it (succeeded → failed, Stripe's one way back) takes it back. Both are
+ * conditional on the refund making that very move in the same batch, so a repeat or a stale report changes
+ * nothing.
  */
 export async function applyRefund(
   db: Database,
@@ -209,83 +236,78 @@ export async function applyRefund(
 ): Promise<{ payment: Payment; refund: Refund }> {
   const now = nowIso()
   const status = asStatus(change.stripeRefund.status)
-  const { refund } = change
+  const { refund, source } = change
   const statements: D1PreparedStatement[] = []
   if (change.event) {
     statements.push(recordEventStatement(db, { ...change.event, objectId: change.stripeRefund.id }, now))
   }
   const mine = sql`id = ${refund.id} AND (stripe_refund_id IS NULL OR stripe_refund_id = ${change.stripeRefund.id})`
-  statements.push(
-    auditRows(db, 'refund', mine, {
-      to: status,
-      source: change.source,
-      now,
-      actorId: change.actorId,
-    }),
-  )
-  if (status === 'succeeded') statements.push(...moveRefundedAmount(db, refund, +1, change.source, now))
-  if (status === 'failed' || status === 'canceled')
-    statements.push(...moveRefundedAmount(db, refund, -1, change.source, now))
-  const failureReason = change.stripeRefund.failure_reason ?? null
+  // Read by the payment's statements before the refund's own UPDATE runs: "this refund is about to move so".
+  const moving = (from: RefundStatus[]) =>
+    sql`EXISTS (SELECT 1 FROM refunds WHERE ${mine} AND status IN ${from})`
+  const into = statusesFrom(status, source)
+  if (status === 'succeeded' && into.length)
+    statements.push(...moveRefundedAmount(db, refund, +1, moving(into), source, now))
+  if (status === 'failed' && into.includes('succeeded'))
+    statements.push(...moveRefundedAmount(db, refund, -1, moving(['succeeded']), source, now))
   // Only the API's own answer links a refund it created: until then its request counts as unanswered, and the
   // client's retry must get this refund back rather than make a second one (see createRefund).
-  const stripeId = change.source === 'webhook' ? sql`stripe_refund_id` : sql`${change.stripeRefund.id}`
-  // Conditional on a change, so that a repeated webhook leaves the row (and its updated_at) untouched.
-  const changed = sql`(stripe_refund_id IS NOT ${stripeId} OR status <> ${status} OR failure_reason IS NOT ${failureReason})`
+  if (source !== 'webhook') {
+    statements.push(
+      prepare(
+        db,
+        sql`UPDATE refunds SET stripe_refund_id = ${change.stripeRefund.id}, updated_at = ${now}
+        WHERE id = ${refund.id} AND stripe_refund_id IS NULL`,
+      ),
+    )
+  }
   statements.push(
-    prepare(
-      db,
-      sql`UPDATE refunds SET stripe_refund_id = ${stripeId}, status = ${status},
-      failure_reason = ${failureReason}, updated_at = ${now} WHERE ${mine} AND ${changed}`,
-    ),
-    ...cancelRefundedRentalStatements(db, refund.paymentId, change.source, now),
+    ...transition(db, 'refund', {
+      where: mine,
+      on: 'stripe',
+      to: status,
+      source,
+      now,
+      actorId: change.actorId,
+      set: sql`failure_reason = ${change.stripeRefund.failure_reason ?? null}`,
+    }),
+    ...cancelRefundedRentalStatements(db, refund.paymentId, source, now),
   )
-  const [payment, stored] = await readBack(db, statements, refund)
-  return { payment, refund: stored }
+  const read = await runBatchNamed(db, statements, {
+    payment: selectRows(db, payments, sql`id = ${refund.paymentId}`),
+    refund: selectRows(db, refunds, sql`id = ${refund.id}`),
+  })
+  return { payment: read.payment.results[0] as Payment, refund: read.refund.results[0] as Refund }
 }
 
+/** The statuses from which the refund state machine lets `source` move a refund into `status`. */
+const statusesFrom = (status: RefundStatus, source: TransitionSource): RefundStatus[] =>
+  allowedMoves(refundMachine, 'stripe', source, status).map(([from]) => from as RefundStatus)
+
 /**
- * +1: a refund reaches succeeded (from any other status); -1: a succeeded refund fails afterwards.
- * The payment's status follows from amount_refunded.
+ * +1: a refund reaches succeeded; -1: a succeeded refund fails afterwards. The payment's status follows from
+ * amount_refunded, within what the payment state machine allows (a dispute or a refund_failed flag stays
+ * until a refund succeeds or the dispute closes).
  */
 function moveRefundedAmount(
   db: Database,
   refund: Refund,
   sign: 1 | -1,
+  refundMoves: SQL,
   source: TransitionSource,
   now: string,
 ) {
-  const fromSucceeded = sign === 1 ? sql`status <> 'succeeded'` : sql`status = 'succeeded'`
-  const guard = sql`EXISTS (SELECT 1 FROM refunds WHERE refunds.id = ${refund.id} AND ${fromSucceeded})`
   const refunded = sql`amount_refunded + ${sign * refund.amount}`
-  // A payment under dispute stays disputed; the dispute's close decides what it returns to.
-  const nextStatus = sql`CASE WHEN status = 'disputed' THEN 'disputed' ELSE ${statusFromRefunds(refunded)} END`
-  const where = sql`id = ${refund.paymentId} AND ${guard}`
-  return [
-    auditRows(db, 'payment', where, {
-      to: nextStatus,
-      source,
-      now,
-      detail: `${sign === 1 ? 'refund succeeded' : 'refund reversed'}: ${refund.id}`,
-      sameStatusToo: true,
-    }),
-    prepare(
-      db,
-      sql`UPDATE payments SET amount_refunded = ${refunded}, status = ${nextStatus},
-      refunded_at = CASE WHEN ${sign} > 0 THEN ${now} ELSE refunded_at END, updated_at = ${now} WHERE ${where}`,
-    ),
-  ]
-}
-
-async function readBack(db: Database, statements: D1PreparedStatement[], refund: Refund) {
-  const results = await runBatch(db, [
-    ...statements,
-    selectRows(db, payments, sql`id = ${refund.paymentId}`),
-    selectRows(db, refunds, sql`id = ${refund.id}`),
-  ])
-  const payment = results.at(-2)!.results[0] as Payment
-  const stored = results.at(-1)!.results[0] as Refund
-  return [payment, stored] as const
+  const kept = sign === 1 ? sql`('disputed')` : sql`('disputed', 'refund_failed')`
+  return transition(db, 'payment', {
+    where: sql`id = ${refund.paymentId} AND ${refundMoves}`,
+    on: 'refund',
+    to: sql`CASE WHEN status IN ${kept} THEN status ELSE ${statusFromRefunds(refunded)} END`,
+    source,
+    now,
+    detail: `${sign === 1 ? 'refund succeeded' : 'refund failed'}: ${refund.id}`,
+    set: sql`amount_refunded = ${refunded}, refunded_at = CASE WHEN ${sign} > 0 THEN ${now} ELSE refunded_at END`,
+  })
 }
 
 /** Records a refund that was made outside Backline (e.g. in the Stripe dashboard), once. */

@@ -1,21 +1,26 @@
 import { eq, sql } from 'drizzle-orm'
-import { runBatch, selectRows, type Database } from '../db/client'
+import { prepare, runBatch, runBatchNamed, selectRows, type Database } from '../db/client'
 import { auditIfChanged } from './audit'
-import { rentals, type RentalStatus } from '../db/schema'
+import { payments, rentals, type RentalStatus } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { jsonMapper, type JsonOf } from '../lib/json-columns'
 import { pageForParties, type JsonList, type JsonPage, type PartySearch } from '../lib/pagination'
-import { addMinutes, nowIso } from '../lib/time'
+import { addMinutes, nowIso, todayUtc } from '../lib/time'
+import { applyStripeIntent, type IntentDeps } from './apply-intent'
+import { expireHolds } from './holds'
+import { cancelIntent } from './payment-intents'
 import { getListing } from './listings'
 import { validateRentalDates } from './rental-dates'
 import { MAX_CHARGE_AMOUNT } from '../lib/money'
 import {
-  cancelStatement,
-  completeStatement,
+  cancelStatements,
+  completeStatements,
   expireHoldsStatements,
   insertRentalStatement,
+  openHoldsStatement,
+  type RentalInsert,
 } from './rental-statements'
 
 export type Rental = typeof rentals.$inferSelect
@@ -26,18 +31,17 @@ export interface NewRental {
   end_date: string
 }
 
-type RentalSettings = Pick<Settings, 'MAX_RENTAL_DAYS' | 'RENTAL_HOLD_MINUTES'>
+type RentalSettings = Pick<Settings, 'MAX_RENTAL_DAYS' | 'RENTAL_HOLD_MINUTES' | 'MAX_OPEN_HOLDS_PER_RENTER'>
 
-export async function createRental(
-  db: Database,
-  settings: RentalSettings,
-  renterId: string,
-  input: NewRental,
-) {
+export interface RentalDeps extends IntentDeps {
+  settings: RentalSettings
+}
+
+export async function createRental(deps: RentalDeps, renterId: string, input: NewRental) {
   const now = new Date()
   const range = { start: input.start_date, end: input.end_date }
-  const days = validateRentalDates(range, now, settings.MAX_RENTAL_DAYS)
-  const listing = await getListing(db, input.listing_id)
+  const days = validateRentalDates(range, now, deps.settings.MAX_RENTAL_DAYS)
+  const listing = await getListing(deps.db, input.listing_id)
   if (listing.ownerId === renterId) throw new ApiError('own_listing', 'You cannot rent your own listing')
   if (!listing.active) throw new ApiError('listing_inactive', 'This listing is not available for rent')
   if (listing.dailyRate * days > MAX_CHARGE_AMOUNT) {
@@ -51,37 +55,72 @@ export async function createRental(
       },
     )
   }
-
-  const id = newId('rnt')
   const at = nowIso(now)
-  const expireOverlapping = expireHoldsStatements(db, at, 'api', { listingId: listing.id, range })
-  const results = await runBatch(db, [
-    ...expireOverlapping,
-    insertRentalStatement(db, {
-      id,
-      listingId: listing.id,
-      renterId,
-      range,
-      days,
-      holdExpiresAt: addMinutes(at, settings.RENTAL_HOLD_MINUTES),
-      now: at,
-    }),
-    auditIfChanged(db, 'rental', id, {
-      from: null,
-      to: 'pending',
-      source: 'api',
-      actorId: renterId,
-      now: at,
-    }),
-    selectRows(db, rentals, sql`id = ${id}`),
-  ])
-  const created = results.at(-1)?.results[0] as Rental | undefined
-  if (created) return created
-  // Refused by the database: the listing was deactivated meanwhile, or (far more often) the dates were taken.
-  if (!(await getListing(db, listing.id)).active) {
-    throw new ApiError('listing_inactive', 'This listing is not available for rent')
+  const rental: RentalInsert = {
+    id: newId('rnt'),
+    listingId: listing.id,
+    renterId,
+    range,
+    days,
+    holdExpiresAt: addMinutes(at, deps.settings.RENTAL_HOLD_MINUTES),
+    now: at,
+    maxOpenHolds: deps.settings.MAX_OPEN_HOLDS_PER_RENTER,
   }
-  throw new ApiError('listing_unavailable', 'The listing is already booked for some of these dates')
+  const created = await insertRental(deps, rental)
+  if (created) return created
+  // Expired holds on these dates whose PaymentIntents may still be paid: canceled at Stripe, then one retry.
+  const scope = { listingId: listing.id, range }
+  if ((await expireHolds(deps, at, 'api', { scope, limit: 10 })).length) {
+    const retried = await insertRental(deps, rental)
+    if (retried) return retried
+  }
+  throw await refusal(deps.db, rental)
+}
+
+/** One batch: expire the overlapping holds that can go, insert if nothing else holds the dates, read back. */
+async function insertRental(deps: RentalDeps, rental: RentalInsert) {
+  const { db } = deps
+  const scope = { listingId: rental.listingId, range: rental.range }
+  const { created } = await runBatchNamed(
+    db,
+    [
+      ...expireHoldsStatements(db, rental.now, 'api', scope),
+      insertRentalStatement(db, rental),
+      auditIfChanged(db, 'rental', rental.id, {
+        to: 'pending',
+        source: 'api',
+        actorId: rental.renterId,
+        now: rental.now,
+      }),
+    ],
+    { created: selectRows(db, rentals, sql`id = ${rental.id}`) },
+  )
+  return created.results[0] as Rental | undefined
+}
+
+/** Why the database refused a booking: listing deactivated meanwhile, the renter's holds, or dates taken. */
+async function refusal(db: Database, rental: RentalInsert): Promise<ApiError> {
+  const [listing, holds] = await runBatch(db, [
+    prepare(db, sql`SELECT active FROM listings WHERE id = ${rental.listingId}`),
+    openHoldsStatement(db, rental),
+  ])
+  if (!(listing!.results[0] as { active: number } | undefined)?.active) {
+    return new ApiError('listing_inactive', 'This listing is not available for rent')
+  }
+  const open = holds!.results[0] as { open: number; onListing: number }
+  if (open.onListing > 0) {
+    return new ApiError(
+      'rental_hold_exists',
+      'You already hold unpaid dates on this listing; pay for them or cancel them first',
+    )
+  }
+  if (open.open >= rental.maxOpenHolds) {
+    return new ApiError(
+      'rental_hold_limit',
+      `You already hold ${open.open} unpaid rentals, the most at once; pay for or cancel one first`,
+    )
+  }
+  return new ApiError('listing_unavailable', 'The listing is already booked for some of these dates')
 }
 
 export async function getRental(db: Database, id: string): Promise<Rental> {
@@ -101,59 +140,68 @@ export async function getRentalFor(db: Database, user: AuthUser, id: string): Pr
 
 const isParty = (user: AuthUser, rental: Rental) => rental.renterId === user.id || rental.ownerId === user.id
 
-export async function cancelRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
+/**
+ * The renter or the owner cancels a pending rental. Its PaymentIntent, if any, is canceled at Stripe first:
+ * if Stripe says the renter has paid (or the payment is processing), the payment is applied and the rental is
+ * paid, not cancelled (409 rental_already_paid). An unreachable Stripe cancels nothing (503).
+ */
+export async function cancelRental(deps: IntentDeps, user: AuthUser, id: string): Promise<Rental> {
+  const { db } = deps
   const rental = await getRentalFor(db, user, id)
   if (!isParty(user, rental))
     throw new ApiError('forbidden', 'Only the renter or the owner may cancel a rental')
+  if (rental.status === 'pending') await cancelPayableIntent(deps, rental)
   const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
   const now = nowIso()
-  const [update, , after] = await runBatch(db, [
-    cancelStatement(db, id, reason, now),
-    auditIfChanged(db, 'rental', id, {
-      from: 'pending',
-      to: 'cancelled',
-      source: 'api',
-      actorId: user.id,
-      detail: reason,
-      now,
-    }),
-    selectRows(db, rentals, sql`id = ${id}`),
-  ])
-  if (update?.meta.changes !== 1) {
+  const [audit, update] = cancelStatements(db, { id, reason, actorId: user.id }, now)
+  const read = await runBatchNamed(db, [audit], { update, after: selectRows(db, rentals, sql`id = ${id}`) })
+  if (read.update.meta.changes !== 1) {
     throw new ApiError(
       'rental_not_cancellable',
       'Only a pending rental without a payment under way can be cancelled',
     )
   }
-  return after!.results[0] as Rental
+  return read.after.results[0] as Rental
 }
 
+async function cancelPayableIntent(deps: IntentDeps, rental: Rental) {
+  const payment = await deps.db.query.payments.findFirst({ where: eq(payments.rentalId, rental.id) })
+  const intentId = payment?.stripePaymentIntentId
+  if (!payment || !intentId || !['pending', 'failed'].includes(payment.status)) return
+  if (payment.status === 'failed' && payment.failureCode === 'canceled') return
+  const intent = await cancelIntent(deps.stripe, intentId)
+  const applied = await applyStripeIntent(deps, { payment, intent, source: 'api' })
+  if (intent.status === 'succeeded' || intent.status === 'processing') {
+    throw new ApiError(
+      'rental_already_paid',
+      `The renter has already paid for this rental (payment ${applied.payment.status}); refund it instead`,
+    )
+  }
+}
+
+/** The owner marks the instrument returned: an active rental, on or after its start date. */
 export async function completeRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
   const rental = await getRentalFor(db, user, id)
   if (rental.ownerId !== user.id)
     throw new ApiError('not_owner', 'Only the owner may mark a rental as returned')
+  const today = todayUtc()
+  if (rental.status === 'active' && rental.startDate > today) {
+    throw new ApiError(
+      'rental_not_started',
+      `The rental starts on ${rental.startDate}; it cannot be returned before`,
+    )
+  }
   const now = nowIso()
-  const [update, , after] = await runBatch(db, [
-    completeStatement(db, id, now),
-    auditIfChanged(db, 'rental', id, {
-      from: 'active',
-      to: 'completed',
-      source: 'api',
-      actorId: user.id,
-      now,
-    }),
-    selectRows(db, rentals, sql`id = ${id}`),
-  ])
-  if (update?.meta.changes !== 1)
+  const [audit, update] = completeStatements(db, { id, actorId: user.id, today }, now)
+  const read = await runBatchNamed(db, [audit], { update, after: selectRows(db, rentals, sql`id = ${id}`) })
+  if (read.update.meta.changes !== 1)
     throw new ApiError('rental_not_completable', 'Only an active rental can be completed')
-  return after!.results[0] as Rental
+  return read.after.results[0] as Rental
 }
 
 /** For the cron: cancels every pending rental whose hold expired unpaid, and returns their ids. */
-export async function expireRentalHolds(db: Database, now: Date = new Date()): Promise<string[]> {
-  const [, expired] = await runBatch(db, expireHoldsStatements(db, nowIso(now), 'reconciler'))
-  return (expired?.results as { id: string }[]).map((row) => row.id)
-}
+export const expireRentalHolds = (deps: IntentDeps, now: Date = new Date()) =>
+  expireHolds(deps, nowIso(now), 'reconciler', { limit: 50 })
 
 export type RentalSearch = PartySearch<RentalStatus>
 

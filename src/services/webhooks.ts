@@ -6,9 +6,10 @@ import { ApiError } from '../lib/errors'
 import type { Logger } from '../lib/logger'
 import { nowIso } from '../lib/time'
 import { applyDispute } from './disputes'
-import { applyIntent, type Payment } from './payment-intents'
+import { errorMessage, recordEventFailure } from './event-failures'
+import { applyStripeIntent } from './apply-intent'
+import type { Payment } from './payment-intents'
 import { recordEventStatement } from './payment-statements'
-import { settleCompletedPayment } from './payments'
 import { applyRefund, importRefund } from './refunds'
 import { callStripe, idOf } from './stripe'
 
@@ -56,6 +57,7 @@ const isEventShaped = (event: unknown): event is Stripe.Event => {
  * Each event id is applied once: the id is recorded in the same batch as the transition, so a redelivery
  * fails that batch on the primary key and changes nothing. Events are only signals: the object is re-read
  * from Stripe, so out-of-order deliveries apply the current truth and the state machine never goes back.
+ * A handler that throws is recorded in stripe_event_failures (its attempts counted) and the error rethrown.
  */
 export async function handleEvent(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
   const seen = await deps.db.query.stripeEvents.findFirst({
@@ -66,6 +68,14 @@ export async function handleEvent(deps: WebhookDeps, event: Stripe.Event): Promi
     return await dispatch(deps, event)
   } catch (error) {
     if (isUniqueViolation(error)) return 'duplicate'
+    // Every failed try is counted (stripe_event_failures), whoever made it: the webhook or the cron's replay.
+    await recordEventFailure(deps, event, error).catch((recordError: unknown) =>
+      deps.logger.error('could not record a failed stripe event', {
+        event_id: event.id,
+        event_type: event.type,
+        error: errorMessage(recordError),
+      }),
+    )
     throw error
   }
 }
@@ -124,8 +134,7 @@ async function intentEvent(
   const payment = await findPayment(deps.db, object.id)
   if (!payment) return unknownObject(deps, ref, object.id)
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(object.id))
-  const applied = await applyIntent(deps.db, { payment, intent, source: 'webhook', event: ref })
-  await settleCompletedPayment(deps, applied, 'webhook')
+  await applyStripeIntent(deps, { payment, intent, source: 'webhook', event: ref })
   return 'applied'
 }
 

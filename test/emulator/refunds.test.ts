@@ -1,5 +1,6 @@
+import type Stripe from 'stripe'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { resetEmulator } from '../helpers/stripe-emulator'
+import { resetEmulator, settleRefund } from '../helpers/stripe-emulator'
 import { paidIntent, stripe } from './client'
 
 beforeEach(async () => {
@@ -81,6 +82,83 @@ describe('POST /v1/refunds', () => {
       'charge.refunded',
       'refund.created',
     ])
+  })
+})
+
+describe('pm_card_pendingRefund', () => {
+  const latestEvents = async (limit: number) => (await stripe.events.list({ limit })).data
+
+  async function pendingRefund(amount?: number) {
+    const intent = await paidIntent('pm_card_pendingRefund')
+    const refund = await stripe.refunds.create({ payment_intent: intent.id, amount })
+    return { intent, refund }
+  }
+
+  it('creates the refund pending and keeps it pending, counted in amount_refunded', async () => {
+    const { intent, refund } = await pendingRefund()
+    expect(refund).toMatchObject({ object: 'refund', status: 'pending', amount: 2_000 })
+    expect(await stripe.refunds.retrieve(refund.id)).toMatchObject({ status: 'pending' })
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 2_000,
+      refunded: true,
+      payment_method_details: { card: { brand: 'visa', last4: '7726', funding: 'credit' } },
+    })
+    const events = await latestEvents(2)
+    expect(events.map((event) => event.type)).toEqual(['charge.refunded', 'refund.created'])
+    expect(events[1]?.data.object).toMatchObject({ id: refund.id, status: 'pending' })
+  })
+
+  it('settles succeed: the refund turns succeeded with refund.updated and charge.refund.updated', async () => {
+    const { intent, refund } = await pendingRefund()
+    expect(await settleRefund(refund.id, 'succeed')).toMatchObject({ id: refund.id, status: 'succeeded' })
+    expect(await stripe.refunds.retrieve(refund.id)).toMatchObject({ status: 'succeeded' })
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 2_000,
+      refunded: true,
+    })
+    const events = await latestEvents(2)
+    expect(events.map((event) => event.type)).toEqual(['charge.refund.updated', 'refund.updated'])
+    for (const event of events) {
+      expect(event.data.object).toMatchObject({ id: refund.id, status: 'succeeded' })
+      expect(event.data.previous_attributes).toEqual({ status: 'pending' })
+    }
+  })
+
+  it('settles fail: the refund turns failed and the charge gets the amount back', async () => {
+    const { intent, refund } = await pendingRefund(500)
+    await settleRefund(refund.id, 'fail')
+    const failed: Stripe.Refund = await stripe.refunds.retrieve(refund.id)
+    expect(failed).toMatchObject({ status: 'failed', failure_reason: 'expired_or_canceled_card' })
+    expect(failed.failure_balance_transaction).toMatch(/^txn_/)
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 0,
+      refunded: false,
+    })
+    const events = await latestEvents(3)
+    expect(events.map((event) => event.type)).toEqual([
+      'refund.failed',
+      'charge.refund.updated',
+      'refund.updated',
+    ])
+    expect(events[2]?.data.previous_attributes).toEqual({ status: 'pending' })
+    const rest = await stripe.refunds.create({ payment_intent: intent.id })
+    expect(rest).toMatchObject({ amount: 2_000, status: 'pending' })
+  })
+
+  it('refuses to settle a refund twice, an unknown refund, or an unknown outcome', async () => {
+    const { refund } = await pendingRefund()
+    await settleRefund(refund.id, 'succeed')
+    await expect(settleRefund(refund.id, 'fail')).rejects.toThrow(
+      /: 400 .*"type":"invalid_request_error".*status of succeeded/,
+    )
+    const settled = await paidIntent()
+    const immediate = await stripe.refunds.create({ payment_intent: settled.id })
+    await expect(settleRefund(immediate.id, 'succeed')).rejects.toThrow(/: 400 /)
+    await expect(settleRefund('re_missing', 'succeed')).rejects.toThrow(/: 404 .*"code":"resource_missing"/)
+    const { refund: pending } = await pendingRefund()
+    const bogus = settleRefund(pending.id, 'later' as 'succeed')
+    await expect(bogus).rejects.toThrow(/: 400 .*"param":"outcome"/)
+    expect(await stripe.refunds.retrieve(pending.id)).toMatchObject({ status: 'pending' })
   })
 })
 

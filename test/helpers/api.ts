@@ -1,5 +1,6 @@
 import { createExecutionContext, env } from 'cloudflare:test'
 import worker from '../../src/index'
+import { ProblemSchema } from '../../src/lib/errors'
 
 export interface ApiResponse<T = any> {
   status: number
@@ -44,7 +45,11 @@ export async function api<T = any>(
   return { status: response.status, body: parsed as T, headers: response.headers }
 }
 
-/** Asserts the RFC 9457 shape and returns the body for further checks. */
+/**
+ * Asserts the RFC 9457 shape: the status and code expected, `application/problem+json`, a body that parses
+ * with ProblemSchema (the documented contract), and `body.status` equal to the HTTP status (an extension
+ * member may never replace it). Returns the body for further checks.
+ */
 export function expectProblem(response: ApiResponse, status: number, code: string) {
   const summary = JSON.stringify(response.body)
   if (response.status !== status || response.body?.code !== code) {
@@ -53,8 +58,13 @@ export function expectProblem(response: ApiResponse, status: number, code: strin
   if (!response.headers.get('content-type')?.startsWith('application/problem+json')) {
     throw new Error(`expected application/problem+json, got ${response.headers.get('content-type')}`)
   }
-  for (const field of ['type', 'title', 'status', 'detail', 'code', 'request_id']) {
-    if (!(field in response.body)) throw new Error(`problem body lacks ${field}: ${summary}`)
+  const parsed = ProblemSchema.safeParse(response.body)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new Error(`problem body does not match ProblemSchema (${issues.join('; ')}): ${summary}`)
+  }
+  if (response.body.status !== response.status) {
+    throw new Error(`problem body status ${JSON.stringify(response.body.status)} ≠ HTTP ${response.status}`)
   }
   return response.body as { detail: string; errors?: { path: string; message: string }[] }
 }

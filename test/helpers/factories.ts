@@ -6,9 +6,19 @@ import { newId } from '../../src/lib/ids'
 import { issueToken } from '../../src/lib/jwt'
 import { hashPassword } from '../../src/lib/password'
 import { nowIso } from '../../src/lib/time'
+import { createLogger } from '../../src/lib/logger'
+import { stripeClient } from '../../src/services/stripe'
 
 export const db = createDb(env.DB)
 export const settings = () => loadSettings(env)
+
+/** What use cases take (db, Stripe through the emulator, a quiet logger, settings), for calling them directly. */
+export const services = () => ({
+  db,
+  stripe: stripeClient(env, settings()),
+  logger: createLogger({ test: true }, 'error'),
+  settings: settings(),
+})
 export const TEST_PASSWORD = 'correct horse battery staple'
 
 // Factories use few PBKDF2 iterations so that seeding stays fast; the API itself always hashes with 100,000.

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { errorCodes } from '../../src/lib/errors'
+import { errorCodes, ProblemSchema } from '../../src/lib/errors'
 import { MAX_BODY_BYTES } from '../../src/middleware/json-body'
 import type { ApiResponse } from './api'
 import type { JsonSchema } from './operations'
@@ -309,8 +309,9 @@ export const hostileAuthorization: fc.Arbitrary<string> = fc.oneof(
 )
 
 /**
- * What must hold for any answer to any request: no 5xx, and every 4xx is RFC 9457 problem+json whose `code`
- * is a documented one that maps to the status sent. Returns what is wrong ([] when nothing is).
+ * What must hold for any answer to any request: no 5xx, and every 4xx is RFC 9457 problem+json that parses
+ * with ProblemSchema, whose `status` is the HTTP status and whose `code` is a documented one that maps to it.
+ * Returns what is wrong ([] when nothing is).
  */
 export function responseViolations(response: ApiResponse): string[] {
   const { status, body, headers } = response
@@ -324,7 +325,12 @@ export function responseViolations(response: ApiResponse): string[] {
   for (const field of ['type', 'title', 'detail', 'request_id'] as const) {
     if (typeof body[field] !== 'string') problems.push(`${field} missing`)
   }
-  if (body.status !== status) problems.push(`body.status ${body.status} ≠ ${status}`)
+  if (body.status !== status) problems.push(`body.status ${JSON.stringify(body.status)} ≠ ${status}`)
+  const parsed = ProblemSchema.safeParse(body)
+  if (!parsed.success)
+    problems.push(
+      `not a Problem: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}`,
+    )
   const code = body.code as keyof typeof errorCodes
   if (!(code in errorCodes)) problems.push(`undocumented code ${String(code)}`)
   else if (errorCodes[code] !== status)

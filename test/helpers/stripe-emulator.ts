@@ -60,6 +60,10 @@ export const authenticate = (paymentIntentId: string, outcome: 'succeed' | 'fail
 export const settle = (paymentIntentId: string, outcome: 'succeed' | 'fail') =>
   control<{ id: string; status: string }>('POST', `payment_intents/${paymentIntentId}/settle`, { outcome })
 
+/** Ends a pending refund (pm_card_pendingRefund): `succeed` → succeeded, `fail` → failed. */
+export const settleRefund = (refundId: string, outcome: 'succeed' | 'fail') =>
+  control<{ id: string; status: string }>('POST', `refunds/${refundId}/settle`, { outcome })
+
 export const closeDispute = (disputeId: string, outcome: 'won' | 'lost') =>
   control<{ id: string; status: string }>('POST', `disputes/${disputeId}/close`, { outcome })
 

@@ -11,7 +11,7 @@ import {
 import type { CancelRoute, CompleteRoute, CreateRoute, GetOneRoute, ListRoute } from './rentals.routes'
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
-  const rental = await createRental(c.var.db, c.var.settings, c.var.user.id, c.req.valid('json'))
+  const rental = await createRental(c.var, c.var.user.id, c.req.valid('json'))
   return c.json(toRentalJson(rental), 201)
 }
 
@@ -25,7 +25,7 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
 }
 
 export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
-  return c.json(toRentalJson(await cancelRental(c.var.db, c.var.user, c.req.param('id'))), 200)
+  return c.json(toRentalJson(await cancelRental(c.var, c.var.user, c.req.param('id'))), 200)
 }
 
 export const complete: AppRouteHandler<CompleteRoute> = async (c) => {

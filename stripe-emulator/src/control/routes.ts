@@ -3,6 +3,7 @@ import { findIntent, findObject } from '../api/lookup'
 import type { Ctx } from '../domain/context'
 import { closeDispute } from '../domain/disputes'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
+import { settleRefund } from '../domain/refunds'
 import { errorResponse, invalidRequest, resourceMissing, StripeApiError } from '../lib/errors'
 import type { Store } from '../store/store'
 import { type DeliveryStatus, getDelivery, listDeliveries, recordAttempt, requeue } from '../webhooks/outbox'
@@ -123,6 +124,16 @@ const CONTROLS: [string, string, Control][] = [
     ({ store }, body, id) => {
       const ctx = emulatorCtx(store)
       return settleIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/refunds/:id/settle',
+    ({ store }, body, id) => {
+      const refund = findObject<Stripe.Refund>(store, 'refund', id)
+      const outcome = outcomeOf(body, ['succeed', 'fail'] as const)
+      const charge = findObject<Stripe.Charge>(store, 'charge', refund.charge as string, 'charge')
+      return settleRefund(emulatorCtx(store), refund, charge, outcome)
     },
   ],
   [

@@ -199,9 +199,10 @@ interface RefundDraft {
   reason: Stripe.Refund.Reason | null
   metadata: Record<string, string>
   created: number
+  status: 'succeeded' | 'pending'
 }
 
-export function newRefund({ charge, amount, reason, metadata, created }: RefundDraft): Stripe.Refund {
+export function newRefund({ charge, amount, reason, metadata, created, status }: RefundDraft): Stripe.Refund {
   return {
     id: newId('re'),
     object: 'refund',
@@ -222,7 +223,7 @@ export function newRefund({ charge, amount, reason, metadata, created }: RefundD
     reason,
     receipt_number: null,
     source_transfer_reversal: null,
-    status: 'succeeded',
+    status,
     transfer_reversal: null,
   } satisfies Stripe.Refund
 }

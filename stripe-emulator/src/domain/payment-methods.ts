@@ -5,7 +5,8 @@ export interface Decline {
 }
 
 /** What confirming with a test card leads to; `processing` is emulator-only (cards never process in Stripe). */
-export type CardBehaviour = 'succeed' | 'decline' | 'authenticate' | 'dispute' | 'refund_fail' | 'processing'
+export type CardBehaviour =
+  'succeed' | 'decline' | 'authenticate' | 'dispute' | 'refund_fail' | 'refund_pending' | 'processing'
 
 export interface TestCard {
   token: string
@@ -56,6 +57,7 @@ const CARDS: Record<string, Omit<TestCard, 'token'>> = {
   },
   pm_card_createDispute: { brand: 'visa', last4: '0259', funding: 'credit', behaviour: 'dispute' },
   pm_card_refundFail: { brand: 'visa', last4: '5126', funding: 'credit', behaviour: 'refund_fail' },
+  pm_card_pendingRefund: { brand: 'visa', last4: '7726', funding: 'credit', behaviour: 'refund_pending' },
   pm_emulator_processing: { brand: 'visa', last4: '4242', funding: 'credit', behaviour: 'processing' },
 }
 

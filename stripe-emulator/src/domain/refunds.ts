@@ -41,20 +41,51 @@ function assertRefundable(charge: Stripe.Charge, amount: number): void {
   }
 }
 
-/** Returns the refund as created; pm_card_refundFail refunds then fail straight after, as Stripe reports later. */
+/**
+ * Returns the refund as created. pm_card_refundFail refunds fail straight after (Stripe reports that later);
+ * pm_card_pendingRefund refunds stay pending until `POST /_emulator/refunds/:id/settle`.
+ */
 export function createRefund(ctx: Ctx, request: RefundRequest): Stripe.Refund {
   const { charge } = request
   const amount = request.amount ?? charge.amount - charge.amount_refunded
   assertRefundable(charge, amount)
-  const refund = newRefund({ ...request, amount, created: ctx.store.now() })
+  const behaviour = cardOf(ctx.store, charge.payment_method)?.behaviour
+  const status = behaviour === 'refund_pending' ? 'pending' : 'succeeded'
+  const refund = newRefund({ ...request, amount, status, created: ctx.store.now() })
+  // Stripe counts a pending refund in amount_refunded; only a failure gives the amount back.
   charge.amount_refunded += amount
-  charge.refunded = charge.amount_refunded >= charge.amount
+  recomputeRefunded(charge)
   save(ctx, refund, charge)
   emit(ctx, { type: 'refund.created', object: refund })
   emit(ctx, { type: 'charge.refunded', object: charge })
   const created = structuredClone(refund)
-  if (cardOf(ctx.store, charge.payment_method)?.behaviour === 'refund_fail') failRefund(ctx, refund, charge)
+  if (behaviour === 'refund_fail') failRefund(ctx, refund, charge)
   return created
+}
+
+/** Ends a pending refund (pm_card_pendingRefund), as Stripe does some time after creating it. */
+export function settleRefund(
+  ctx: Ctx,
+  refund: Stripe.Refund,
+  charge: Stripe.Charge,
+  outcome: 'succeed' | 'fail',
+): Stripe.Refund {
+  if (refund.status !== 'pending') {
+    throw invalidRequest(
+      `Refund ${refund.id} cannot be settled because it has a status of ${refund.status}; only a pending refund can.`,
+    )
+  }
+  if (outcome === 'succeed') succeedRefund(ctx, refund, charge)
+  else failRefund(ctx, refund, charge)
+  return refund
+}
+
+function succeedRefund(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): void {
+  const previous = { status: refund.status }
+  refund.status = 'succeeded'
+  save(ctx, refund, charge)
+  emit(ctx, { type: 'refund.updated', object: refund, previous })
+  emit(ctx, { type: 'charge.refund.updated', object: refund, previous })
 }
 
 function failRefund(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): void {
@@ -65,11 +96,15 @@ function failRefund(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): voi
     failure_balance_transaction: newId('txn'),
   })
   charge.amount_refunded -= refund.amount
-  charge.refunded = false
+  recomputeRefunded(charge)
   save(ctx, refund, charge)
   emit(ctx, { type: 'refund.updated', object: refund, previous })
   emit(ctx, { type: 'charge.refund.updated', object: refund, previous })
   emit(ctx, { type: 'refund.failed', object: refund })
+}
+
+function recomputeRefunded(charge: Stripe.Charge): void {
+  charge.refunded = charge.amount_refunded >= charge.amount
 }
 
 function save(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): void {

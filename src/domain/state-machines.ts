@@ -1,0 +1,200 @@
+/*
+ * Every status Backline stores, and every move between them, declared once as data. Nothing else decides
+ * whether a status may change: the SQL that writes a status (services/transitions.ts) is built from these
+ * tables and carries them as its precondition, docs/API.md's diagrams are generated from them, and a test
+ * fails if any other code writes a status column.
+ */
+
+/** Who reports a move: the HTTP API (a user or an admin), a Stripe webhook, or the reconciliation cron. */
+export const triggers = ['api', 'webhook', 'reconciler'] as const
+export type Trigger = (typeof triggers)[number]
+
+const ANYONE = triggers
+
+export const rentalStatuses = ['pending', 'active', 'completed', 'cancelled'] as const
+export type RentalStatus = (typeof rentalStatuses)[number]
+
+export const paymentStatuses = [
+  'pending',
+  'processing',
+  'completed',
+  'failed',
+  'partially_refunded',
+  'refunded',
+  'refund_failed',
+  'disputed',
+] as const
+export type PaymentStatus = (typeof paymentStatuses)[number]
+
+export const refundStatuses = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const
+export type RefundStatus = (typeof refundStatuses)[number]
+
+export interface Move<S extends string, E extends string> {
+  /** null: the row is created in `to`. */
+  from: S | null
+  to: S
+  /** The event that makes the move; a status write names it, so it can only make that event's moves. */
+  on: E
+  by: readonly Trigger[]
+}
+
+export interface StateMachine<S extends string, E extends string = string> {
+  entity: 'rental' | 'payment' | 'refund'
+  statuses: readonly S[]
+  /** Each event in a few words (the label of the docs' diagram). */
+  events: Record<E, string>
+  moves: readonly Move<S, E>[]
+}
+
+type Row<S, E> = readonly [from: S | null, to: S, on: E, by?: readonly Trigger[]]
+
+/** Moves written as rows `[from, to, event, triggers]`: the table reads like the diagram it makes. */
+const machine = <S extends string, E extends string>(
+  entity: StateMachine<S, E>['entity'],
+  statuses: readonly S[],
+  events: Record<E, string>,
+  rows: Row<S, E>[],
+): StateMachine<S, E> => ({
+  entity,
+  statuses,
+  events,
+  moves: rows.map(([from, to, on, by = ANYONE]) => ({ from, to, on, by })),
+})
+
+export const rentalMachine = machine(
+  'rental',
+  rentalStatuses,
+  {
+    book: 'booked: dates held',
+    pay: 'payment completed',
+    cancel: 'cancelled by renter or owner',
+    expire: 'hold expired unpaid',
+    refund: 'refunded in full',
+    return: 'owner: returned, on or after the start',
+  },
+  [
+    [null, 'pending', 'book', ['api']],
+    ['pending', 'active', 'pay'],
+    ['pending', 'cancelled', 'cancel', ['api']],
+    ['pending', 'cancelled', 'expire', ['api', 'reconciler']],
+    ['pending', 'cancelled', 'refund'],
+    ['active', 'cancelled', 'refund'],
+    ['active', 'completed', 'return', ['api']],
+  ],
+)
+
+export const paymentMachine = machine(
+  'payment',
+  paymentStatuses,
+  {
+    initiate: 'initiated',
+    intent: 'Stripe: PaymentIntent status',
+    retry: 'initiated again: a new attempt',
+    refund: 'a refund succeeded, or failed after success',
+    give_up: 'refund of a cancelled rental kept failing',
+    dispute: 'dispute opened',
+    dispute_won: 'dispute closed in our favour',
+  },
+  [
+    [null, 'pending', 'initiate', ['api']],
+    ['pending', 'processing', 'intent'],
+    ['pending', 'completed', 'intent'],
+    ['pending', 'failed', 'intent'],
+    ['processing', 'completed', 'intent'],
+    ['processing', 'failed', 'intent'],
+    // Stripe.js lets the customer try the same intent again with another card.
+    ['failed', 'processing', 'intent'],
+    ['failed', 'completed', 'intent'],
+    ['failed', 'pending', 'retry', ['api']],
+    ['completed', 'partially_refunded', 'refund'],
+    ['completed', 'refunded', 'refund'],
+    ['partially_refunded', 'partially_refunded', 'refund'],
+    ['partially_refunded', 'refunded', 'refund'],
+    ['partially_refunded', 'completed', 'refund'],
+    ['refunded', 'partially_refunded', 'refund'],
+    ['refunded', 'completed', 'refund'],
+    ['refund_failed', 'refund_failed', 'refund'],
+    ['refund_failed', 'partially_refunded', 'refund'],
+    ['refund_failed', 'refunded', 'refund'],
+    ['disputed', 'disputed', 'refund'],
+    ['completed', 'refund_failed', 'give_up', ['reconciler']],
+    ['partially_refunded', 'refund_failed', 'give_up', ['reconciler']],
+    ['completed', 'disputed', 'dispute', ['webhook']],
+    ['partially_refunded', 'disputed', 'dispute', ['webhook']],
+    ['refund_failed', 'disputed', 'dispute', ['webhook']],
+    ['disputed', 'completed', 'dispute_won', ['webhook']],
+    ['disputed', 'partially_refunded', 'dispute_won', ['webhook']],
+    ['disputed', 'refunded', 'dispute_won', ['webhook']],
+  ],
+)
+
+export const refundMachine = machine(
+  'refund',
+  refundStatuses,
+  {
+    request: 'requested, or found at Stripe',
+    refused: 'refused by Stripe at creation',
+    stripe: 'Stripe: refund status',
+  },
+  [
+    [null, 'pending', 'request'],
+    ['pending', 'failed', 'refused', ['api']],
+    ['pending', 'requires_action', 'stripe'],
+    ['pending', 'succeeded', 'stripe'],
+    ['pending', 'failed', 'stripe'],
+    ['pending', 'canceled', 'stripe'],
+    ['requires_action', 'succeeded', 'stripe'],
+    ['requires_action', 'failed', 'stripe'],
+    ['requires_action', 'canceled', 'stripe'],
+    // The one move out of succeeded that Stripe documents: https://docs.stripe.com/refunds#failed-refunds
+    ['succeeded', 'failed', 'stripe'],
+  ],
+)
+
+export const stateMachines = { rental: rentalMachine, payment: paymentMachine, refund: refundMachine }
+export type Entity = keyof typeof stateMachines
+export type StatusOf = { rental: RentalStatus; payment: PaymentStatus; refund: RefundStatus }
+
+export type RentalEvent = keyof typeof rentalMachine.events
+export type PaymentEvent = keyof typeof paymentMachine.events
+export type RefundEvent = keyof typeof refundMachine.events
+export type EventOf = { rental: RentalEvent; payment: PaymentEvent; refund: RefundEvent }
+
+type AnyMachine = StateMachine<string, string>
+
+/** The (from, to) pairs that `on` lets `trigger` make, optionally only those into `to`. */
+export function allowedMoves(
+  machine: AnyMachine,
+  on: string,
+  trigger: Trigger,
+  to?: string,
+): [string, string][] {
+  return machine.moves
+    .filter(
+      (move) =>
+        move.from !== null &&
+        move.on === on &&
+        move.by.includes(trigger) &&
+        (to === undefined || move.to === to),
+    )
+    .map((move) => [move.from!, move.to])
+}
+
+/** The statuses from which `on` moves a row into `to`, whoever reports it. */
+export const statusesInto = <S extends string, E extends string>(
+  machine: StateMachine<S, E>,
+  on: E,
+  to: S,
+): S[] =>
+  machine.moves
+    .filter((move) => move.on === on && move.to === to && move.from !== null)
+    .map((move) => move.from!)
+
+/** A Mermaid state diagram of the machine: every move with its event and triggers (docs/API.md). */
+export function stateDiagram(machine: AnyMachine): string {
+  const lines = machine.moves.map((move) => {
+    const by = move.by.length === triggers.length ? '' : ` (${move.by.join(', ')})`
+    return `  ${move.from ?? '[*]'} --> ${move.to}: ${machine.events[move.on]}${by}`
+  })
+  return ['stateDiagram-v2', ...lines].join('\n')
+}
