@@ -14,6 +14,11 @@
 //
 // The emulator pushes webhooks to its WEBHOOK_URL (http://localhost:8787/api/webhooks/stripe): on another
 // port the API learns outcomes from the confirm calls only, which the invariants hold for as well.
+//
+// The mix includes Stripe's refund test cards (pm_card_refundFail: refunds answered succeeded, failed just
+// after; pm_card_pendingRefund: refunds pending until the script settles them at the emulator) and injected
+// Stripe hangs (late answers to refund creates and intent reads, SOAK_HANGS=0 to turn them off), so that
+// webhooks overtake the API's own answers. Renters also cancel some rentals after initiating them.
 import { spawnSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -32,6 +37,7 @@ const FAR_BASE = 400 + Math.floor(Math.random() * 1_000_000)
 // Per-user limit is 300/min: a renter account is retired well before it (a new one is registered).
 const REQUESTS_PER_RENTER = 120
 const PASSWORD = 'soak-password-0123456789'
+const HANGS = process.env.SOAK_HANGS !== '0'
 
 const stats = { requests: 0, byRoute: new Map(), unexpected: [], latencies: [], emulatorRequests: 0 }
 const counts = {
@@ -43,6 +49,12 @@ const counts = {
   abandoned: 0,
   refunds: 0,
   doubleConfirms: 0,
+  cancelled: 0,
+  cancelRefusedPaid: 0,
+  refundFailCards: 0,
+  pendingRefundCards: 0,
+  settled: 0,
+  hangsInjected: 0,
 }
 let addressCounter = 0
 const nextAddress = () => `198.51.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`
@@ -94,9 +106,17 @@ async function confirmInBrowser(intentId, clientSecret, paymentMethod) {
 }
 
 async function emulatorGet(path) {
-  stats.emulatorRequests++
-  const res = await fetch(`${EMULATOR}${path}`, { headers: { authorization: `Bearer ${STRIPE_KEY}` } })
-  return { status: res.status, body: await res.json() }
+  for (let attempt = 1; ; attempt++) {
+    stats.emulatorRequests++
+    try {
+      const res = await fetch(`${EMULATOR}${path}`, { headers: { authorization: `Bearer ${STRIPE_KEY}` } })
+      return { status: res.status, body: await res.json() }
+    } catch (error) {
+      // wrangler dev's proxy drops a connection now and then under load: the read is retried.
+      if (attempt === 5) throw error
+      await sleep(200 * attempt)
+    }
+  }
 }
 
 async function login(email) {
@@ -202,7 +222,29 @@ async function pay(renter, rental) {
       counts.abandoned++
       return undefined
     }
-    const method = attempt === 1 && card < 0.12 ? 'pm_card_chargeDeclined' : 'pm_card_visa'
+    if (attempt === 1 && card < 0.08) {
+      // Paid in the browser or not, then cancelled: the intent is canceled at Stripe first.
+      if (Math.random() < 0.5)
+        await confirmInBrowser(started.body.payment_intent_id, started.body.client_secret, 'pm_card_visa')
+      const cancel = await call('POST', `/api/rentals/${rental.id}/cancel`, {
+        token: renter.token,
+        expect: [200, 409],
+      })
+      renter.uses++
+      if (cancel.status === 200) counts.cancelled++
+      if (cancel.body?.code === 'rental_already_paid') counts.cancelRefusedPaid++
+      else if (cancel.status === 409)
+        stats.unexpected.push({ route: 'cancel', status: 409, body: JSON.stringify(cancel.body) })
+      return undefined
+    }
+    const method =
+      attempt === 1 && card < 0.16
+        ? 'pm_card_chargeDeclined'
+        : card > 0.9
+          ? (counts.refundFailCards++, 'pm_card_refundFail')
+          : card > 0.82
+            ? (counts.pendingRefundCards++, 'pm_card_pendingRefund')
+            : 'pm_card_visa'
     await confirmInBrowser(started.body.payment_intent_id, started.body.client_secret, method)
     const confirm = () =>
       call('POST', `/api/payments/${rental.id}/confirm`, {
@@ -235,9 +277,54 @@ async function refund(listing, payment, by) {
   })
   by.uses++
   if (res.status === 200) counts.refunds++
+  await maybeSettle(res)
   if (res.status === 200 && partial && Math.random() < 0.5) {
-    const rest = await call('POST', `/api/payments/${payment.id}/refund`, { token: by.token })
+    // A refund still pending at Stripe holds its amount: the rest may be refused (409 refund_in_progress
+    // or 422 refund_exceeds_remaining), which is the right answer.
+    const rest = await call('POST', `/api/payments/${payment.id}/refund`, {
+      token: by.token,
+      expect: [200, 409, 422],
+    })
     if (rest.status === 200) counts.refunds++
+    await maybeSettle(rest)
+  }
+}
+
+/** A pending refund (pm_card_pendingRefund) is settled at the emulator now and then, as Stripe would later. */
+async function maybeSettle(res) {
+  const refund = res.body?.refund
+  if (res.status !== 200 || refund?.status !== 'pending' || !refund.stripe_refund_id) return
+  if (Math.random() < 0.3) return // left for the end of the run
+  await settle(refund.stripe_refund_id, Math.random() < 0.8 ? 'succeed' : 'fail')
+}
+
+async function settle(stripeRefundId, outcome) {
+  stats.emulatorRequests++
+  const res = await fetch(`${EMULATOR}/_emulator/refunds/${stripeRefundId}/settle`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ outcome }),
+  })
+  if (res.ok) counts.settled++
+}
+
+/** Late answers from Stripe (it does the work, then answers after 1.5 s): webhooks overtake the API. */
+async function injectHangs(deadline) {
+  while (HANGS && Date.now() < deadline) {
+    for (const [method, path_prefix] of [
+      ['POST', '/v1/refunds'],
+      ['GET', '/v1/payment_intents'],
+      ['POST', '/v1/payment_intents'],
+    ]) {
+      stats.emulatorRequests++
+      const res = await fetch(`${EMULATOR}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'hang', count: 1, method, path_prefix, hang_ms: 1_500 }),
+      })
+      if (res.ok) counts.hangsInjected++
+    }
+    await sleep(2_000)
   }
 }
 
@@ -252,7 +339,7 @@ async function d1(sql) {
     const result = spawnSync('wrangler', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
     if (result.status === 0) return JSON.parse(result.stdout.slice(result.stdout.indexOf('[')))[0].results
     const output = `${result.stderr}${result.stdout}`
-    if (!/SQLITE_BUSY|database is locked/.test(output) || attempt === 20) {
+    if (!/SQLITE_BUSY|database is locked|internal error/.test(output) || attempt === 20) {
       throw new Error(`wrangler d1 execute failed: ${output.slice(0, 2000)}`)
     }
     await sleep(500 * attempt)
@@ -275,7 +362,7 @@ async function checkInvariants(sinceIso) {
   for (const row of await d1(`SELECT a.id AS a, b.id AS b, a.listing_id, a.start_date AS a_start, a.end_date AS a_end,
       b.start_date AS b_start, b.end_date AS b_end FROM rentals a JOIN rentals b
       ON a.listing_id = b.listing_id AND a.id < b.id
-      WHERE a.status IN ('pending', 'active') AND b.status IN ('pending', 'active')
+      WHERE a.status IN ('pending', 'active', 'completed') AND b.status IN ('pending', 'active', 'completed')
         AND a.start_date < b.end_date AND b.start_date < a.end_date`)) {
     add('overlapping rentals', row)
   }
@@ -293,6 +380,23 @@ async function checkInvariants(sinceIso) {
   for (const row of await d1(`SELECT r.id FROM rentals r WHERE r.status = 'active'
       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.rental_id = r.id AND p.completed_at IS NOT NULL)`)) {
     add('active rental without a completed payment', row)
+  }
+
+  // At the emulator: every refund of this run has the status Stripe says (refunds only move forward).
+  const runRefunds = await d1(`SELECT r.id, r.status, r.stripe_refund_id FROM refunds r
+      JOIN payments p ON p.id = r.payment_id WHERE p.created_at >= '${sinceIso}' AND r.stripe_refund_id IS NOT NULL`)
+  await mapConcurrently(runRefunds, 8, async (refund) => {
+    const { status, body } = await emulatorGet(`/v1/refunds/${refund.stripe_refund_id}`)
+    if (status !== 200) return add('refund unknown to Stripe', refund)
+    if (body.status !== refund.status)
+      add('refund status ≠ Stripe', { refund: refund.id, d1: refund.status, stripe: body.status })
+  })
+  // A cancelled rental is never charged without its money being refunded (or on its way back).
+  for (const row of await d1(`SELECT p.id, p.status, p.amount, p.amount_refunded FROM payments p
+      JOIN rentals r ON r.id = p.rental_id WHERE r.status = 'cancelled' AND p.created_at >= '${sinceIso}'
+        AND p.completed_at IS NOT NULL AND p.amount_refunded < p.amount AND p.status <> 'refund_failed'
+        AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id AND f.status IN ('pending', 'requires_action', 'failed'))`)) {
+    add('cancelled rental charged and not refunded', row)
   }
 
   // At the emulator: every payment of this run against its PaymentIntent (and charge), both ways.
@@ -373,8 +477,18 @@ async function main() {
   )
   const began = Date.now()
   const deadline = began + SECONDS * 1000
-  await Promise.all(Array.from({ length: RENTERS }, (_, i) => renterLoop(i, deadline, admin)))
+  await Promise.all([
+    ...Array.from({ length: RENTERS }, (_, i) => renterLoop(i, deadline, admin)),
+    injectHangs(deadline),
+  ])
   const elapsed = (Date.now() - began) / 1000
+  await fetch(`${EMULATOR}/_emulator/faults`, { method: 'DELETE' })
+  // Refunds still pending at Stripe are settled now, as Stripe would in the end.
+  for (const { stripe_refund_id } of await d1(
+    `SELECT stripe_refund_id FROM refunds WHERE status = 'pending' AND stripe_refund_id IS NOT NULL AND created_at >= '${since}'`,
+  )) {
+    await settle(stripe_refund_id, 'succeed')
+  }
   // Let webhook deliveries catch up before reading the final state.
   await sleep(3000)
   const { violations, checkedPayments } = await checkInvariants(since)
