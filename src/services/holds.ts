@@ -22,8 +22,16 @@ export async function expireHolds(
 ): Promise<string[]> {
   const payable = await holdsWithLiveIntent(deps, now, options).all<Payment>()
   for (const payment of payable.results) {
-    const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
-    await applyStripeIntent(deps, { payment, intent, source })
+    try {
+      const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
+      await applyStripeIntent(deps, { payment, intent, source })
+    } catch (error) {
+      // Stripe unreachable: this hold keeps its dates until a later try; the others still expire.
+      deps.logger.warn('could not cancel the intent of an expired hold', {
+        payment_id: payment.id,
+        error: String(error),
+      })
+    }
   }
   const [, expired] = await runBatch(deps.db, expireHoldsStatements(deps.db, now, source, options.scope))
   return (expired!.results as { id: string }[]).map((row) => row.id)

@@ -261,18 +261,21 @@ export async function applyRefund(
       ),
     )
   }
-  statements.push(
-    ...transition(db, 'refund', {
-      where: mine,
-      on: 'stripe',
-      to: status,
-      source,
-      now,
-      actorId: change.actorId,
-      set: sql`failure_reason = ${change.stripeRefund.failure_reason ?? null}`,
-    }),
-    ...cancelRefundedRentalStatements(db, refund.paymentId, source, now),
-  )
+  // Stripe reporting a refund `pending` (where every refund starts) is no move.
+  if (into.length) {
+    statements.push(
+      ...transition(db, 'refund', {
+        where: mine,
+        on: 'stripe',
+        to: status,
+        source,
+        now,
+        actorId: change.actorId,
+        set: sql`failure_reason = ${change.stripeRefund.failure_reason ?? null}`,
+      }),
+    )
+  }
+  statements.push(...cancelRefundedRentalStatements(db, refund.paymentId, source, now))
   const read = await runBatchNamed(db, statements, {
     payment: selectRows(db, payments, sql`id = ${refund.paymentId}`),
     refund: selectRows(db, refunds, sql`id = ${refund.id}`),

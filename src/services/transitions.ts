@@ -52,8 +52,9 @@ function allowedPairs(entity: Entity, on: string, to: SQL, source: Trigger, only
   const pairs = allowedMoves(stateMachines[entity], on, source, only).filter(
     ([from, into]) => only === undefined || from !== into,
   )
-  // No move into this status (e.g. Stripe reports a refund `pending`, where every refund starts): no change.
-  if (pairs.length === 0) return sql`0`
+  // A write that names a move the table does not have is a bug in the caller, not a state to skip.
+  if (pairs.length === 0)
+    throw new Error(`No ${entity} move on ${on} into ${only ?? 'any status'} by ${source}`)
   const values = pairs.map(([from, into]) => `(${literal(from)}, ${literal(into)})`).join(', ')
   return sql`(status, ${to}) IN (VALUES ${sql.raw(values)})`
 }
