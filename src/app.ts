@@ -6,6 +6,7 @@ import { createRouter } from './lib/openapi'
 import { handleError, notFoundOrWrongMethod } from './middleware/errors'
 import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
+import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { paymentRoutes } from './routes/payments'
 import { webhookRoutes } from './routes/webhooks'
@@ -58,6 +59,7 @@ export function createApp() {
   app.route('/api/instruments', instrumentRoutes)
   app.route('/api/listings', listingRoutes)
   app.route('/api/rentals', rentalRoutes)
+  app.route('/api/admin', adminRoutes)
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).
   let document: object | undefined

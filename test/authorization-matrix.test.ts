@@ -52,6 +52,7 @@ const EXPECTED: Record<string, number[]> = {
   'GET /api/rentals/{id}':                       [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
   'POST /api/rentals/{id}/cancel':               [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  200,  200],
   'POST /api/rentals/{id}/complete':             [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'GET /api/admin/payments':                     [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
 }
 
 /** Who plays each role for an operation: the renter is the rightful party unless the owner is. */
@@ -188,6 +189,8 @@ async function requestFor(operation: Operation, row: Row) {
     else throw new Error(`no path value for ${p.name} of ${key}: add it to requestFor`)
   }
   if (key.endsWith('/availability')) query = `?from=${dateFromToday(1)}&to=${dateFromToday(60)}`
+  // Admins list payments by status across all users; status is required.
+  if (key === 'GET /api/admin/payments') query = '?status=refund_failed'
   if (key === 'POST /api/auth/register')
     body = { email: `matrix-${n}-${s.renter.id}@example.test`, password: TEST_PASSWORD, name: 'M' }
   if (key === 'POST /api/auth/login') body = { email: s.renter.email, password: TEST_PASSWORD }

@@ -193,6 +193,8 @@ export const payments = sqliteTable(
     index('payments_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
     index('payments_renter_status_created_idx').on(table.renterId, table.status, table.createdAt, table.id),
     index('payments_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
+    // Admins list payments of one status across all users, newest first (GET /api/admin/payments).
+    index('payments_status_created_idx').on(table.status, table.createdAt, table.id),
     index('payments_status_updated_idx').on(table.status, table.updatedAt),
     index('payments_status_reconciled_idx').on(table.status, table.reconciledAt),
     check('payments_split_adds_up', sql`${table.platformFee} + ${table.ownerPayoutAmount} = ${table.amount}`),

@@ -1,9 +1,10 @@
-import { sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
 import { ApiError } from '../lib/errors'
-import { pageForParties, type JsonPage, type PartySearch } from '../lib/pagination'
+import { pageForParties, pageOfRows, type JsonPage, type Page, type PartySearch } from '../lib/pagination'
+import { decodeCursor } from '../lib/schemas'
 import { paymentList, type PaymentJson } from './payment-json'
 import type { Payment } from './payment-intents'
 import type { Refund } from './refunds'
@@ -39,4 +40,42 @@ export function listPayments(
   search: PaymentSearch,
 ): Promise<JsonPage<PaymentJson>> {
   return pageForParties(db, paymentList, userId, search)
+}
+
+/** An admin's search across all users: one status (required), page size, and where the last page ended. */
+export interface StatusSearch {
+  status: PaymentStatus
+  limit: number
+  cursor?: string
+}
+
+/**
+ * Payments of one status, of every user, newest first (created_at DESC, id DESC): one range of the index
+ * payments_status_created_idx (status, created_at, id), already in the page's order, so SQLite reads
+ * limit + 1 rows and sorts nothing, however many payments there are.
+ */
+export function paymentsWithStatusQuery(db: Database, search: StatusSearch) {
+  const after = decodeCursor(search.cursor)
+  return db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        eq(payments.status, search.status),
+        after && sql`(${payments.createdAt}, ${payments.id}) < (${after.createdAt}, ${after.id})`,
+      ),
+    )
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(search.limit + 1)
+}
+
+/** For admins only (403 forbidden to anyone else): e.g. the `refund_failed` payments that need settling. */
+export async function listPaymentsWithStatus(
+  db: Database,
+  user: AuthUser,
+  search: StatusSearch,
+): Promise<Page<Payment>> {
+  if (user.role !== 'admin')
+    throw new ApiError('forbidden', 'Only an admin may list the payments of all users')
+  return pageOfRows(await paymentsWithStatusQuery(db, search), search.limit)
 }

@@ -1,0 +1,5 @@
+import { createRouter } from '../../lib/openapi'
+import * as handlers from './admin.handlers'
+import * as routes from './admin.routes'
+
+export const adminRoutes = createRouter().openapi(routes.listPayments, handlers.listPayments)
