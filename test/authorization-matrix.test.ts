@@ -9,7 +9,8 @@ import { hostileTokens } from './helpers/tokens'
 // Every operation of /openapi.json × every kind of caller, with the status each cell must answer.
 // "rightful" is the party the operation is for (the renter to pay, the owner to refund or complete);
 // "counterparty" is the other party of the same rental or listing. Services answer 404 to a caller who
-// is no party at all (not even the object's existence is revealed) and 403 to the other party.
+// is no party at all (not even the object's existence is revealed) and 403 to one who can see it but is not
+// the one the operation is for (the other party, or an admin): the rules of src/domain/access.ts.
 const ROWS = [
   'no_token',
   'malformed',
@@ -35,8 +36,8 @@ const EXPECTED: Record<string, number[]> = {
   'GET /api/me':                                 [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
   'GET /api/payments':                           [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
   'GET /api/payments/{id}':                      [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
-  'POST /api/payments/{rental_id}/initiate':     [401,  401,  401,  401,  401,  401,  401,  404,  404,  404,  403,  200],
-  'POST /api/payments/{rental_id}/confirm':      [401,  401,  401,  401,  401,  401,  401,  404,  404,  404,  403,  200],
+  'POST /api/payments/{rental_id}/initiate':     [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'POST /api/payments/{rental_id}/confirm':      [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
   'POST /api/payments/{payment_id}/refund':      [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  403,  200],
   'POST /api/webhooks/stripe':                   [200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200],
   'POST /api/instruments':                       [401,  401,  401,  401,  401,  401,  401,  201,  201,  201,  201,  201],

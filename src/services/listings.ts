@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { listings } from '../db/schema'
+import { authorizeListingOwner, type Actor } from '../domain/access'
 import { ApiError } from '../lib/errors'
 import { jsonMapper } from '../lib/json-columns'
 import { newId } from '../lib/ids'
@@ -53,10 +54,10 @@ export async function getListing(db: Database, id: string): Promise<Listing> {
 }
 
 /** Owner only; setting the flag it already has is a harmless repeat. */
-export async function setListingActive(db: Database, ownerId: string, id: string, active: boolean) {
+export async function setListingActive(db: Database, owner: Actor, id: string, active: boolean) {
   const listing = await getListing(db, id)
-  if (listing.ownerId !== ownerId)
-    throw new ApiError('not_owner', 'Only the owner of this listing may change it')
+  authorizeListingOwner(owner, listing)
+  const ownerId = owner.id
   const [updated] = await db
     .update(listings)
     .set({ active, updatedAt: nowIso() })

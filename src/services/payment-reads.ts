@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import { runBatch, selectRows, type Database } from '../db/client'
 import { payments, refunds, type PaymentStatus } from '../db/schema'
 import type { AuthUser } from '../env'
-import { ApiError } from '../lib/errors'
+import { authorizeAdmin, authorizePayment } from '../domain/access'
 import { pageForParties, pageOfRows, type JsonPage, type Page, type PartySearch } from '../lib/pagination'
 import { decodeCursor } from '../lib/schemas'
 import { paymentList, type PaymentJson } from './payment-json'
@@ -25,9 +25,7 @@ export async function getPaymentFor(
     selectRows(db, refunds, sql`payment_id = (SELECT id FROM payments WHERE ${byId}) ORDER BY created_at`),
   ])
   const payment = found?.results[0] as Payment | undefined
-  const visible =
-    payment && (payment.renterId === user.id || payment.ownerId === user.id || user.role === 'admin')
-  if (!payment || !visible) throw new ApiError('payment_not_found', 'No payment found for this rental')
+  authorizePayment(user, payment, 'read')
   return { payment, refunds: itsRefunds!.results as Refund[] }
 }
 
@@ -75,7 +73,6 @@ export async function listPaymentsWithStatus(
   user: AuthUser,
   search: StatusSearch,
 ): Promise<Page<Payment>> {
-  if (user.role !== 'admin')
-    throw new ApiError('forbidden', 'Only an admin may list the payments of all users')
+  authorizeAdmin(user)
   return pageOfRows(await paymentsWithStatusQuery(db, search), search.limit)
 }

@@ -4,6 +4,7 @@ import { prepareBuilt, runBatch, runBatchNamed, selectRows, type Database } from
 import { payments, rentals } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
 import type { Logger } from '../lib/logger'
+import { authorizeRental } from '../domain/access'
 import { ApiError } from '../lib/errors'
 import { splitPlatformFee } from '../lib/fees'
 import { newId } from '../lib/ids'
@@ -38,11 +39,7 @@ async function rentalForRenter(
     selectRows(db, payments, sql`rental_id = ${rentalId}`),
   ])
   const rental = rentalRows!.results[0] as Rental | undefined
-  if (!rental || (rental.renterId !== user.id && rental.ownerId !== user.id)) {
-    throw new ApiError('rental_not_found', 'Rental not found')
-  }
-  if (rental.renterId !== user.id)
-    throw new ApiError('not_renter', 'Only the renter of this rental can pay for it')
+  authorizeRental(user, rental, 'pay')
   return { rental, payment: paymentRows!.results[0] as Payment | undefined }
 }
 

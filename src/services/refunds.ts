@@ -4,6 +4,7 @@ import { prepare, runBatch, runBatchNamed, selectRows, type Database } from '../
 import { payments, refunds } from '../db/schema'
 import { allowedMoves, refundMachine, type RefundStatus } from '../domain/state-machines'
 import type { AuthUser } from '../env'
+import { authorizePayment } from '../domain/access'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { nowIso } from '../lib/time'
@@ -25,15 +26,10 @@ export const IN_FLIGHT_REFUND_STATUSES = ['pending', 'requires_action'] as const
 export const STRIPE_REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
 type StripeRefundReason = (typeof STRIPE_REFUND_REASONS)[number]
 
-/** Refunds are the listing owner's or an admin's to make; the renter gets 403, anyone else 404. */
+/** Refunds are the listing owner's or an admin's to make (domain/access.ts). */
 export async function paymentForRefund(db: Database, user: AuthUser, paymentId: string): Promise<Payment> {
   const payment = await db.query.payments.findFirst({ where: eq(payments.id, paymentId) })
-  const involved = payment && (payment.ownerId === user.id || payment.renterId === user.id)
-  if (!payment || (!involved && user.role !== 'admin'))
-    throw new ApiError('payment_not_found', 'Payment not found')
-  if (payment.ownerId !== user.id && user.role !== 'admin') {
-    throw new ApiError('not_owner', 'Only the listing owner or an admin can refund a payment')
-  }
+  authorizePayment(user, payment, 'refund')
   return payment
 }
 

@@ -3,6 +3,7 @@ import { prepare, runBatch, runBatchNamed, selectRows, type Database } from '../
 import { auditIfChanged } from './audit'
 import { payments, rentals, type RentalStatus } from '../db/schema'
 import type { AuthUser, Settings } from '../env'
+import { authorizeRental, rentalRules } from '../domain/access'
 import { ApiError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { jsonMapper, type JsonOf } from '../lib/json-columns'
@@ -123,22 +124,17 @@ async function refusal(db: Database, rental: RentalInsert): Promise<ApiError> {
   return new ApiError('listing_unavailable', 'The listing is already booked for some of these dates')
 }
 
-export async function getRental(db: Database, id: string): Promise<Rental> {
+/** A rental that `user` may `action` (domain/access.ts decides: 404 to strangers, 403 to the wrong party). */
+export async function rentalFor(
+  db: Database,
+  user: AuthUser,
+  id: string,
+  action: keyof typeof rentalRules = 'read',
+): Promise<Rental> {
   const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, id) })
-  if (!rental) throw new ApiError('rental_not_found', 'Rental not found')
+  authorizeRental(user, rental, action)
   return rental
 }
-
-/** Renter, owner and admins may read a rental; to anyone else it does not exist. */
-export async function getRentalFor(db: Database, user: AuthUser, id: string): Promise<Rental> {
-  const rental = await getRental(db, id)
-  if (!(isParty(user, rental) || user.role === 'admin')) {
-    throw new ApiError('rental_not_found', 'Rental not found')
-  }
-  return rental
-}
-
-const isParty = (user: AuthUser, rental: Rental) => rental.renterId === user.id || rental.ownerId === user.id
 
 /**
  * The renter or the owner cancels a pending rental. Its PaymentIntent, if any, is canceled at Stripe first:
@@ -147,9 +143,7 @@ const isParty = (user: AuthUser, rental: Rental) => rental.renterId === user.id 
  */
 export async function cancelRental(deps: IntentDeps, user: AuthUser, id: string): Promise<Rental> {
   const { db } = deps
-  const rental = await getRentalFor(db, user, id)
-  if (!isParty(user, rental))
-    throw new ApiError('forbidden', 'Only the renter or the owner may cancel a rental')
+  const rental = await rentalFor(db, user, id, 'cancel')
   if (rental.status === 'pending') await cancelPayableIntent(deps, rental)
   const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
   const now = nowIso()
@@ -181,9 +175,7 @@ async function cancelPayableIntent(deps: IntentDeps, rental: Rental) {
 
 /** The owner marks the instrument returned: an active rental, on or after its start date. */
 export async function completeRental(db: Database, user: AuthUser, id: string): Promise<Rental> {
-  const rental = await getRentalFor(db, user, id)
-  if (rental.ownerId !== user.id)
-    throw new ApiError('not_owner', 'Only the owner may mark a rental as returned')
+  const rental = await rentalFor(db, user, id, 'return')
   const today = todayUtc()
   if (rental.status === 'active' && rental.startDate > today) {
     throw new ApiError(

@@ -27,7 +27,7 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
 const setActive =
   (active: boolean): AppRouteHandler<ToggleRoute> =>
   async (c) => {
-    const listing = await setListingActive(c.var.db, c.var.user.id, c.req.param('id'), active)
+    const listing = await setListingActive(c.var.db, c.var.user, c.req.param('id'), active)
     return c.json(toListingJson(listing), 200)
   }
 

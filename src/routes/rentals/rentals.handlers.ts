@@ -4,7 +4,7 @@ import {
   cancelRental,
   completeRental,
   createRental,
-  getRentalFor,
+  rentalFor,
   listRentals,
   toRentalJson,
 } from '../../services/rentals'
@@ -21,7 +21,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
-  return c.json(toRentalJson(await getRentalFor(c.var.db, c.var.user, c.req.param('id'))), 200)
+  return c.json(toRentalJson(await rentalFor(c.var.db, c.var.user, c.req.param('id'))), 200)
 }
 
 export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
