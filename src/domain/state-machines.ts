@@ -138,7 +138,7 @@ export const refundMachine = machine(
   },
   [
     [null, 'pending', 'request'],
-    ['pending', 'failed', 'refused', ['api']],
+    ['pending', 'failed', 'refused', ['api', 'reconciler']],
     ['pending', 'requires_action', 'stripe'],
     ['pending', 'succeeded', 'stripe'],
     ['pending', 'failed', 'stripe'],

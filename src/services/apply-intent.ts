@@ -39,10 +39,12 @@ export async function refundOrphanedPayment(
   payment: Payment,
   source: Trigger,
 ): Promise<Payment | undefined> {
-  const refunded = await createRefund(deps.db, deps.stripe, payment, {}, null).catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === 'refund_exceeds_remaining') return undefined
-    throw error
-  })
+  const refunded = await createRefund(deps.db, deps.stripe, payment, {}, { actorId: null, source }).catch(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.code === 'refund_exceeds_remaining') return undefined
+      throw error
+    },
+  )
   if (!refunded) return undefined
   deps.logger.warn('refunded a payment of a cancelled rental', {
     source,

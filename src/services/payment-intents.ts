@@ -111,7 +111,7 @@ export async function applyIntent(
 
 /**
  * Cancels a PaymentIntent so that it can no longer be paid, and returns it as Stripe has it afterwards.
- * Stripe refuses to cancel one already canceled, succeeded or processing: then it is re-read, and the caller
+ * Stripe refuses to cancel one already canceled or succeeded (and most processing ones): then it is re-read, and the caller
  * decides from its status. No idempotency key of ours on purpose: a cancel is safe to repeat, and a reused
  * key would replay an old refusal from an earlier state of the intent.
  */

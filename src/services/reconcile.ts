@@ -242,7 +242,7 @@ async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
     .limit(BATCH)
   for (const { refund, payment } of unsent) {
     await attempt('refund', refund.id, async () => {
-      await resendRefund(deps.db, deps.stripe, payment, refund, null)
+      await resendRefund(deps.db, deps.stripe, payment, refund, { actorId: null, source: 'reconciler' })
       report.refunds_resent++
     })
   }

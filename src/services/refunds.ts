@@ -33,6 +33,12 @@ export async function paymentForRefund(db: Database, user: AuthUser, paymentId: 
   return payment
 }
 
+/** Who sends a refund: the user who asked (none when Backline refunds on its own), and from where. */
+export interface RefundBy {
+  actorId: string | null
+  source: TransitionSource
+}
+
 export interface RefundRequest {
   amount?: number
   reason?: StripeRefundReason
@@ -52,7 +58,7 @@ export async function refundPayment(
   request: RefundRequest,
 ): Promise<{ payment: Payment; refund: Refund }> {
   const payment = await paymentForRefund(db, user, paymentId)
-  return createRefund(db, stripe, payment, request, user.id)
+  return createRefund(db, stripe, payment, request, { actorId: user.id, source: 'api' })
 }
 
 /** Sends a refund of a payment to Stripe, exactly once; callers have authorized it. */
@@ -61,13 +67,13 @@ export async function createRefund(
   stripe: Stripe,
   payment: Payment,
   request: RefundRequest,
-  actorId: string | null,
+  by: RefundBy,
 ): Promise<{ payment: Payment; refund: Refund }> {
   const unanswered = await unansweredRefund(db, payment.id)
   // The request after one that never heard back from Stripe is its retry, even when a webhook has settled it
   // meanwhile: it is sent again with the same key, and Stripe answers with that same refund.
   if (unanswered && (request.amount === undefined || request.amount === unanswered.amount)) {
-    return resendRefund(db, stripe, payment, unanswered, actorId)
+    return resendRefund(db, stripe, payment, unanswered, by)
   }
   if (unanswered?.status === 'pending') {
     throw new ApiError(
@@ -76,23 +82,17 @@ export async function createRefund(
     )
   }
   // Settled by Stripe meanwhile, and this request asks for another amount: the earlier one is linked first.
-  if (unanswered) await resendRefund(db, stripe, payment, unanswered, actorId)
+  if (unanswered) await resendRefund(db, stripe, payment, unanswered, by)
   if (
     !(REFUNDABLE_STATUSES as readonly string[]).includes(payment.status) ||
     !payment.stripePaymentIntentId
   ) {
     throw new ApiError('payment_not_refundable', `A ${payment.status} payment cannot be refunded`)
   }
-  return sendRefund(db, stripe, payment, await reserveRefund(db, actorId, payment, request), actorId)
+  return sendRefund(db, stripe, payment, await reserveRefund(db, by.actorId, payment, request), by)
 }
 
-async function sendRefund(
-  db: Database,
-  stripe: Stripe,
-  payment: Payment,
-  reservation: Refund,
-  actorId: string | null,
-) {
+async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, by: RefundBy) {
   const intentId = payment.stripePaymentIntentId!
   let stripeRefund: Stripe.Refund
   try {
@@ -109,10 +109,10 @@ async function sendRefund(
     // Stripe said no for good (e.g. the charge was already refunded in the dashboard): the reservation is
     // released so it neither blocks the amount nor gets re-sent. An outage keeps it for the retry.
     if (error instanceof Stripe.errors.StripeInvalidRequestError)
-      await releaseReservation(db, reservation, error.code)
+      await releaseReservation(db, reservation, error.code, by.source)
     throw stripeFailure(error) ?? error
   }
-  return applyAnswer(db, stripe, { refund: reservation, stripeRefund, source: 'api', actorId })
+  return applyAnswer(db, stripe, { refund: reservation, stripeRefund, ...by })
 }
 
 /**
@@ -129,7 +129,12 @@ async function applyAnswer(db: Database, stripe: Stripe, change: ApplyRefund) {
   return applyRefund(db, { ...change, refund: applied.refund, stripeRefund: current })
 }
 
-const releaseReservation = (db: Database, reservation: Refund, reason: string | undefined) => {
+const releaseReservation = (
+  db: Database,
+  reservation: Refund,
+  reason: string | undefined,
+  source: TransitionSource,
+) => {
   const now = nowIso()
   return runBatch(
     db,
@@ -137,7 +142,7 @@ const releaseReservation = (db: Database, reservation: Refund, reason: string | 
       where: sql`id = ${reservation.id} AND stripe_refund_id IS NULL`,
       on: 'refused',
       to: 'failed',
-      source: 'api',
+      source,
       now,
       detail: 'refused by Stripe',
       set: sql`failure_reason = ${reason ?? 'refused_by_stripe'}`,
@@ -154,13 +159,13 @@ export async function resendRefund(
   stripe: Stripe,
   payment: Payment,
   reservation: Refund,
-  actorId: string | null,
+  by: RefundBy,
 ) {
   const intentId = payment.stripePaymentIntentId!
   const made = await callStripe(() => stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   const stripeRefund = made.data.find((candidate) => candidate.metadata?.refund_id === reservation.id)
-  if (!stripeRefund) return sendRefund(db, stripe, payment, reservation, actorId)
-  return applyAnswer(db, stripe, { refund: reservation, stripeRefund, source: 'api', actorId })
+  if (!stripeRefund) return sendRefund(db, stripe, payment, reservation, by)
+  return applyAnswer(db, stripe, { refund: reservation, stripeRefund, ...by })
 }
 
 const isStripeReason = (reason: string): reason is StripeRefundReason =>

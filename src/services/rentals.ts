@@ -139,7 +139,8 @@ export async function rentalFor(
 /**
  * The renter or the owner cancels a pending rental. Its PaymentIntent, if any, is canceled at Stripe first:
  * if Stripe says the renter has paid (or the payment is processing), the payment is applied and the rental is
- * paid, not cancelled (409 rental_already_paid). An unreachable Stripe cancels nothing (503).
+ * paid, not cancelled (409 rental_already_paid). An unreachable Stripe cancels nothing (503). A payment
+ * Backline already knows is processing or completed is refused at once (409 rental_not_cancellable).
  */
 export async function cancelRental(deps: IntentDeps, user: AuthUser, id: string): Promise<Rental> {
   const { db } = deps

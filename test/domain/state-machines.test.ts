@@ -126,6 +126,7 @@ describe('allowedMoves', () => {
     expect(allowedMoves(rentalMachine, 'refund', 'webhook', 'completed')).toEqual([])
     expect(allowedMoves(refundMachine, 'refused', 'api')).toEqual([['pending', 'failed']])
     expect(allowedMoves(refundMachine, 'refused', 'webhook')).toEqual([])
+    expect(allowedMoves(refundMachine, 'refused', 'reconciler')).toEqual([['pending', 'failed']])
     expect(allowedMoves(refundMachine, 'stripe', 'webhook', 'succeeded')).toEqual([
       ['pending', 'succeeded'],
       ['requires_action', 'succeeded'],
