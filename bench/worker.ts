@@ -10,9 +10,9 @@
  * (x-bench-rows-read, x-bench-d1-calls, …). Unmetered requests use the bindings untouched.
  */
 import { createApp } from '../src/app'
-import { createDb } from '../src/db/client'
-import { jsonPageBody, pageForParties } from '../src/lib/pagination'
-import { paymentList } from '../src/services/payment-json'
+import { createDb } from '../src/adapters/d1/client'
+import { jsonPageBody, pageForParties } from '../src/adapters/d1/pagination'
+import { paymentList } from '../src/use-cases/payments/payment-json'
 import type { Bindings } from '../src/env'
 import { hashPassword, PBKDF2_MAX_ITERATIONS } from '../src/lib/password'
 import { meteredD1, newMeter, type D1Meter } from './d1-meter'

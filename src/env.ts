@@ -1,7 +1,4 @@
 import { z } from 'zod'
-import type { Database } from './db/client'
-import type { Logger } from './lib/logger'
-import type Stripe from 'stripe'
 
 export interface Bindings {
   DB: D1Database
@@ -20,18 +17,6 @@ export interface AuthUser {
   id: string
   email: string
   role: 'user' | 'admin'
-}
-
-export interface AppEnv {
-  Bindings: Bindings
-  Variables: {
-    requestId: string
-    logger: Logger
-    settings: Settings
-    db: Database
-    user: AuthUser
-    stripe: Stripe
-  }
 }
 
 const integer = (fallback: number, min: number, max: number) =>

@@ -1,10 +1,9 @@
 import { createApp } from './app'
-import { createDb } from './db/client'
+import { createServices } from './use-cases/context'
 import { loadSettings, type Bindings } from './env'
 import { createLogger } from './lib/logger'
 import { newId } from './lib/ids'
-import { reconcile } from './services/reconcile'
-import { stripeClient } from './services/stripe'
+import { reconcile } from './use-cases/reconcile/reconcile'
 
 const app = createApp()
 
@@ -15,16 +14,6 @@ export default {
   async scheduled(controller, env, ctx) {
     const settings = loadSettings(env)
     const logger = createLogger({ request_id: newId('req'), cron: controller.cron }, settings.LOG_LEVEL)
-    ctx.waitUntil(
-      reconcile(
-        {
-          db: createDb(env.DB),
-          stripe: stripeClient(env, settings),
-          logger,
-          staleAfterMinutes: settings.RECONCILE_AFTER_MINUTES,
-        },
-        new Date(controller.scheduledTime),
-      ),
-    )
+    ctx.waitUntil(reconcile(createServices(env, settings, logger, () => new Date(controller.scheduledTime))))
   },
 } satisfies ExportedHandler<Bindings>

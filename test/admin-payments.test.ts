@@ -4,10 +4,10 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { countingD1 } from '../bench/d1-meter'
 import { createApp } from '../src/app'
-import { payments, paymentStatuses, type PaymentStatus } from '../src/db/schema'
+import { payments, paymentStatuses, type PaymentStatus } from '../src/adapters/d1/schema'
 import { newId } from '../src/lib/ids'
-import { encodeCursor } from '../src/lib/schemas'
-import { listPaymentsWithStatus, paymentsWithStatusQuery } from '../src/services/payment-reads'
+import { encodeCursor } from '../src/lib/cursor'
+import { listPaymentsWithStatus, paymentsWithStatusQuery } from '../src/use-cases/payments/read-payments'
 import { api, expectProblem, type ApiResponse } from './helpers/api'
 import {
   createListing,
@@ -16,6 +16,7 @@ import {
   createUser,
   db,
   type TestUser,
+  services,
 } from './helpers/factories'
 import { hostileQuery, responseViolations } from './helpers/hostile'
 
@@ -272,7 +273,7 @@ describe('GET /api/admin/payments', () => {
     it('refuses a non-admin in the service itself, whatever the query', async () => {
       const user = { id: owners[0]!.id, email: owners[0]!.email, role: 'user' as const }
       await expect(
-        listPaymentsWithStatus(db, user, { status: 'refund_failed', limit: 20, cursor: 'garbage!' }),
+        listPaymentsWithStatus(services(), user, { status: 'refund_failed', limit: 20, cursor: 'garbage!' }),
       ).rejects.toMatchObject({ code: 'forbidden', status: 403 })
     })
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { splitPlatformFee } from '../src/lib/fees'
+import { splitPlatformFee } from '../src/domain/fees'
 
 describe('splitPlatformFee', () => {
   it('takes 10% of the original example: $100.00 → $10.00 fee, $90.00 to the owner', () => {

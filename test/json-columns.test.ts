@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { payments, rentals } from '../src/db/schema'
-import { jsonMapper } from '../src/lib/json-columns'
+import { payments, rentals } from '../src/adapters/d1/schema'
+import { jsonMapper } from '../src/adapters/d1/json-columns'
 
 describe('jsonMapper', () => {
   it('shows each column under its JSON key, in the declared order, nulls included', () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { encodeCursor } from '../src/lib/schemas'
-import { listingSearchQuery, type ListingSearch } from '../src/services/listings'
+import { encodeCursor } from '../src/lib/cursor'
+import { listingSearchQuery, type ListingSearch } from '../src/use-cases/listings/listings'
 import { api, expectProblem, type ApiResponse } from './helpers/api'
 import {
   createListing,

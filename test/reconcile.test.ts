@@ -5,15 +5,16 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createDb } from '../src/db/client'
+import { createDb } from '../src/adapters/d1/client'
 import { loadSettings } from '../src/env'
 import worker from '../src/index'
 import { createLogger, type Logger } from '../src/lib/logger'
-import { refundOrphanedPayment } from '../src/services/apply-intent'
-import { MAX_EVENT_ATTEMPTS } from '../src/services/event-failures'
-import { reconcile } from '../src/services/reconcile'
-import { stripeClient } from '../src/services/stripe'
+import { refundOrphanedPayment } from '../src/use-cases/payments/apply-intent'
+import { MAX_EVENT_ATTEMPTS } from '../src/adapters/d1/event-failures'
+import { reconcile } from '../src/use-cases/reconcile/reconcile'
+import { stripeClient } from '../src/adapters/stripe/client'
 import { api } from './helpers/api'
+import { services } from './helpers/factories'
 import {
   booking,
   confirm,
@@ -164,12 +165,7 @@ describe('the reconciliation cron, sweeps', () => {
       .bind(b.paymentId, b.amount, now, now)
       .run()
     const settings = loadSettings(env)
-    const report = await reconcile({
-      db: createDb(env.DB),
-      stripe: stripeClient(env, settings),
-      logger: createLogger({ test: 'orphan-in-flight' }, 'error'),
-      staleAfterMinutes: settings.RECONCILE_AFTER_MINUTES,
-    })
+    const report = await reconcile(services())
     expect(report).toMatchObject({ orphans_refunded: 0, errors: 0 })
     expect((await frontend.refunds.list({ payment_intent: b.intentId })).data).toHaveLength(0)
     // The same payment reached by a late webhook: nothing to send, no error.
@@ -228,7 +224,6 @@ describe('the reconciliation cron, a poison event', () => {
 
   /** One reconcile run at `time`, as the cron makes it, keeping its report and its error log lines. */
   async function reconcileAt(time: number) {
-    const settings = loadSettings(env)
     const errors: { message: string; fields?: Record<string, unknown> }[] = []
     const logger: Logger = {
       log: (level, message, fields) => void (level === 'error' && errors.push({ message, fields })),
@@ -236,15 +231,7 @@ describe('the reconciliation cron, a poison event', () => {
       warn: () => {},
       error: (message, fields) => void errors.push({ message, fields }),
     }
-    const report = await reconcile(
-      {
-        db: createDb(env.DB),
-        stripe: stripeClient(env, settings),
-        logger,
-        staleAfterMinutes: settings.RECONCILE_AFTER_MINUTES,
-      },
-      new Date(time),
-    )
+    const report = await reconcile(services({ logger, now: time }))
     return { report, errors }
   }
 

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '../src/lib/logger'
-import { backoffMs, ORPHAN_REFUND_ATTEMPTS, reconcile } from '../src/services/reconcile'
+import { backoffMs, ORPHAN_REFUND_ATTEMPTS, reconcile } from '../src/use-cases/reconcile/reconcile'
 import { api } from './helpers/api'
-import { services, settings } from './helpers/factories'
+import { services } from './helpers/factories'
 import {
   auditOf,
   booking,
@@ -54,11 +54,7 @@ async function reconcileAt(time: number) {
     warn: () => {},
     error: (message, fields) => void errors.push({ message, fields }),
   }
-  const { db, stripe } = services()
-  const report = await reconcile(
-    { db, stripe, logger, staleAfterMinutes: settings().RECONCILE_AFTER_MINUTES },
-    new Date(time),
-  )
+  const report = await reconcile(services({ logger, now: time }))
   return { report, errors }
 }
 

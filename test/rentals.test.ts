@@ -1,10 +1,11 @@
 import { env } from 'cloudflare:test'
 import { asc, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { auditLog, rentals } from '../src/db/schema'
-import { encodeCursor } from '../src/lib/schemas'
-import { partyPageQuery, type PartySearch } from '../src/lib/pagination'
-import { expireRentalHolds, rentalList } from '../src/services/rentals'
+import { auditLog, rentals } from '../src/adapters/d1/schema'
+import { encodeCursor } from '../src/lib/cursor'
+import { partyPageQuery, type PartySearch } from '../src/adapters/d1/pagination'
+import { expireRentalHolds } from '../src/use-cases/rentals/expire-holds'
+import { rentalList } from '../src/use-cases/rentals/read-rentals'
 import { api, expectProblem } from './helpers/api'
 import {
   createListing,

@@ -1,9 +1,10 @@
 import { errors as joseErrors } from 'jose'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv, AuthUser } from '../env'
+import type { AuthUser } from '../env'
+import type { AppEnv } from '../app-env'
 import { ApiError } from '../lib/errors'
 import { verifyToken } from '../lib/jwt'
-import { findOrCreateExternalUser } from '../services/users'
+import { findOrCreateExternalUser } from '../use-cases/users'
 import { enforceRateLimit } from './rate-limit'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/
@@ -30,7 +31,7 @@ async function authenticate(vars: AppEnv['Variables'], token: string): Promise<A
     const verified = await verifyToken(vars.settings, token)
     if (verified.kind === 'external') {
       const email = typeof verified.payload.email === 'string' ? verified.payload.email : undefined
-      return await findOrCreateExternalUser(vars.db, verified.subject, email)
+      return await findOrCreateExternalUser(vars.services, verified.subject, email)
     }
     const { email, role } = verified.payload
     if (typeof email !== 'string' || (role !== 'user' && role !== 'admin')) {

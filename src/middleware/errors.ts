@@ -1,6 +1,6 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppEnv } from '../env'
+import type { AppEnv } from '../app-env'
 import { ApiError, problemResponse, type ErrorCode } from '../lib/errors'
 import { createLogger } from '../lib/logger'
 

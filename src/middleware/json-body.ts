@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv } from '../env'
+import type { AppEnv } from '../app-env'
 import { ApiError } from '../lib/errors'
 
 export const MAX_BODY_BYTES = 64 * 1024

@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../env'
+import type { AppEnv } from '../app-env'
 import { ApiError } from '../lib/errors'
 
 /** The bindings' period (wrangler.toml): a refused client may retry after at most this long. */

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
-import { createDb } from '../db/client'
-import { loadSettings, type AppEnv } from '../env'
+import { createServices } from '../use-cases/context'
+import { loadSettings } from '../env'
+import type { AppEnv } from '../app-env'
 import { createLogger } from '../lib/logger'
 import { newId } from '../lib/ids'
 
@@ -8,7 +9,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/
 
 /**
  * Puts the per-request dependencies on the context: request id (taken from a sane X-Request-Id or made),
- * a logger that stamps it on every line, parsed settings and the Drizzle client. One access log line each.
+ * a logger that stamps it on every line, parsed settings and the services every use case takes. One access log line each.
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('x-request-id')
@@ -19,7 +20,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const logger = createLogger({ request_id: requestId }, settings.LOG_LEVEL)
   c.set('logger', logger)
   c.set('settings', settings)
-  c.set('db', createDb(c.env.DB))
+  c.set('services', createServices(c.env, settings, logger))
   const started = Date.now()
   await next()
   // After next(): the response may have been replaced (onError, notFound), so the header is set on the final

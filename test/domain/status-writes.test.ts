@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { sourceFiles } from '../source-files'
 
-const HOME = '../src/services/transitions.ts'
+const HOME = '../src/adapters/d1/transitions.ts'
 
 /** Every place a piece of code writes a `status` column: raw UPDATE … SET … status =, or Drizzle .set({ status }). */
 export function statusWrites(text: string): string[] {

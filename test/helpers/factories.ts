@@ -1,24 +1,25 @@
 import { env } from 'cloudflare:test'
-import { createDb } from '../../src/db/client'
-import { instruments, listings, payments, rentals, users } from '../../src/db/schema'
+import { createDb } from '../../src/adapters/d1/client'
+import { instruments, listings, payments, rentals, users } from '../../src/adapters/d1/schema'
 import { loadSettings } from '../../src/env'
 import { newId } from '../../src/lib/ids'
 import { issueToken } from '../../src/lib/jwt'
 import { hashPassword } from '../../src/lib/password'
 import { nowIso } from '../../src/lib/time'
-import { createLogger } from '../../src/lib/logger'
-import { stripeClient } from '../../src/services/stripe'
+import { createLogger, type Logger } from '../../src/lib/logger'
+import { createServices } from '../../src/use-cases/context'
 
 export const db = createDb(env.DB)
 export const settings = () => loadSettings(env)
 
-/** What use cases take (db, Stripe through the emulator, a quiet logger, settings), for calling them directly. */
-export const services = () => ({
-  db,
-  stripe: stripeClient(env, settings()),
-  logger: createLogger({ test: true }, 'error'),
-  settings: settings(),
-})
+/** What use cases take (Stripe through the emulator, a quiet logger), for calling them directly at a time. */
+export const services = (options: { logger?: Logger; now?: Date | number } = {}) =>
+  createServices(
+    env,
+    settings(),
+    options.logger ?? createLogger({ test: true }, 'error'),
+    options.now === undefined ? undefined : () => new Date(options.now!),
+  )
 export const TEST_PASSWORD = 'correct horse battery staple'
 
 // Factories use few PBKDF2 iterations so that seeding stays fast; the API itself always hashes with 100,000.

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { paymentStatuses } from '../../db/schema'
+import { paymentStatuses } from '../../adapters/d1/schema'
 import { errorResponses } from '../../lib/errors'
-import { jsonContent, PaginationQuery, security } from '../../lib/schemas'
+import { jsonContent, PaginationQuery, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import { PaymentPage } from '../payments/payments.schemas'
 

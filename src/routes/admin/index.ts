@@ -1,4 +1,4 @@
-import { createRouter } from '../../lib/openapi'
+import { createRouter } from '../openapi'
 import * as handlers from './admin.handlers'
 import * as routes from './admin.routes'
 

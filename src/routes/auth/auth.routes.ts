@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { jsonBody, jsonContent, security, WellFormedText } from '../../lib/schemas'
+import { jsonBody, jsonContent, security, WellFormedText } from '../schemas'
 
 export const UserSchema = z
   .object({

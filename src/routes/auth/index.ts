@@ -1,4 +1,4 @@
-import { createRouter } from '../../lib/openapi'
+import { createRouter } from '../openapi'
 import { requireAuth } from '../../middleware/auth'
 import { limitByClientAddress } from '../../middleware/rate-limit'
 import * as handlers from './auth.handlers'

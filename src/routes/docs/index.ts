@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { AppEnv } from '../../env'
+import type { AppEnv } from '../../app-env'
 import { renderDocs } from './render'
 
 /** GET /docs: the OpenAPI document the app serves at /openapi.json, rendered as one offline HTML page. */

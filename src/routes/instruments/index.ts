@@ -1,4 +1,4 @@
-import { createRouter } from '../../lib/openapi'
+import { createRouter } from '../openapi'
 import * as handlers from './instruments.handlers'
 import * as routes from './instruments.routes'
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { instrumentCategories } from '../../db/schema'
+import { instrumentCategories } from '../../adapters/d1/schema'
 import { errorResponses } from '../../lib/errors'
-import { idParam, jsonBody, jsonContent, optionalText, security } from '../../lib/schemas'
+import { idParam, jsonBody, jsonContent, optionalText, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 
 export const InstrumentSchema = z

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { idParam, jsonBody, jsonContent, security } from '../../lib/schemas'
+import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import {
   AvailabilityQuery,

@@ -1,15 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import { instrumentCategories } from '../../db/schema'
-import { SUPPORTED_CURRENCIES } from '../../lib/money'
-import {
-  Currency,
-  IsoDate,
-  idString,
-  MinorUnits,
-  optionalText,
-  PaginationQuery,
-  pageOf,
-} from '../../lib/schemas'
+import { instrumentCategories } from '../../adapters/d1/schema'
+import { SUPPORTED_CURRENCIES } from '../../domain/money'
+import { Currency, IsoDate, idString, MinorUnits, optionalText, PaginationQuery, pageOf } from '../schemas'
 
 export const ListingSchema = z
   .object({

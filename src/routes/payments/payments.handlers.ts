@@ -1,21 +1,18 @@
-import { jsonPageResponse } from '../../lib/pagination'
-import type { AppEnv } from '../../env'
-import type { AppRouteHandler } from '../../lib/route-handler'
-import { listPayments, getPaymentFor } from '../../services/payment-reads'
-import { confirmPayment, initiatePayment } from '../../services/payments'
-import { refundPayment } from '../../services/refunds'
-import { toPaymentJson, toRefundJson } from '../../services/payment-json'
+import { jsonPageResponse } from '../../adapters/d1/pagination'
+import type { AppRouteHandler } from '../route-handler'
+import { listPayments, getPaymentFor } from '../../use-cases/payments/read-payments'
+import { confirmPayment } from '../../use-cases/payments/confirm-payment'
+import { initiatePayment } from '../../use-cases/payments/initiate-payment'
+import { refundPayment } from '../../use-cases/payments/refund-payment'
+import { toPaymentJson, toRefundJson } from '../../use-cases/payments/payment-json'
 import type { ConfirmRoute, GetOneRoute, InitiateRoute, ListRoute, RefundRoute } from './payments.routes'
 
-const deps = ({ var: { db, stripe, settings, logger } }: { var: AppEnv['Variables'] }) => ({
-  db,
-  stripe,
-  settings,
-  logger,
-})
-
 export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
-  const { payment, intent } = await initiatePayment(deps(c), c.var.user, c.req.valid('param').rental_id)
+  const { payment, intent } = await initiatePayment(
+    c.var.services,
+    c.var.user,
+    c.req.valid('param').rental_id,
+  )
   return c.json(
     {
       payment_id: payment.id,
@@ -33,7 +30,7 @@ export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
 export const confirm: AppRouteHandler<ConfirmRoute> = async (c) => {
   const { rental_id } = c.req.valid('param')
   const result = await confirmPayment(
-    deps(c),
+    c.var.services,
     c.var.user,
     rental_id,
     c.req.valid('json').stripe_payment_intent_id,
@@ -43,20 +40,19 @@ export const confirm: AppRouteHandler<ConfirmRoute> = async (c) => {
 }
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
-  const page = await listPayments(c.var.db, c.var.user.id, c.req.valid('query'))
+  const page = await listPayments(c.var.services, c.var.user, c.req.valid('query'))
   return jsonPageResponse(c, page)
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
-  const { payment, refunds } = await getPaymentFor(c.var.db, c.var.user, c.req.valid('param').id)
+  const { payment, refunds } = await getPaymentFor(c.var.services, c.var.user, c.req.valid('param').id)
   return c.json({ ...toPaymentJson(payment), refunds: refunds.map(toRefundJson) }, 200)
 }
 
 export const refund: AppRouteHandler<RefundRoute> = async (c) => {
   // An empty body is no body (jsonBodyOnly), and the optional body then validates as {}: refund it all.
   const result = await refundPayment(
-    c.var.db,
-    c.var.stripe,
+    c.var.services,
     c.var.user,
     c.req.valid('param').payment_id,
     c.req.valid('json'),

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponses, paymentErrorResponses } from '../../lib/errors'
-import { idParam, jsonBody, jsonContent, security } from '../../lib/schemas'
+import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
-import { withStripe } from '../../middleware/stripe'
 import {
   ConfirmBody,
   ConfirmPending,
@@ -19,7 +18,7 @@ const common = { tags: ['payments'], security }
 
 export const initiate = createRoute({
   ...common,
-  middleware: [requireAuth, withStripe] as const,
+  middleware: [requireAuth] as const,
   method: 'post',
   path: '/{rental_id}/initiate',
   summary: 'Start (or resume) paying for a pending rental: returns the client secret for Stripe.js',
@@ -33,7 +32,7 @@ export const initiate = createRoute({
 
 export const confirm = createRoute({
   ...common,
-  middleware: [requireAuth, withStripe] as const,
+  middleware: [requireAuth] as const,
   method: 'post',
   path: '/{rental_id}/confirm',
   summary: 'After Stripe.js confirmed the card: verify the PaymentIntent with Stripe and activate the rental',
@@ -78,7 +77,7 @@ export const getOne = createRoute({
 
 export const refund = createRoute({
   ...common,
-  middleware: [requireAuth, withStripe] as const,
+  middleware: [requireAuth] as const,
   method: 'post',
   path: '/{payment_id}/refund',
   summary: 'Refund all or part of a completed payment (listing owner or admin)',

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi'
-import { paymentStatuses, refundStatuses } from '../../db/schema'
-import { Currency, PaginationQuery, pageOf } from '../../lib/schemas'
-import { STRIPE_REFUND_REASONS } from '../../services/refunds'
-import { MAX_CHARGE_AMOUNT } from '../../lib/money'
+import { paymentStatuses, refundStatuses } from '../../adapters/d1/schema'
+import { Currency, PaginationQuery, pageOf } from '../schemas'
+import { STRIPE_REFUND_REASONS } from '../../use-cases/payments/refunds'
+import { MAX_CHARGE_AMOUNT } from '../../domain/money'
 
 export const RefundSchema = z
   .object({

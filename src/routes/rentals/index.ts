@@ -1,4 +1,4 @@
-import { createRouter } from '../../lib/openapi'
+import { createRouter } from '../openapi'
 import * as handlers from './rentals.handlers'
 import * as routes from './rentals.routes'
 

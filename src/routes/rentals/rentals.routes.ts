@@ -1,14 +1,13 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { idParam, jsonBody, jsonContent, security } from '../../lib/schemas'
+import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
-import { withStripe } from '../../middleware/stripe'
 import { CreateRentalBody, RentalListQuery, RentalPage, RentalSchema } from './rentals.schemas'
 
 export const create = createRoute({
   tags: ['rentals'],
   security,
-  middleware: [requireAuth, withStripe] as const,
+  middleware: [requireAuth] as const,
   method: 'post',
   path: '/',
   summary: 'Book a listing for a date range (holds the dates until paid or expired)',
@@ -50,7 +49,7 @@ export const getOne = createRoute({
 export const cancel = createRoute({
   tags: ['rentals'],
   security,
-  middleware: [requireAuth, withStripe] as const,
+  middleware: [requireAuth] as const,
   method: 'post',
   path: '/{id}/cancel',
   summary: 'Cancel a pending rental (renter or owner) unless a payment is under way',

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import { rentalStatuses } from '../../db/schema'
-import { Currency, IsoDate, idString, MinorUnits, PaginationQuery, pageOf } from '../../lib/schemas'
+import { rentalStatuses } from '../../adapters/d1/schema'
+import { Currency, IsoDate, idString, MinorUnits, PaginationQuery, pageOf } from '../schemas'
 
 export const RentalSchema = z
   .object({

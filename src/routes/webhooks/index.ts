@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { jsonContent } from '../../lib/schemas'
-import { createRouter } from '../../lib/openapi'
-import type { AppRouteHandler } from '../../lib/route-handler'
-import { withStripe } from '../../middleware/stripe'
-import { handleEvent, verifyEvent } from '../../services/webhooks'
+import { jsonContent } from '../schemas'
+import { createRouter } from '../openapi'
+import type { AppRouteHandler } from '../route-handler'
+import { handleEvent, verifyEvent } from '../../use-cases/stripe-events/handle-event'
 
 const Received = z
   .object({
@@ -16,7 +15,6 @@ const Received = z
 // No request schema on purpose: the signature is checked on the raw body, which a validator would re-serialise.
 const stripeWebhook = createRoute({
   tags: ['webhooks'],
-  middleware: [withStripe] as const,
   method: 'post',
   path: '/stripe',
   summary: 'Stripe webhook endpoint (signed with STRIPE_WEBHOOK_SECRET); register it in the Stripe dashboard',
@@ -33,12 +31,12 @@ const stripeWebhook = createRoute({
 const receive: AppRouteHandler<typeof stripeWebhook> = async (c) => {
   const raw = await c.req.text()
   const event = await verifyEvent(
-    c.var.stripe,
+    c.var.services.stripe,
     raw,
     c.req.header('stripe-signature'),
     c.var.settings.STRIPE_WEBHOOK_SECRET,
   )
-  const outcome = await handleEvent({ db: c.var.db, stripe: c.var.stripe, logger: c.var.logger }, event)
+  const outcome = await handleEvent(c.var.services, event)
   c.var.logger.info('stripe event', { event_id: event.id, event_type: event.type, outcome })
   return c.json({ received: true as const, outcome }, 200)
 }

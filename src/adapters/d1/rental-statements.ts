@@ -1,0 +1,186 @@
+import { sql, type SQL } from 'drizzle-orm'
+import { prepare, type Database } from './client'
+import type { Trigger } from '../../domain/state-machines'
+import { transition } from './transitions'
+import type { DateRange } from '../../domain/rental-dates'
+
+/*
+ * The SQL of rental state changes. Each statement decides on its own conditions inside one D1 batch (atomic),
+ * so a race between two requests is settled by D1, whose writes are serialised, not by a read before a write.
+ */
+
+/** A payment under way or done keeps a pending rental's dates even after its hold has expired. */
+const noHoldKeepingPayment = sql`NOT EXISTS (
+  SELECT 1 FROM payments
+  WHERE payments.rental_id = rentals.id AND payments.status IN ('processing', 'completed')
+)`
+
+/**
+ * No PaymentIntent of this rental can still be paid: there is none, or Stripe canceled it (a canceled intent
+ * is final). A rental is only cancelled once this holds, so the card is never charged for a cancelled rental.
+ */
+export const noLiveIntent = sql`NOT EXISTS (
+  SELECT 1 FROM payments
+  WHERE payments.rental_id = rentals.id AND payments.stripe_payment_intent_id IS NOT NULL
+    AND NOT (payments.status = 'failed' AND payments.failure_code = 'canceled')
+)`
+
+/** Rentals that keep their dates: a completed rental was paid for its dates, even if returned early. */
+const HOLDING = sql`('pending', 'active', 'completed')`
+
+export interface HoldScope {
+  listingId: string
+  range: DateRange
+}
+
+const overlapping = (scope?: HoldScope, table = sql``) =>
+  scope
+    ? sql`AND ${table}listing_id = ${scope.listingId} AND ${table}start_date < ${scope.range.end}
+        AND ${table}end_date > ${scope.range.start}`
+    : sql``
+
+/** Pending rentals whose hold expired unpaid: optionally only those of one listing overlapping a range. */
+export const expiredHolds = (now: string, scope?: HoldScope): SQL =>
+  sql`status = 'pending' AND hold_expires_at <= ${now} ${overlapping(scope)} AND ${noHoldKeepingPayment}`
+
+/**
+ * Cancels expired holds whose PaymentIntent (if any) can no longer be paid; a hold with a live intent waits
+ * until its intent is canceled at Stripe (services/holds.ts). Returns the ids it cancelled.
+ */
+export const expireHoldsStatements = (db: Database, now: string, source: Trigger, scope?: HoldScope) =>
+  transition(db, 'rental', {
+    where: sql`${expiredHolds(now, scope)} AND ${noLiveIntent}`,
+    on: 'expire',
+    to: 'cancelled',
+    source,
+    now,
+    detail: 'hold_expired',
+    set: sql`cancel_reason = 'hold_expired', cancelled_at = ${now}`,
+    returning: sql`id`,
+  })
+
+/** Expired holds with a PaymentIntent that may still be paid: it must be canceled at Stripe first. */
+export const expiredHoldsWithLiveIntentStatement = (
+  db: Database,
+  now: string,
+  limit: number,
+  scope?: HoldScope,
+) =>
+  prepare(
+    db,
+    sql`SELECT payments.id AS paymentId FROM rentals JOIN payments ON payments.rental_id = rentals.id
+    WHERE rentals.status = 'pending' AND rentals.hold_expires_at <= ${now}
+      ${overlapping(scope, sql`rentals.`)}
+      AND payments.stripe_payment_intent_id IS NOT NULL AND payments.status IN ('pending', 'failed')
+      AND NOT (payments.status = 'failed' AND payments.failure_code = 'canceled')
+    LIMIT ${limit}`,
+  )
+
+export interface RentalInsert {
+  id: string
+  listingId: string
+  renterId: string
+  range: DateRange
+  days: number
+  holdExpiresAt: string
+  now: string
+  /** How many unpaid holds a renter may keep open at once (one per listing in any case). */
+  maxOpenHolds: number
+}
+
+interface Holder {
+  renterId: string
+  listingId: string
+  now: string
+}
+
+/** A renter's pending rentals still on hold and not paid (nor being paid). */
+const openHoldsOf = (rental: Holder, and: SQL) => sql`
+  SELECT rentals.listing_id FROM rentals
+  WHERE rentals.renter_id = ${rental.renterId} AND rentals.status = 'pending'
+    AND rentals.hold_expires_at > ${rental.now} ${and} AND ${noHoldKeepingPayment}`
+
+/** How many open holds the renter has, and how many on this listing (to say why a booking was refused). */
+export const openHoldsStatement = (db: Database, rental: Holder) =>
+  prepare(
+    db,
+    sql`SELECT COUNT(*) AS open,
+      COALESCE(SUM(listing_id = ${rental.listingId}), 0) AS onListing FROM (${openHoldsOf(rental, sql``)})`,
+  )
+
+/**
+ * Inserts the rental only if the listing is active, not the renter's, and no pending or active rental of it
+ * overlaps [start, end). Rate, currency, deposit and owner are copied from the listing in the same statement.
+ */
+export function insertRentalStatement(db: Database, rental: RentalInsert) {
+  const { start, end } = rental.range
+  return prepare(
+    db,
+    sql`
+    INSERT INTO rentals (id, listing_id, renter_id, owner_id, start_date, end_date, days, daily_rate, amount,
+                         currency, deposit_amount, status, hold_expires_at, created_at, updated_at)
+    SELECT ${rental.id}, listings.id, ${rental.renterId}, listings.owner_id, ${start}, ${end}, ${rental.days},
+           listings.daily_rate, listings.daily_rate * ${rental.days}, listings.currency, listings.deposit_amount,
+           'pending', ${rental.holdExpiresAt}, ${rental.now}, ${rental.now}
+    FROM listings
+    WHERE listings.id = ${rental.listingId} AND listings.active = 1 AND listings.owner_id <> ${rental.renterId}
+      AND NOT EXISTS (
+        SELECT 1 FROM rentals
+        WHERE rentals.listing_id = ${rental.listingId} AND rentals.status IN ${HOLDING}
+          AND rentals.start_date < ${end} AND rentals.end_date > ${start}
+      )
+      AND NOT EXISTS (${openHoldsOf(rental, sql`AND rentals.listing_id = ${rental.listingId}`)})
+      AND (SELECT COUNT(*) FROM (${openHoldsOf(rental, sql``)} LIMIT ${rental.maxOpenHolds})) < ${rental.maxOpenHolds}`,
+  )
+}
+
+/** A party cancels a pending rental: not while its payment is under way or done, nor its intent still payable. */
+export const cancelStatements = (
+  db: Database,
+  rental: { id: string; reason: string; actorId: string },
+  now: string,
+) =>
+  transition(db, 'rental', {
+    where: sql`id = ${rental.id} AND ${noHoldKeepingPayment} AND ${noLiveIntent}`,
+    on: 'cancel',
+    to: 'cancelled',
+    source: 'api',
+    now,
+    actorId: rental.actorId,
+    detail: rental.reason,
+    set: sql`cancel_reason = ${rental.reason}, cancelled_at = ${now}`,
+  })
+
+/** The owner marks an active rental returned, never before its start date (it keeps its dates either way). */
+export const completeStatements = (
+  db: Database,
+  rental: { id: string; actorId: string; today: string },
+  now: string,
+) =>
+  transition(db, 'rental', {
+    where: sql`id = ${rental.id} AND start_date <= ${rental.today}`,
+    on: 'return',
+    to: 'completed',
+    source: 'api',
+    now,
+    actorId: rental.actorId,
+    set: sql`completed_at = ${now}`,
+  })
+
+/** Rentals that hold dates of a listing in [from, to): active ones, and pending ones still on hold or paid. */
+export function bookedRangesStatement(
+  db: Database,
+  listingId: string,
+  window: { from: string; to: string },
+  now: string,
+) {
+  return prepare(
+    db,
+    sql`
+    SELECT start_date, end_date FROM rentals
+    WHERE listing_id = ${listingId} AND status IN ${HOLDING}
+      AND start_date < ${window.to} AND end_date > ${window.from}
+      AND (status <> 'pending' OR hold_expires_at > ${now} OR NOT ${noHoldKeepingPayment})
+    ORDER BY start_date`,
+  )
+}

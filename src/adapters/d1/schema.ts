@@ -1,0 +1,278 @@
+import { sql } from 'drizzle-orm'
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { paymentStatuses, refundStatuses, rentalStatuses, triggers } from '../../domain/state-machines'
+
+export { paymentStatuses, refundStatuses, rentalStatuses }
+export type { PaymentStatus, RefundStatus, RentalStatus } from '../../domain/state-machines'
+
+/*
+ * Every table of Backline. Money is integer minor units plus a lowercase ISO-4217 currency; timestamps are
+ * ISO-8601 UTC strings (they sort as text); rental dates are YYYY-MM-DD with an exclusive end date.
+ * No column may hold card numbers, CVC, expiry dates or cardholder names: Stripe keeps those
+ * (test/schema.test.ts proves it).
+ */
+
+const timestamps = {
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+}
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null for users of an external identity provider. */
+    passwordHash: text('password_hash'),
+    /** `sub` of an external identity provider (JWKS_URL), when the user signs in through one. */
+    externalSubject: text('external_subject'),
+    role: text('role', { enum: ['user', 'admin'] })
+      .notNull()
+      .default('user'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('users_email_unique').on(table.email),
+    uniqueIndex('users_external_subject_unique').on(table.externalSubject),
+  ],
+)
+
+export const instrumentCategories = ['guitar', 'bass', 'amplifier', 'keyboard', 'drums', 'other'] as const
+
+export const instruments = sqliteTable(
+  'instruments',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    category: text('category', { enum: instrumentCategories }).notNull(),
+    brand: text('brand'),
+    model: text('model'),
+    description: text('description'),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    index('instruments_category_created_idx').on(table.category, table.createdAt, table.id),
+    index('instruments_created_by_idx').on(table.createdBy, table.createdAt),
+  ],
+)
+
+export const listings = sqliteTable(
+  'listings',
+  {
+    id: text('id').primaryKey(),
+    instrumentId: text('instrument_id')
+      .notNull()
+      .references(() => instruments.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    /** Copied from the instrument so that a category search reads only the listings it returns. */
+    category: text('category', { enum: instrumentCategories }).notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    location: text('location'),
+    dailyRate: integer('daily_rate').notNull(),
+    currency: text('currency').notNull(),
+    depositAmount: integer('deposit_amount').notNull().default(0),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    ...timestamps,
+  },
+  (table) => [
+    index('listings_active_created_idx').on(table.active, table.createdAt, table.id),
+    index('listings_active_category_created_idx').on(table.active, table.category, table.createdAt, table.id),
+    index('listings_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
+    index('listings_instrument_idx').on(table.instrumentId),
+    index('listings_active_currency_created_idx').on(table.active, table.currency, table.createdAt, table.id),
+    index('listings_active_category_currency_created_idx').on(
+      table.active,
+      table.category,
+      table.currency,
+      table.createdAt,
+      table.id,
+    ),
+    index('listings_owner_active_created_idx').on(table.ownerId, table.active, table.createdAt, table.id),
+    // A price filter lists cheapest first, so that the rate range is an index range, not a scan.
+    index('listings_active_currency_rate_idx').on(table.active, table.currency, table.dailyRate, table.id),
+    index('listings_active_category_currency_rate_idx').on(
+      table.active,
+      table.category,
+      table.currency,
+      table.dailyRate,
+      table.id,
+    ),
+    check('listings_daily_rate_positive', sql`${table.dailyRate} > 0`),
+    check('listings_deposit_non_negative', sql`${table.depositAmount} >= 0`),
+  ],
+)
+
+export const rentals = sqliteTable(
+  'rentals',
+  {
+    id: text('id').primaryKey(),
+    listingId: text('listing_id')
+      .notNull()
+      .references(() => listings.id),
+    renterId: text('renter_id')
+      .notNull()
+      .references(() => users.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    startDate: text('start_date').notNull(),
+    /** Exclusive: the return day. */
+    endDate: text('end_date').notNull(),
+    days: integer('days').notNull(),
+    dailyRate: integer('daily_rate').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    depositAmount: integer('deposit_amount').notNull().default(0),
+    status: text('status', { enum: rentalStatuses }).notNull().default('pending'),
+    /** A pending rental holds its dates until then unless paid. */
+    holdExpiresAt: text('hold_expires_at').notNull(),
+    cancelReason: text('cancel_reason'),
+    cancelledAt: text('cancelled_at'),
+    completedAt: text('completed_at'),
+    ...timestamps,
+  },
+  (table) => [
+    index('rentals_listing_status_dates_idx').on(
+      table.listingId,
+      table.status,
+      table.startDate,
+      table.endDate,
+    ),
+    index('rentals_renter_created_idx').on(table.renterId, table.createdAt, table.id),
+    index('rentals_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
+    index('rentals_renter_status_created_idx').on(table.renterId, table.status, table.createdAt, table.id),
+    index('rentals_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
+    index('rentals_status_hold_idx').on(table.status, table.holdExpiresAt),
+    check('rentals_dates_ordered', sql`${table.endDate} > ${table.startDate}`),
+    check('rentals_amount_positive', sql`${table.amount} > 0`),
+  ],
+)
+
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    rentalId: text('rental_id')
+      .notNull()
+      .references(() => rentals.id),
+    renterId: text('renter_id')
+      .notNull()
+      .references(() => users.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: paymentStatuses }).notNull().default('pending'),
+    platformFee: integer('platform_fee').notNull(),
+    ownerPayoutAmount: integer('owner_payout_amount').notNull(),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    /** Increments when a failed attempt is retried with a new PaymentIntent. */
+    attempt: integer('attempt').notNull().default(1),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    stripeChargeId: text('stripe_charge_id'),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    ...timestamps,
+    completedAt: text('completed_at'),
+    refundedAt: text('refunded_at'),
+    /** When the reconciliation cron last re-read this payment from Stripe ('' = never): it takes the oldest first. */
+    reconciledAt: text('reconciled_at').notNull().default(''),
+  },
+  (table) => [
+    uniqueIndex('payments_rental_unique').on(table.rentalId),
+    uniqueIndex('payments_intent_unique').on(table.stripePaymentIntentId),
+    index('payments_renter_created_idx').on(table.renterId, table.createdAt, table.id),
+    index('payments_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
+    index('payments_renter_status_created_idx').on(table.renterId, table.status, table.createdAt, table.id),
+    index('payments_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
+    // Admins list payments of one status across all users, newest first (GET /api/admin/payments).
+    index('payments_status_created_idx').on(table.status, table.createdAt, table.id),
+    index('payments_status_updated_idx').on(table.status, table.updatedAt),
+    index('payments_status_reconciled_idx').on(table.status, table.reconciledAt),
+    check('payments_split_adds_up', sql`${table.platformFee} + ${table.ownerPayoutAmount} = ${table.amount}`),
+    check(
+      'payments_refund_bounded',
+      sql`${table.amountRefunded} >= 0 AND ${table.amountRefunded} <= ${table.amount}`,
+    ),
+  ],
+)
+
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    id: text('id').primaryKey(),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    stripeRefundId: text('stripe_refund_id'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: refundStatuses }).notNull(),
+    reason: text('reason'),
+    failureReason: text('failure_reason'),
+    requestedBy: text('requested_by').references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('refunds_stripe_refund_unique').on(table.stripeRefundId),
+    index('refunds_payment_created_idx').on(table.paymentId, table.createdAt),
+    index('refunds_status_updated_idx').on(table.status, table.updatedAt),
+    check('refunds_amount_positive', sql`${table.amount} > 0`),
+  ],
+)
+
+/** Stripe event ids already applied: a redelivered event is recognised and changes nothing. */
+export const stripeEvents = sqliteTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  objectId: text('object_id'),
+  processedAt: text('processed_at').notNull(),
+})
+
+/**
+ * Stripe events whose handling threw (a webhook answered 5xx, or the cron's replay failed), one row per event:
+ * its tries so far and the last error's message (truncated; never a stack or a payload). The cron's replay
+ * skips an event once `attempts` reaches MAX_EVENT_ATTEMPTS (services/event-failures.ts). A row whose
+ * event_id is also in stripe_events was applied in the end (the row stays as its failure history).
+ */
+export const stripeEventFailures = sqliteTable('stripe_event_failures', {
+  eventId: text('event_id').primaryKey(),
+  type: text('type').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastError: text('last_error').notNull(),
+  firstFailedAt: text('first_failed_at').notNull(),
+  lastFailedAt: text('last_failed_at').notNull(),
+})
+
+/** Every state transition of a rental or a payment, who made it and why. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    entityType: text('entity_type', { enum: ['rental', 'payment', 'refund'] }).notNull(),
+    entityId: text('entity_id').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    source: text('source', { enum: triggers }).notNull(),
+    actorId: text('actor_id'),
+    detail: text('detail'),
+    createdAt: text('created_at').notNull(),
+  },
+  (table) => [index('audit_log_entity_idx').on(table.entityId, table.createdAt)],
+)
+
+/** Rows as Drizzle reads them (camelCase keys). */
+export type User = typeof users.$inferSelect
+export type Instrument = typeof instruments.$inferSelect
+export type Listing = typeof listings.$inferSelect
+export type Rental = typeof rentals.$inferSelect
+export type Payment = typeof payments.$inferSelect
+export type Refund = typeof refunds.$inferSelect

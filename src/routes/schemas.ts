@@ -1,0 +1,76 @@
+import { z } from '@hono/zod-openapi'
+import { MAX_CHARGE_AMOUNT } from '../domain/money'
+
+export const MAX_PAGE_SIZE = 100
+export const DEFAULT_PAGE_SIZE = 20
+
+export const PaginationQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .openapi({ description: `Page size, at most ${MAX_PAGE_SIZE}` }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Opaque cursor from the previous page (`next_cursor`)' }),
+})
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name)
+
+export const IsoDate = z.iso
+  .date({ error: 'Must be a date in YYYY-MM-DD format' })
+  .openapi({ example: '2026-12-01' })
+
+export const Currency = z
+  .string()
+  .regex(/^[a-z]{3}$/, 'Must be a lowercase ISO-4217 currency code such as "usd"')
+  .openapi({ example: 'usd' })
+
+export const MinorUnits = z
+  .number()
+  .int('Must be an integer amount in minor units')
+  .min(0)
+  .max(MAX_CHARGE_AMOUNT)
+  .openapi({ description: 'Integer amount in minor units (cents for usd, yen for jpy)', example: 4500 })
+
+/** One of our ids with this prefix (`lst_…`): what newId makes, nothing else. */
+export const idString = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,64}$`), `Must be an id starting with ${prefix}_`)
+
+/** Optional free text: trimmed, and not empty when given. */
+export const optionalText = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max).optional()
+
+export const idParam = <N extends string = 'id'>(prefix: string, name: N = 'id' as N) => {
+  const id = idString(prefix).openapi({
+    param: { name, in: 'path' },
+    example: `${prefix}_4f1c9a2b7d3e8f0a1b2c`,
+  })
+  return z.object({ [name]: id } as { [K in N]: typeof id })
+}
+
+export const security = [{ bearerAuth: [] }]
+
+/** A required JSON request body: without `required`, zod-openapi would skip validation of a missing body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+})
+
+export const jsonContent = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+})
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Text that is well-formed Unicode. JSON can carry lone surrogates (`"\\ud800"`) that no UTF-8 client can
+ * type; stored or hashed, they collapse to U+FFFD, so two different passwords would hash alike.
+ */
+export const WellFormedText = z
+  .string()
+  .refine((text) => !LONE_SURROGATE.test(text), 'Must be well-formed Unicode text')

@@ -1,0 +1,146 @@
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { prepareBuilt, runBatchNamed, selectRows, type Database } from '../../adapters/d1/client'
+import { payments } from '../../adapters/d1/schema'
+import type { Actor } from '../../domain/access'
+import type { Services } from '../context'
+import { rentalForRenter } from './rental-for-renter'
+import { ApiError } from '../../lib/errors'
+import { splitPlatformFee } from '../../domain/fees'
+import { newId } from '../../lib/ids'
+import { nowIso } from '../../lib/time'
+import { applyStripeIntent } from './apply-intent'
+import { cancelIntent } from '../../adapters/stripe/intents'
+import { transition } from '../../adapters/d1/transitions'
+import { auditIfChanged } from '../../adapters/d1/audit'
+import { callStripe } from '../../adapters/stripe/client'
+import type { Payment, Rental } from '../../adapters/d1/schema'
+
+const paymentOfRental = (db: Database, rentalId: string) =>
+  db.query.payments.findFirst({ where: eq(payments.rentalId, rentalId) })
+
+/** Idempotency key derived from our own record: a retry, in this request or another, cannot charge twice. */
+const intentKey = (payment: Payment) => `backline:payment:${payment.id}:attempt:${payment.attempt}`
+
+export interface Initiated {
+  payment: Payment
+  intent: Stripe.PaymentIntent
+}
+
+export async function initiatePayment(deps: Services, user: Actor, rentalId: string): Promise<Initiated> {
+  const { rental, payment: existing } = await rentalForRenter(deps, user, rentalId)
+  if (rental.status !== 'pending') {
+    throw new ApiError('rental_not_payable', `Rental is ${rental.status}; only a pending rental can be paid`)
+  }
+  if (rental.holdExpiresAt <= nowIso()) {
+    throw new ApiError('rental_hold_expired', 'The hold on these dates has expired; book the rental again')
+  }
+  let payment = existing ?? (await createPendingPayment(deps, rental))
+  if (payment.status === 'failed') payment = await startNewAttempt(deps, payment)
+  if (payment.status !== 'pending' && payment.status !== 'processing') {
+    throw new ApiError('payment_already_completed', `Payment is already ${payment.status}`)
+  }
+  if (payment.stripePaymentIntentId) {
+    const intentId = payment.stripePaymentIntentId
+    const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+    return { payment, intent }
+  }
+  const intent = await createIntent(deps, payment, rental)
+  // Conditional on the attempt: two concurrent initiates got the same intent (same idempotency key).
+  const [stored] = await deps.db
+    .update(payments)
+    .set({ stripePaymentIntentId: intent.id, updatedAt: nowIso() })
+    .where(
+      and(
+        eq(payments.id, payment.id),
+        eq(payments.attempt, payment.attempt),
+        isNull(payments.stripePaymentIntentId),
+      ),
+    )
+    .returning()
+  return { payment: stored ?? (await paymentOfRental(deps.db, rental.id)) ?? payment, intent }
+}
+
+async function createPendingPayment(deps: Services, rental: Rental): Promise<Payment> {
+  const now = nowIso()
+  const split = splitPlatformFee(rental.amount, deps.settings.PLATFORM_FEE_PERCENT)
+  const id = newId('pay')
+  // The unique index on rental_id settles two concurrent first initiates: one row, both read it back.
+  const insert = deps.db
+    .insert(payments)
+    .values({
+      id,
+      rentalId: rental.id,
+      renterId: rental.renterId,
+      ownerId: rental.ownerId,
+      amount: rental.amount,
+      currency: rental.currency,
+      status: 'pending',
+      platformFee: split.platformFee,
+      ownerPayoutAmount: split.ownerPayoutAmount,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+  const { stored } = await runBatchNamed(
+    deps.db,
+    [
+      prepareBuilt(deps.db, insert),
+      auditIfChanged(deps.db, 'payment', id, { to: 'pending', source: 'api', now, detail: 'attempt 1' }),
+    ],
+    { stored: selectRows(deps.db, payments, sql`rental_id = ${rental.id}`) },
+  )
+  return stored.results[0] as Payment
+}
+
+/**
+ * After a failed attempt: a new attempt number, hence a new idempotency key and a new PaymentIntent. The old
+ * intent is canceled first so that it can no longer be paid; if it was paid after all (Stripe.js lets the
+ * customer retry the same intent with another card), that payment is applied instead of starting a second one.
+ */
+async function startNewAttempt(deps: Services, failed: Payment): Promise<Payment> {
+  if (failed.stripePaymentIntentId) {
+    const previous = await cancelIntent(deps.stripe, failed.stripePaymentIntentId)
+    if (previous.status === 'succeeded' || previous.status === 'processing') {
+      return (await applyStripeIntent(deps, { payment: failed, intent: previous, source: 'api' })).payment
+    }
+    if (previous.status !== 'canceled') {
+      // Still payable (e.g. the customer is in 3-D Secure on it): a second intent could charge twice.
+      throw new ApiError(
+        'payment_attempt_in_progress',
+        `The previous attempt is ${previous.status}; retry shortly`,
+      )
+    }
+  }
+  const now = nowIso()
+  // Conditional on the attempt: of two concurrent initiates after a decline, one starts attempt n + 1.
+  const { after } = await runBatchNamed(
+    deps.db,
+    transition(deps.db, 'payment', {
+      where: sql`id = ${failed.id} AND attempt = ${failed.attempt}`,
+      on: 'retry',
+      to: 'pending',
+      source: 'api',
+      now,
+      detail: `attempt ${failed.attempt + 1}`,
+      set: sql`attempt = attempt + 1, stripe_payment_intent_id = NULL, stripe_charge_id = NULL`,
+    }),
+    { after: selectRows(deps.db, payments, sql`id = ${failed.id}`) },
+  )
+  return after.results[0] as Payment
+}
+
+function createIntent(deps: Services, payment: Payment, rental: Rental) {
+  return callStripe(() =>
+    deps.stripe.paymentIntents.create(
+      {
+        amount: payment.amount,
+        currency: payment.currency,
+        automatic_payment_methods: { enabled: true },
+        description: `Backline rental ${rental.id} (${rental.startDate} to ${rental.endDate})`,
+        metadata: { rental_id: rental.id, payment_id: payment.id, attempt: String(payment.attempt) },
+      },
+      { idempotencyKey: intentKey(payment) },
+    ),
+  )
+}

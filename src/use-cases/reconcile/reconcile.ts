@@ -1,0 +1,302 @@
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, notExists, sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { runBatchNamed } from '../../adapters/d1/client'
+import { payments, refunds, rentals, stripeEvents } from '../../adapters/d1/schema'
+import { applyStripeIntent, refundOrphanedPayment } from '../payments/apply-intent'
+import { cancelIntent } from '../../adapters/stripe/intents'
+import { transition } from '../../adapters/d1/transitions'
+import { IN_FLIGHT_REFUND_STATUSES, resendRefund } from '../payments/refunds'
+import { expireRentalHolds } from '../rentals/expire-holds'
+import type { Services } from '../context'
+import { givenUpEvents } from '../../adapters/d1/event-failures'
+import { handleEvent, HANDLED_EVENT_TYPES } from '../stripe-events/handle-event'
+import type { Payment } from '../../adapters/d1/schema'
+
+/** Bounded work per run: the cron fires every few minutes, and each item may cost a Stripe call. */
+const BATCH = 50
+const MAX_EVENTS = 1_000
+const LOOKBACK_MS = 3 * 24 * 3600 * 1000
+
+export interface ReconcileReport {
+  payments_checked: number
+  payments_changed: number
+  holds_expired: number
+  intents_canceled: number
+  orphans_refunded: number
+  refunds_resent: number
+  /** Missed events applied this run. */
+  events_replayed: number
+  /** Missed events whose handling threw this run (each recorded in stripe_event_failures, and in `errors`). */
+  events_failed: number
+  /** Missed events not tried: given up after MAX_EVENT_ATTEMPTS failed tries (not in `errors`). */
+  events_skipped: number
+  /** Items of any sweep that failed this run (failed events included), each logged `reconcile step failed`. */
+  errors: number
+}
+
+interface Run {
+  deps: Services
+  now: Date
+  /** Older than this, a state is stale: the webhook that should have moved it is not coming. */
+  cutoff: string
+  report: ReconcileReport
+  /** Runs one item's work; a failure is counted and logged, and the run goes on with the next item. */
+  attempt: (step: string, id: string, work: () => Promise<void>) => Promise<void>
+}
+
+/**
+ * What lost webhooks and abandoned holds leave behind, settled in five bounded sweeps: payments stuck in
+ * pending/processing re-read from Stripe; unpaid holds expired and the PaymentIntents of cancelled rentals
+ * canceled; payments completed on a cancelled rental refunded; refunds whose Stripe call never landed
+ * re-sent with their original idempotency key; Stripe events that never reached us applied.
+ */
+export async function reconcile(deps: Services): Promise<ReconcileReport> {
+  const now = deps.clock()
+  const report: ReconcileReport = {
+    payments_checked: 0,
+    payments_changed: 0,
+    holds_expired: 0,
+    intents_canceled: 0,
+    orphans_refunded: 0,
+    refunds_resent: 0,
+    events_replayed: 0,
+    events_failed: 0,
+    events_skipped: 0,
+    errors: 0,
+  }
+  const run: Run = {
+    deps,
+    now,
+    cutoff: new Date(now.getTime() - deps.settings.RECONCILE_AFTER_MINUTES * 60_000).toISOString(),
+    report,
+    attempt: async (step, id, work) => {
+      try {
+        await work()
+      } catch (error) {
+        report.errors++
+        deps.logger.error('reconcile step failed', { step, id, error: String(error) })
+      }
+    },
+  }
+  await refreshStalePayments(run)
+  await expireHolds(run)
+  await refundOrphanedPayments(run)
+  await resendUnsentRefunds(run)
+  await run.attempt('events', 'recent', () => replayMissedEvents(run))
+  deps.logger.info('reconciled', { ...report })
+  return report
+}
+
+/**
+ * Pending/processing payments not moved for a while, least recently reconciled first: reconciled_at rotates
+ * them, so a few long-processing payments (bank debits take days) cannot starve the others.
+ */
+async function refreshStalePayments({ deps, now, cutoff, report, attempt }: Run) {
+  const stale = await deps.db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        inArray(payments.status, ['pending', 'processing']),
+        lt(payments.reconciledAt, cutoff),
+        lt(payments.updatedAt, cutoff),
+        isNotNull(payments.stripePaymentIntentId),
+      ),
+    )
+    .orderBy(payments.reconciledAt)
+    .limit(BATCH)
+  for (const payment of stale) {
+    report.payments_checked++
+    await attempt('payment', payment.id, async () => {
+      const intent = await deps.stripe.paymentIntents.retrieve(payment.stripePaymentIntentId!)
+      const applied = await applyStripeIntent(deps, { payment, intent, source: 'reconciler' })
+      if (applied.payment.status !== payment.status) report.payments_changed++
+      await deps.db
+        .update(payments)
+        .set({ reconciledAt: now.toISOString() })
+        .where(eq(payments.id, payment.id))
+    })
+  }
+}
+
+/**
+ * Unpaid holds expire, each after its PaymentIntent is canceled at Stripe (services/holds.ts). Then a safety
+ * net: a cancelled rental whose payment still has an intent Stripe has not canceled (an initiate that raced
+ * the cancel) gets it canceled now.
+ */
+async function expireHolds({ deps, report, attempt }: Run) {
+  await attempt('expire_holds', 'due', async () => {
+    report.holds_expired = (await expireRentalHolds(deps)).length
+  })
+  const payable = await deps.db
+    .select(getTableColumns(payments))
+    .from(payments)
+    .innerJoin(rentals, eq(rentals.id, payments.rentalId))
+    .where(
+      and(
+        sql`(${payments.status} = 'pending' OR (${payments.status} = 'failed' AND ${payments.failureCode} IS NOT 'canceled'))`,
+        eq(rentals.status, 'cancelled'),
+        isNotNull(payments.stripePaymentIntentId),
+      ),
+    )
+    .limit(BATCH)
+  for (const payment of payable) {
+    await attempt('cancel_intent', payment.id, async () => {
+      // Paid after all (it raced the cancel): applied, and refunded because its rental is cancelled.
+      const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
+      await applyStripeIntent(deps, { payment, intent, source: 'reconciler' })
+      if (intent.status === 'canceled') report.intents_canceled++
+    })
+  }
+}
+
+/**
+ * A payment completed on a cancelled rental is refunded at once where it completes; this sweep retries those
+ * whose refund could not be made then (Stripe down, the worker stopped) or that Stripe failed afterwards (the
+ * card was closed: the rental stays cancelled, the money is owed to the renter). Failed refunds are retried
+ * with back-off (ORPHAN_REFUND_BACKOFF_MINUTES after the n-th failure); after ORPHAN_REFUND_ATTEMPTS failures
+ * the payment becomes `refund_failed`, for the owner and an admin to settle, and an error is logged. Recent
+ * payments only: the index on (status, updated_at) keeps the read proportional to recent activity.
+ */
+async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
+  const since = new Date(now.getTime() - LOOKBACK_MS).toISOString()
+  const failedRefunds = (column: 'count' | 'last') =>
+    sql<number | string | null>`(SELECT ${column === 'count' ? sql`COUNT(*)` : sql`MAX(${refunds.updatedAt})`}
+      FROM ${refunds} WHERE ${refunds.paymentId} = ${payments.id} AND ${refunds.status} = 'failed')`
+  const orphans = await deps.db
+    .select({
+      payment: getTableColumns(payments),
+      failures: failedRefunds('count'),
+      lastFailure: failedRefunds('last'),
+    })
+    .from(payments)
+    .innerJoin(rentals, eq(rentals.id, payments.rentalId))
+    .where(
+      and(
+        inArray(payments.status, ['completed', 'partially_refunded']),
+        gt(payments.updatedAt, since),
+        eq(rentals.status, 'cancelled'),
+        // Not while a refund is on its way: its outcome settles the payment (or the unsent-refund sweep re-sends it).
+        notExists(
+          deps.db
+            .select({ id: refunds.id })
+            .from(refunds)
+            .where(
+              and(eq(refunds.paymentId, payments.id), inArray(refunds.status, IN_FLIGHT_REFUND_STATUSES)),
+            ),
+        ),
+      ),
+    )
+    .limit(BATCH)
+  for (const { payment, failures, lastFailure } of orphans) {
+    const tries = Number(failures)
+    if (tries >= ORPHAN_REFUND_ATTEMPTS) {
+      await attempt('refund_failed', payment.id, () => flagRefundFailed(deps, payment, tries, now))
+      continue
+    }
+    const due = tries === 0 || Date.parse(String(lastFailure)) + backoffMs(tries) <= now.getTime()
+    if (!due) continue
+    await attempt('orphan', payment.id, async () => {
+      if (await refundOrphanedPayment(deps, payment, 'reconciler')) report.orphans_refunded++
+    })
+  }
+}
+
+/** Failed refunds of a cancelled rental's payment before it is flagged refund_failed (the first included). */
+export const ORPHAN_REFUND_ATTEMPTS = 4
+/** Wait after the n-th failure: 1 hour, then 4, then 16 (tried within the day; the sweep looks back 3 days). */
+export const backoffMs = (failures: number) => 60 * 60_000 * 4 ** (failures - 1)
+
+async function flagRefundFailed(deps: Services, payment: Payment, failures: number, now: Date) {
+  const at = now.toISOString()
+  const [audit, flag] = transition(deps.db, 'payment', {
+    where: sql`id = ${payment.id}`,
+    on: 'give_up',
+    to: 'refund_failed',
+    source: 'reconciler',
+    now: at,
+    detail: `refund of a cancelled rental failed ${failures} times`,
+  })
+  const { update } = await runBatchNamed(deps.db, [audit], { update: flag })
+  if (update.meta.changes !== 1) return
+  deps.logger.error('refund of a cancelled rental keeps failing; the payment is now refund_failed', {
+    payment_id: payment.id,
+    rental_id: payment.rentalId,
+    failures,
+  })
+}
+
+async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
+  const unsent = await deps.db
+    .select({ refund: getTableColumns(refunds), payment: getTableColumns(payments) })
+    .from(refunds)
+    .innerJoin(payments, eq(payments.id, refunds.paymentId))
+    .where(and(eq(refunds.status, 'pending'), isNull(refunds.stripeRefundId), lt(refunds.updatedAt, cutoff)))
+    .limit(BATCH)
+  for (const { refund, payment } of unsent) {
+    await attempt('refund', refund.id, async () => {
+      await resendRefund(deps.db, deps.stripe, payment, refund, { actorId: null, source: 'reconciler' })
+      report.refunds_resent++
+    })
+  }
+}
+
+/**
+ * Events of the last days that we never recorded (a delivery that was lost or never retried), oldest first as
+ * Stripe would have sent them. Events younger than the staleness cutoff are left to the webhook, which may
+ * still be on its way. Each event is applied on its own: one that throws (recorded with its attempts by
+ * handleEvent) is counted and logged, and the run goes on with the next; once it has failed
+ * MAX_EVENT_ATTEMPTS times it is skipped, with no more Stripe calls.
+ */
+async function replayMissedEvents({ deps, now, cutoff, report }: Run): Promise<void> {
+  const events: Stripe.Event[] = []
+  await deps.stripe.events
+    .list({
+      types: [...HANDLED_EVENT_TYPES],
+      created: {
+        gte: Math.floor((now.getTime() - LOOKBACK_MS) / 1000),
+        lte: Math.floor(Date.parse(cutoff) / 1000),
+      },
+      limit: 100,
+    })
+    .autoPagingEach((event) => {
+      events.push(event)
+      return events.length < MAX_EVENTS
+    })
+  events.reverse()
+  for (let start = 0; start < events.length; start += 100) {
+    const page = events.slice(start, start + 100)
+    const ids = page.map((event) => event.id)
+    const known = new Set(
+      (
+        await deps.db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ids))
+      ).map((row) => row.id),
+    )
+    const missed = page.filter((candidate) => !known.has(candidate.id))
+    const givenUp = await givenUpEvents(
+      deps.db,
+      missed.map((event) => event.id),
+    )
+    for (const event of missed) {
+      const fields = { event_id: event.id, event_type: event.type }
+      if (givenUp.has(event.id)) {
+        report.events_skipped++
+        continue
+      }
+      deps.logger.warn('stripe event was never delivered; applying it now', fields)
+      try {
+        await handleEvent(deps, event)
+        report.events_replayed++
+      } catch (error) {
+        report.events_failed++
+        report.errors++
+        deps.logger.error('reconcile step failed', {
+          step: 'event',
+          id: event.id,
+          ...fields,
+          error: String(error),
+        })
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { eq, sql } from 'drizzle-orm'
+import { runBatchNamed, selectRows } from '../../adapters/d1/client'
+import { cancelStatements } from '../../adapters/d1/rental-statements'
+import { payments, rentals, type Rental } from '../../adapters/d1/schema'
+import { cancelIntent } from '../../adapters/stripe/intents'
+import type { Actor } from '../../domain/access'
+import { ApiError } from '../../lib/errors'
+import { nowIso } from '../../lib/time'
+import type { Services } from '../context'
+import { applyStripeIntent } from '../payments/apply-intent'
+import { rentalFor } from './read-rentals'
+
+/**
+ * The renter or the owner cancels a pending rental. Its PaymentIntent, if any, is canceled at Stripe first:
+ * if Stripe says the renter has paid (or the payment is processing), the payment is applied and the rental is
+ * paid, not cancelled (409 rental_already_paid). An unreachable Stripe cancels nothing (503). A payment
+ * Backline already knows is processing or completed is refused at once (409 rental_not_cancellable).
+ */
+export async function cancelRental(deps: Services, user: Actor, id: string): Promise<Rental> {
+  const { db } = deps
+  const rental = await rentalFor(deps, user, id, 'cancel')
+  if (rental.status === 'pending') await cancelPayableIntent(deps, rental)
+  const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
+  const now = nowIso(deps.clock())
+  const [audit, update] = cancelStatements(db, { id, reason, actorId: user.id }, now)
+  const read = await runBatchNamed(db, [audit], { update, after: selectRows(db, rentals, sql`id = ${id}`) })
+  if (read.update.meta.changes !== 1) {
+    throw new ApiError(
+      'rental_not_cancellable',
+      'Only a pending rental without a payment under way can be cancelled',
+    )
+  }
+  return read.after.results[0] as Rental
+}
+
+async function cancelPayableIntent(deps: Services, rental: Rental) {
+  const payment = await deps.db.query.payments.findFirst({ where: eq(payments.rentalId, rental.id) })
+  const intentId = payment?.stripePaymentIntentId
+  if (!payment || !intentId || !['pending', 'failed'].includes(payment.status)) return
+  if (payment.status === 'failed' && payment.failureCode === 'canceled') return
+  const intent = await cancelIntent(deps.stripe, intentId)
+  const applied = await applyStripeIntent(deps, { payment, intent, source: 'api' })
+  if (intent.status === 'succeeded' || intent.status === 'processing') {
+    throw new ApiError(
+      'rental_already_paid',
+      `The renter has already paid for this rental (payment ${applied.payment.status}); refund it instead`,
+    )
+  }
+}

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm'
+import { columnsAsKeys, prepare, runBatchNamed } from '../../adapters/d1/client'
+import { payments } from '../../adapters/d1/schema'
+import type { Trigger } from '../../domain/state-machines'
+import { nowIso } from '../../lib/time'
+import type { Services } from '../context'
+import { applyStripeIntent, type IntentDeps } from '../payments/apply-intent'
+import { cancelIntent } from '../../adapters/stripe/intents'
+import { expiredHolds, expireHoldsStatements, type HoldScope } from '../../adapters/d1/rental-statements'
+import type { Payment } from '../../adapters/d1/schema'
+
+/**
+ * Expires unpaid holds whose time is up. A hold whose PaymentIntent could still be paid is not expired on our
+ * side alone: its intent is canceled at Stripe first, and what Stripe answers decides. Canceled, the hold
+ * expires; already succeeded or processing (the renter paid as the hold ran out), the rental is paid and keeps
+ * its dates. So a card is never charged for a rental Backline has cancelled, short of a charge that races the
+ * cancel itself (then the payment is refunded in full: applyStripeIntent).
+ * Returns the ids of the rentals it cancelled.
+ */
+export async function expireHolds(
+  deps: IntentDeps,
+  now: string,
+  source: Trigger,
+  options: { scope?: HoldScope; limit: number },
+): Promise<string[]> {
+  const payable = await holdsWithLiveIntent(deps, now, options).all<Payment>()
+  for (const payment of payable.results) {
+    try {
+      const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
+      await applyStripeIntent(deps, { payment, intent, source })
+    } catch (error) {
+      // Stripe unreachable: this hold keeps its dates until a later try; the others still expire.
+      deps.logger.warn('could not cancel the intent of an expired hold', {
+        payment_id: payment.id,
+        error: String(error),
+      })
+    }
+  }
+  const [audit, update] = expireHoldsStatements(deps.db, now, source, options.scope)
+  const { expired } = await runBatchNamed(deps.db, [audit], { expired: update })
+  return (expired.results as { id: string }[]).map((row) => row.id)
+}
+
+/** Payments of expired holds whose intent is not known to be canceled (it may still be paid). */
+function holdsWithLiveIntent(deps: IntentDeps, now: string, options: { scope?: HoldScope; limit: number }) {
+  return prepare(
+    deps.db,
+    sql`SELECT ${columnsAsKeys(payments)} FROM payments
+    WHERE rental_id IN (SELECT id FROM rentals WHERE ${expiredHolds(now, options.scope)})
+      AND stripe_payment_intent_id IS NOT NULL AND status IN ('pending', 'failed')
+      AND failure_code IS NOT 'canceled'
+    LIMIT ${options.limit}`,
+  )
+}
+
+/** The cron's sweep: cancels pending rentals whose hold expired unpaid (their intents first), returns their ids. */
+export const expireRentalHolds = (services: Services) =>
+  expireHolds(services, nowIso(services.clock()), 'reconciler', { limit: 50 })

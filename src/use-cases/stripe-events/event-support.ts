@@ -1,0 +1,38 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '../../adapters/d1/client'
+import { recordEventStatement } from '../../adapters/d1/payment-statements'
+import { payments, type Payment } from '../../adapters/d1/schema'
+import type { Services } from '../context'
+import { nowIso } from '../../lib/time'
+
+/* What every Stripe event's use case shares: its dependencies, its outcomes, and finding its payment. */
+
+/** What the handlers of Stripe events use of the services. */
+export type WebhookDeps = Pick<Services, 'db' | 'stripe' | 'logger'>
+
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_object'
+
+export type EventRef = { id: string; type: string }
+
+/** The payment of a PaymentIntent: only its current attempt's intent counts (an old attempt's is unknown). */
+export function findPayment(db: Database, intentId: string): Promise<Payment | undefined> {
+  return db.query.payments.findFirst({ where: eq(payments.stripePaymentIntentId, intentId) })
+}
+
+export async function unknownObject(
+  deps: WebhookDeps,
+  ref: EventRef,
+  objectId: string,
+): Promise<WebhookOutcome> {
+  deps.logger.warn('stripe event for an unknown object', {
+    event_id: ref.id,
+    event_type: ref.type,
+    object_id: objectId,
+  })
+  await recordOnly(deps.db, ref, objectId)
+  return 'unknown_object'
+}
+
+export async function recordOnly(db: Database, ref: EventRef, objectId: string | null) {
+  await recordEventStatement(db, { ...ref, objectId }, nowIso()).run()
+}

@@ -1,0 +1,180 @@
+import { eq, or } from 'drizzle-orm'
+import Stripe from 'stripe'
+import { refunds } from '../../adapters/d1/schema'
+import { ApiError } from '../../lib/errors'
+import { applyDispute } from './disputes'
+import type { Services } from '../context'
+import {
+  findPayment,
+  recordOnly,
+  unknownObject,
+  type EventRef,
+  type WebhookDeps,
+  type WebhookOutcome,
+} from './event-support'
+import { errorMessage, recordEventFailure } from '../../adapters/d1/event-failures'
+import { applyStripeIntent } from '../payments/apply-intent'
+import { applyRefund, importRefund } from '../payments/refunds'
+import { callStripe, idOf } from '../../adapters/stripe/client'
+import type { Payment } from '../../adapters/d1/schema'
+
+/** Verifies the signature on the raw body: a re-serialised body would not verify. */
+export async function verifyEvent(
+  stripe: Stripe,
+  rawBody: string,
+  signature: string | undefined,
+  secret: string,
+) {
+  if (!signature) throw new ApiError('invalid_signature', 'Missing Stripe-Signature header')
+  let event: Stripe.Event
+  try {
+    event = await stripe.webhooks.constructEventAsync(rawBody, signature, secret)
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      throw new ApiError('invalid_signature', 'Stripe-Signature does not match the body')
+    }
+    throw new ApiError('invalid_signature', 'The webhook body is not a Stripe event')
+  }
+  // constructEventAsync only parses the JSON: any signed JSON value would reach the handlers otherwise.
+  if (!isEventShaped(event)) throw new ApiError('invalid_signature', 'The webhook body is not a Stripe event')
+  return event
+}
+
+const isEventShaped = (event: unknown): event is Stripe.Event => {
+  const candidate = event as { id?: unknown; type?: unknown; data?: { object?: unknown } } | null
+  return (
+    typeof candidate?.id === 'string' &&
+    typeof candidate.type === 'string' &&
+    typeof candidate.data?.object === 'object' &&
+    candidate.data.object !== null
+  )
+}
+
+/**
+ * Each event id is applied once: the id is recorded in the same batch as the transition, so a redelivery
+ * fails that batch on the primary key and changes nothing. Events are only signals: the object is re-read
+ * from Stripe, so out-of-order deliveries apply the current truth and the state machine never goes back.
+ * A handler that throws is recorded in stripe_event_failures (its attempts counted) and the error rethrown.
+ */
+export async function handleEvent(deps: Services, event: Stripe.Event): Promise<WebhookOutcome> {
+  const seen = await deps.db.query.stripeEvents.findFirst({
+    where: (table, { eq }) => eq(table.id, event.id),
+  })
+  if (seen) return 'duplicate'
+  try {
+    return await dispatch(deps, event)
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'duplicate'
+    // Every failed try is counted (stripe_event_failures), whoever made it: the webhook or the cron's replay.
+    await recordEventFailure(deps, event, error).catch((recordError: unknown) =>
+      deps.logger.error('could not record a failed stripe event', {
+        event_id: event.id,
+        event_type: event.type,
+        error: errorMessage(recordError),
+      }),
+    )
+    throw error
+  }
+}
+
+type EventOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>
+type EventHandlers = {
+  [T in Stripe.Event.Type]?: (deps: WebhookDeps, event: EventOf<T>, ref: EventRef) => Promise<WebhookOutcome>
+}
+
+/** What each event type Backline acts on does; any other type is recorded and ignored. */
+const handlers = {
+  'payment_intent.created': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.processing': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.requires_action': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.amount_capturable_updated': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.succeeded': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.payment_failed': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'payment_intent.canceled': (deps, event, ref) => intentEvent(deps, event.data.object, ref),
+  'refund.created': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'refund.updated': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'refund.failed': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'charge.refund.updated': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
+  'charge.refunded': (deps, event, ref) => chargeRefundedEvent(deps, event.data.object, ref),
+  'charge.dispute.created': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+  'charge.dispute.updated': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+  'charge.dispute.closed': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+} satisfies EventHandlers
+
+type HandledType = keyof typeof handlers
+
+/** The event types Backline acts on (the keys of its handlers): the Stripe endpoint should send these. */
+export const HANDLED_EVENT_TYPES = Object.keys(handlers) as HandledType[]
+
+const isHandled = (type: string): type is HandledType => Object.hasOwn(handlers, type)
+
+async function dispatch(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
+  const ref = { id: event.id, type: event.type }
+  if (!isHandled(event.type)) {
+    await recordOnly(deps.db, ref, null)
+    return 'ignored'
+  }
+  const handle = handlers[event.type] as (
+    deps: WebhookDeps,
+    event: Stripe.Event,
+    ref: EventRef,
+  ) => Promise<WebhookOutcome>
+  return handle(deps, event, ref)
+}
+
+async function intentEvent(
+  deps: WebhookDeps,
+  object: Stripe.PaymentIntent,
+  ref: EventRef,
+): Promise<WebhookOutcome> {
+  const payment = await findPayment(deps.db, object.id)
+  if (!payment) return unknownObject(deps, ref, object.id)
+  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(object.id))
+  await applyStripeIntent(deps, { payment, intent, source: 'webhook', event: ref })
+  return 'applied'
+}
+
+async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventRef): Promise<WebhookOutcome> {
+  const stripeRefund = await callStripe(() => deps.stripe.refunds.retrieve(object.id))
+  const refund = await findOrImportRefund(deps, stripeRefund)
+  if (!refund) return unknownObject(deps, ref, object.id)
+  await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook', event: ref })
+  return 'applied'
+}
+
+/** charge.refunded carries the charge: every refund of its intent is re-read and applied. */
+async function chargeRefundedEvent(
+  deps: WebhookDeps,
+  charge: Stripe.Charge,
+  ref: EventRef,
+): Promise<WebhookOutcome> {
+  const intentId = idOf(charge.payment_intent)
+  const payment = intentId ? await findPayment(deps.db, intentId) : undefined
+  if (!payment || !intentId) return unknownObject(deps, ref, charge.id)
+  const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
+  for (const stripeRefund of list.data) {
+    const refund = await findOrImportRefund(deps, stripeRefund, payment)
+    if (refund) await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook' })
+  }
+  await recordOnly(deps.db, ref, charge.id)
+  return 'applied'
+}
+
+/** Our refund for Stripe's, or (made in the dashboard) a new record of it under `payment` when known. */
+async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund, payment?: Payment) {
+  const ours = stripeRefund.metadata?.refund_id
+  const refund = await deps.db.query.refunds.findFirst({
+    where: ours
+      ? or(eq(refunds.stripeRefundId, stripeRefund.id), eq(refunds.id, ours))
+      : eq(refunds.stripeRefundId, stripeRefund.id),
+  })
+  if (refund) return refund
+  // A refund made outside Backline (the Stripe dashboard): recorded so that amount_refunded stays true.
+  const intentId = idOf(stripeRefund.payment_intent)
+  const owner = payment ?? (intentId ? await findPayment(deps.db, intentId) : undefined)
+  return owner ? importRefund(deps.db, owner, stripeRefund) : undefined
+}
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Error &&
+  /UNIQUE constraint failed: stripe_events\.id/.test(`${error.message} ${String(error.cause ?? '')}`)
