@@ -67,9 +67,10 @@ export default defineConfig(async () => {
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
       testTimeout: 20_000,
-      // One Stripe emulator (a single Durable Object) serves every file: its faults, resets and webhook outbox
-      // are global, so files run one after another to stay deterministic.
-      fileParallelism: false,
+      // Files run in parallel: each has its own D1 (the pool's isolated storage) and its own emulated Stripe
+      // account (test/helpers/stripe-emulator.ts names a namespace per file). Much of a file's time is spent
+      // waiting (Stripe hangs, timeouts, workerd start-up), so more workers than cores still pays.
+      maxWorkers: 4,
       // Logs of passing tests are noise; a failing test still shows its request log lines.
       silent: 'passed-only' as const,
     },

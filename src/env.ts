@@ -38,7 +38,7 @@ const settingsSchema = z
     JWKS_URL: optionalText.pipe(z.url().optional()),
     JWKS_ISSUER: optionalText,
     JWKS_AUDIENCE: optionalText,
-    // Basis-point precision (lib/fees.ts): 12.5 is fine, 12.345 is refused rather than silently rounded.
+    // Basis-point precision (domain/fees.ts): 12.5 is fine, 12.345 is refused rather than silently rounded.
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).multipleOf(0.01).default(10),
     RENTAL_HOLD_MINUTES: integer(30, 1, 24 * 60),
     MAX_RENTAL_DAYS: integer(90, 1, 366),

@@ -1,6 +1,6 @@
 /*
  * Every status Backline stores, and every move between them, declared once as data. Nothing else decides
- * whether a status may change: the SQL that writes a status (services/transitions.ts) is built from these
+ * whether a status may change: the SQL that writes a status (adapters/d1/transitions.ts) is built from these
  * tables and carries them as its precondition, docs/API.md's diagrams are generated from them, and a test
  * fails if any other code writes a status column.
  */

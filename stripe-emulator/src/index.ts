@@ -1,10 +1,22 @@
+import { errorResponse, invalidRequest } from './lib/errors'
+import { NAMESPACE_HEADER, NAMESPACE_PATTERN } from './lib/namespace'
 import { type EmulatorEnv, EmulatorState } from './state'
 
 export { EmulatorState }
 
-/** Every request goes to the single Durable Object that holds the emulated Stripe account. */
+/**
+ * Every request goes to the Durable Object that holds one emulated Stripe account. Test files each name their
+ * own (NAMESPACE_HEADER), so they run in parallel without seeing each other's objects, faults or webhooks.
+ */
 export default {
   fetch(request: Request, env: EmulatorEnv) {
-    return env.STATE.get(env.STATE.idFromName('stripe')).fetch(request)
+    const namespace = request.headers.get(NAMESPACE_HEADER) ?? 'stripe'
+    if (!NAMESPACE_PATTERN.test(namespace)) {
+      return errorResponse(
+        invalidRequest(`${NAMESPACE_HEADER} must be 1 to 64 letters, digits, _ or -`),
+        new Headers(),
+      )
+    }
+    return env.STATE.get(env.STATE.idFromName(namespace)).fetch(request)
   },
 } satisfies ExportedHandler<EmulatorEnv>

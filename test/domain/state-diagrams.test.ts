@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stateDiagram, stateMachines } from '../../src/domain/state-machines'
-import { apiDoc } from '../source-files'
+import { apiDoc } from '../helpers/source-files'
 
 const block = (entity: string) =>
   apiDoc.match(

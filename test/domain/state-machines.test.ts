@@ -13,7 +13,7 @@ import {
 
 /*
  * The transition tables themselves, as data: well formed, closed where money is settled, and read by
- * allowedMoves / statusesInto / stateDiagram as services/transitions.ts and the docs rely on.
+ * allowedMoves / statusesInto / stateDiagram as adapters/d1/transitions.ts and the docs rely on.
  */
 
 type AnyMachine = StateMachine<string, string>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { sourceFiles } from '../source-files'
+import { sourceFiles } from '../helpers/source-files'
 
-const HOME = '../src/adapters/d1/transitions.ts'
+const HOME = '../../src/adapters/d1/transitions.ts'
 
 /** Every place a piece of code writes a `status` column: raw UPDATE … SET … status =, or Drizzle .set({ status }). */
 export function statusWrites(text: string): string[] {
@@ -25,7 +25,7 @@ describe('the state machine is the only writer of status columns', () => {
     ).toEqual([])
   })
 
-  it('has its one home in services/transitions.ts, built from the tables', () => {
+  it('has its one home in adapters/d1/transitions.ts, built from the tables', () => {
     expect(statusWrites(sourceFiles[HOME]!)).toHaveLength(1)
   })
 

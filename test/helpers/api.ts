@@ -1,4 +1,5 @@
-import { createExecutionContext, env } from 'cloudflare:test'
+import { createExecutionContext } from 'cloudflare:test'
+import { testEnv } from './stripe-emulator'
 import worker from '../../src/index'
 import { ProblemSchema } from '../../src/lib/errors'
 
@@ -24,7 +25,7 @@ export const CLIENT_ADDRESS = `10.${octet()}.${octet()}.${octet()}`
  * few hundred calls in one file), which a direct call does not.
  */
 export const callWorker = async (request: Request): Promise<Response> =>
-  worker.fetch(request, env, createExecutionContext())
+  worker.fetch(request, testEnv, createExecutionContext())
 
 /** Calls the Worker's own fetch handler, as a client would, and parses JSON or problem+json bodies. */
 export async function api<T = any>(

@@ -8,6 +8,7 @@ import { hashPassword } from '../../src/lib/password'
 import { nowIso } from '../../src/lib/time'
 import { createLogger, type Logger } from '../../src/lib/logger'
 import { createServices } from '../../src/use-cases/context'
+import { testEnv } from './stripe-emulator'
 
 export const db = createDb(env.DB)
 export const settings = () => loadSettings(env)
@@ -15,7 +16,7 @@ export const settings = () => loadSettings(env)
 /** What use cases take (Stripe through the emulator, a quiet logger), for calling them directly at a time. */
 export const services = (options: { logger?: Logger; now?: Date | number } = {}) =>
   createServices(
-    env,
+    testEnv,
     settings(),
     options.logger ?? createLogger({ test: true }, 'error'),
     options.now === undefined ? undefined : () => new Date(options.now!),

@@ -1,9 +1,30 @@
 import { env } from 'cloudflare:test'
 import type { FaultInput } from '../../stripe-emulator/src/control/faults'
 import type { Delivery } from '../../stripe-emulator/src/webhooks/outbox'
+import { NAMESPACE_HEADER } from '../../stripe-emulator/src/lib/namespace'
 
 /** Typed helpers for the Stripe emulator's `/_emulator/` controls (documented in stripe-emulator/README.md). */
-export const stripeEmulator = (env as unknown as { STRIPE_EMULATOR: Fetcher }).STRIPE_EMULATOR
+
+const shared = (env as unknown as { STRIPE_EMULATOR: Fetcher }).STRIPE_EMULATOR
+
+/**
+ * This test file's own emulated Stripe account (each file loads its own copy of this module): files run in
+ * parallel without seeing each other's intents, faults or webhooks.
+ */
+export const EMULATOR_NAMESPACE = `test-${crypto.randomUUID()}`
+
+/** The emulator binding, every request of it in this file's namespace. */
+export const stripeEmulator = {
+  fetch(input: RequestInfo | URL, init?: RequestInit) {
+    const request = new Request(input, init)
+    request.headers.set(NAMESPACE_HEADER, EMULATOR_NAMESPACE)
+    return shared.fetch(request)
+  },
+  connect: shared.connect.bind(shared),
+} as Fetcher
+
+/** The Worker's env for this file: the same bindings, with Stripe calls going to this file's namespace. */
+export const testEnv: Cloudflare.Env = { ...env, STRIPE_EMULATOR: stripeEmulator }
 
 /** A delivery as the emulator lists it, with the Stripe-Signature header it would send. */
 export type WebhookDelivery = Delivery & { signature: string }

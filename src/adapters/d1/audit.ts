@@ -4,7 +4,7 @@ import type { Entity, Trigger } from '../../domain/state-machines'
 
 /*
  * The audit row of a row just created, written by the same D1 batch as its INSERT and only if that INSERT
- * changed a row. Status changes write their own audit rows (services/transitions.ts).
+ * changed a row. Status changes write their own audit rows (adapters/d1/transitions.ts).
  */
 
 export type AuditSource = Trigger

@@ -45,7 +45,7 @@ export const expiredHolds = (now: string, scope?: HoldScope): SQL =>
 
 /**
  * Cancels expired holds whose PaymentIntent (if any) can no longer be paid; a hold with a live intent waits
- * until its intent is canceled at Stripe (services/holds.ts). Returns the ids it cancelled.
+ * until its intent is canceled at Stripe (use-cases/rentals/expire-holds.ts). Returns the ids it cancelled.
  */
 export const expireHoldsStatements = (db: Database, now: string, source: Trigger, scope?: HoldScope) =>
   transition(db, 'rental', {

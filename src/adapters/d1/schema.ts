@@ -9,7 +9,7 @@ export type { PaymentStatus, RefundStatus, RentalStatus } from '../../domain/sta
  * Every table of Backline. Money is integer minor units plus a lowercase ISO-4217 currency; timestamps are
  * ISO-8601 UTC strings (they sort as text); rental dates are YYYY-MM-DD with an exclusive end date.
  * No column may hold card numbers, CVC, expiry dates or cardholder names: Stripe keeps those
- * (test/schema.test.ts proves it).
+ * (test/adapters/d1/schema.test.ts proves it).
  */
 
 const timestamps = {
@@ -240,7 +240,7 @@ export const stripeEvents = sqliteTable('stripe_events', {
 /**
  * Stripe events whose handling threw (a webhook answered 5xx, or the cron's replay failed), one row per event:
  * its tries so far and the last error's message (truncated; never a stack or a payload). The cron's replay
- * skips an event once `attempts` reaches MAX_EVENT_ATTEMPTS (services/event-failures.ts). A row whose
+ * skips an event once `attempts` reaches MAX_EVENT_ATTEMPTS (adapters/d1/event-failures.ts). A row whose
  * event_id is also in stripe_events was applied in the end (the row stays as its failure history).
  */
 export const stripeEventFailures = sqliteTable('stripe_event_failures', {

@@ -30,7 +30,7 @@ export type PaymentJson = JsonOf<typeof paymentColumns>
 
 export const toPaymentJson = jsonMapper<typeof paymentColumns, Payment>(payments, paymentColumns)
 
-/** The same fields for GET /api/payments, written by SQLite (payments-read.test.ts checks they agree). */
+/** The same fields for GET /api/payments, written by SQLite (test/routes/payments/payments-read.test.ts checks they agree). */
 export const paymentList: JsonList<typeof paymentColumns> = { table: payments, columns: paymentColumns }
 
 /** A refund as the API shows it. */

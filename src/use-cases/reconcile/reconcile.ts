@@ -120,7 +120,7 @@ async function refreshStalePayments({ deps, now, cutoff, report, attempt }: Run)
 }
 
 /**
- * Unpaid holds expire, each after its PaymentIntent is canceled at Stripe (services/holds.ts). Then a safety
+ * Unpaid holds expire, each after its PaymentIntent is canceled at Stripe (use-cases/rentals/expire-holds.ts). Then a safety
  * net: a cancelled rental whose payment still has an intent Stripe has not canceled (an initiate that raced
  * the cancel) gets it canceled now.
  */

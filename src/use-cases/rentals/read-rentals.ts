@@ -54,5 +54,5 @@ export type RentalJson = JsonOf<typeof rentalColumns>
 
 export const toRentalJson = jsonMapper<typeof rentalColumns, Rental>(rentals, rentalColumns)
 
-/** The same fields for GET /api/rentals, written by SQLite (rentals.test.ts checks they agree). */
+/** The same fields for GET /api/rentals, written by SQLite (test/routes/rentals/rentals.test.ts checks they agree). */
 export const rentalList: JsonList<typeof rentalColumns> = { table: rentals, columns: rentalColumns }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { api, expectProblem } from '../helpers/api'
+import { createUser } from '../helpers/factories'
+
+// The limits of wrangler.toml [[ratelimits]]: 30 per minute per address on auth, 300 per minute per user.
+const AUTH_LIMIT = 30
+const USER_LIMIT = 300
+
+describe('rate limiting', () => {
+  it('limits login and register per client address, with Retry-After', async () => {
+    const headers = { 'cf-connecting-ip': '203.0.113.7' }
+    const statuses: number[] = []
+    for (let i = 0; i < AUTH_LIMIT; i++) {
+      statuses.push((await api('POST', '/api/auth/login', { headers, body: { email: 'x' } })).status)
+    }
+    expect(new Set(statuses)).toEqual(new Set([400]))
+    const refused = await api('POST', '/api/auth/register', { headers, body: {} })
+    expectProblem(refused, 429, 'rate_limited')
+    expect(refused.headers.get('retry-after')).toBe('60')
+    // Another address is not affected.
+    const other = await api('POST', '/api/auth/login', {
+      headers: { 'cf-connecting-ip': '203.0.113.8' },
+      body: {},
+    })
+    expect(other.status).toBe(400)
+  })
+
+  it('limits authenticated requests per user', async () => {
+    const busy = await createUser()
+    const calm = await createUser()
+    const statuses = await Promise.all(
+      Array.from({ length: USER_LIMIT }, () =>
+        api('GET', '/api/me', { token: busy.token }).then((r) => r.status),
+      ),
+    )
+    expect(statuses.filter((status) => status !== 200)).toEqual([])
+    expectProblem(await api('GET', '/api/me', { token: busy.token }), 429, 'rate_limited')
+    expect((await api('GET', '/api/me', { token: calm.token })).status).toBe(200)
+  })
+})
