@@ -1,9 +1,12 @@
 import type { Context } from 'hono'
 import { cors } from 'hono/cors'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import { requestId } from 'hono/request-id'
+import { newId } from './lib/ids'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './app-env'
 import { createRouter } from './routes/openapi'
-import { handleError, notFoundOrWrongMethod } from './middleware/errors'
+import { handleError, notFound, wrongMethod } from './middleware/errors'
 import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
 import { adminRoutes } from './routes/admin'
@@ -28,7 +31,10 @@ const openApiConfig = {
 export function createApp() {
   const app = createRouter()
 
+  // Hono's requestId keeps a sane client X-Request-Id (word characters, - and =, at most 128) or makes one.
+  app.use('*', requestId({ limitLength: 128, generator: () => newId('req') }))
   app.use('*', requestContext)
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: wrongMethod }))
   app.use('*', secureHeaders())
   const corsHeaders = cors({
     origin: (origin, c: Context<AppEnv>) => (c.var.settings.CORS_ORIGINS.includes(origin) ? origin : null),
@@ -68,7 +74,7 @@ export function createApp() {
   app.get('/docs', (c) => docsPage(c, openApiDocument()))
 
   app.onError(handleError)
-  app.notFound(notFoundOrWrongMethod(() => app.routes))
+  app.notFound(notFound)
   return app
 }
 

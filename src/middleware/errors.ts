@@ -1,4 +1,4 @@
-import type { ErrorHandler, NotFoundHandler } from 'hono'
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app-env'
 import { ApiError, problemResponse, type ErrorCode } from '../lib/errors'
@@ -34,28 +34,18 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   return problemResponse(new ApiError('internal_error', 'Unexpected error; quote the request id'), requestId)
 }
 
-/** Unknown paths are 404; a known path with another method is 405 with an Allow header. */
-export function notFoundOrWrongMethod(
-  routes: () => { method: string; path: string }[],
-): NotFoundHandler<AppEnv> {
-  let patterns: { method: string; pattern: RegExp }[] | undefined
-  return (c) => {
-    patterns ??= routes()
-      .filter((route) => route.method !== 'ALL')
-      .map((route) => ({
-        method: route.method,
-        pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`),
-      }))
-    const allowed = [...new Set(patterns.filter((p) => p.pattern.test(c.req.path)).map((p) => p.method))]
-    const requestId = c.var.requestId ?? 'unknown'
-    if (allowed.length > 0) {
-      return problemResponse(
-        new ApiError('method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`, {
-          headers: { Allow: allowed.join(', ') },
-        }),
-        requestId,
-      )
-    }
-    return problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`), requestId)
-  }
-}
+/** A known path with another method: 405 with an Allow header (found by Hono's methodNotAllowed). */
+export const wrongMethod = (c: Context<AppEnv>, allowed: string[]) =>
+  problemResponse(
+    new ApiError('method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`, {
+      headers: { Allow: allowed.join(', ') },
+    }),
+    c.var.requestId ?? 'unknown',
+  )
+
+/** No route at this path. */
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(
+    new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`),
+    c.var.requestId ?? 'unknown',
+  )

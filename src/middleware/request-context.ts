@@ -3,18 +3,14 @@ import { createServices } from '../use-cases/context'
 import { loadSettings } from '../env'
 import type { AppEnv } from '../app-env'
 import { createLogger } from '../lib/logger'
-import { newId } from '../lib/ids'
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/
 
 /**
- * Puts the per-request dependencies on the context: request id (taken from a sane X-Request-Id or made),
- * a logger that stamps it on every line, parsed settings and the services every use case takes. One access log line each.
+ * Puts the per-request dependencies on the context: a logger that stamps the request id (from Hono's
+ * requestId) on every line, the parsed settings, and the services every use case takes. One access log line
+ * each.
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
-  const incoming = c.req.header('x-request-id')
-  const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId('req')
-  c.set('requestId', requestId)
+  const requestId = c.var.requestId
   // A configuration error below reaches handleError, which logs it with the request id.
   const settings = loadSettings(c.env)
   const logger = createLogger({ request_id: requestId }, settings.LOG_LEVEL)

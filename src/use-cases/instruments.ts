@@ -49,7 +49,7 @@ export async function getInstrument({ db }: Services, id: string): Promise<Instr
 }
 
 /** An instrument as the API shows it: JSON key → column, in answer order. */
-const instrumentColumns = {
+export const instrumentColumns = {
   id: instruments.id,
   name: instruments.name,
   category: instruments.category,

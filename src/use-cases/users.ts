@@ -10,7 +10,7 @@ import { nowIso } from '../lib/time'
 import type { User } from '../adapters/d1/schema'
 
 /** A user as the API shows it (never the password hash): JSON key → column, in answer order. */
-const publicUserColumns = {
+export const publicUserColumns = {
   id: users.id,
   email: users.email,
   name: users.name,

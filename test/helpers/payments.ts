@@ -163,3 +163,14 @@ export async function intentsOfPayment(paymentId: string) {
 export const datesFree = async (b: Booking) =>
   (await api('GET', `/api/listings/${b.listingId}/availability?from=${b.startDate}&to=${b.endDate}`)).body
     .available as boolean
+
+/** A completed payment made with a test payment method, its own webhooks delivered (only later ones remain). */
+export async function paidWith(paymentMethod: string) {
+  const b = await booking()
+  const { intentId, paymentId } = await initiateAndPay(b, paymentMethod)
+  const confirmed = await confirm(b, intentId)
+  if (confirmed.status !== 200)
+    throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
+  await deliverAbout(intentId)
+  return { ...b, intentId, paymentId }
+}

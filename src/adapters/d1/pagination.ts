@@ -10,15 +10,19 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
-/** Rows are fetched with limit + 1: the extra row only says that another page exists. */
-export function pageOfRows<T extends { createdAt: string; id: string }>(rows: T[], limit: number): Page<T> {
+/**
+ * The one pager of every list: rows are fetched with limit + 1 (the extra row only says that another page
+ * exists), and the next cursor is made from the last row kept, by the list's own order.
+ */
+export function pageBy<R>(rows: R[], limit: number, cursorAfter: (last: R) => string): Page<R> {
   const page = rows.slice(0, limit)
   const last = page.at(-1)
-  return {
-    rows: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-  }
+  return { rows: page, nextCursor: rows.length > limit && last !== undefined ? cursorAfter(last) : null }
 }
+
+/** Newest first, on (created_at, id). */
+export const pageOfRows = <T extends { createdAt: string; id: string }>(rows: T[], limit: number) =>
+  pageBy(rows, limit, (last) => encodeCursor(last.createdAt, last.id))
 
 export type Party = 'renter' | 'owner'
 
@@ -117,12 +121,8 @@ export async function pageForParties<M extends JsonColumns>(
     .prepare(query.sql)
     .bind(...query.params)
     .raw<ItemRow<JsonOf<M>>>()
-  const page = rows.slice(0, search.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map((row) => row[0]),
-    nextCursor: rows.length > search.limit && last ? encodeCursor(last[1], last[2]) : null,
-  }
+  const page = pageBy(rows, search.limit, ([, createdAt, id]) => encodeCursor(createdAt, id))
+  return { items: page.rows.map(([item]) => item), nextCursor: page.nextCursor }
 }
 
 /** `{"data": [...], "next_cursor": ...}` around items that are JSON text already. */

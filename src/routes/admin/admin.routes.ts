@@ -1,18 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi'
-import { paymentStatuses } from '../../adapters/d1/schema'
+import { createRoute } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { jsonContent, PaginationQuery, security } from '../schemas'
+import { jsonContent, security } from '../schemas'
+import { AdminPaymentQuery } from './admin.schemas'
 import { requireAuth } from '../../middleware/auth'
 import { PaymentPage } from '../payments/payments.schemas'
 
 const common = { tags: ['admin'], security }
-
-export const AdminPaymentQuery = PaginationQuery.extend({
-  status: z.enum(paymentStatuses).openapi({
-    description: 'Required: the payments in this status, e.g. `refund_failed` (refunds Stripe kept failing)',
-    example: 'refund_failed',
-  }),
-})
 
 export const listPayments = createRoute({
   ...common,

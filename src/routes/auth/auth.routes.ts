@@ -1,33 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
-import { jsonBody, jsonContent, security, WellFormedText } from '../schemas'
-
-export const UserSchema = z
-  .object({
-    id: z.string().openapi({ example: 'usr_9PzXk2LmQ4rT7vW1yB3c' }),
-    email: z.email(),
-    name: z.string(),
-    role: z.enum(['user', 'admin']),
-    created_at: z.string(),
-  })
-  .openapi('User')
-
-const SessionSchema = z.object({ token: z.string(), user: UserSchema }).openapi('Session')
-
-const RegisterBody = z
-  .object({
-    email: z.email({ error: 'Must be a valid email address' }).max(254),
-    password: WellFormedText.min(10, 'Must be at least 10 characters').max(256),
-    name: WellFormedText.trim().min(1, 'Required').max(100),
-  })
-  .openapi('RegisterRequest')
-
-const LoginBody = z
-  .object({
-    email: z.email({ error: 'Must be a valid email address' }).max(254),
-    password: WellFormedText.min(1).max(256),
-  })
-  .openapi('LoginRequest')
+import { jsonBody, jsonContent, security } from '../schemas'
+import { LoginBody, RegisterBody, SessionSchema, UserSchema } from './auth.schemas'
 
 export const register = createRoute({
   method: 'post',

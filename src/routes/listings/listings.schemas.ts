@@ -1,25 +1,16 @@
 import { z } from '@hono/zod-openapi'
+import { jsonSchema } from '../../adapters/d1/json-columns'
+import { listingColumns } from '../../use-cases/listings/listings'
 import { instrumentCategories } from '../../adapters/d1/schema'
 import { SUPPORTED_CURRENCIES } from '../../domain/money'
 import { Currency, IsoDate, idString, MinorUnits, optionalText, PaginationQuery, pageOf } from '../schemas'
 
-export const ListingSchema = z
-  .object({
-    id: z.string().openapi({ example: 'lst_4f1c9a2b7d3e8f0a1b2c' }),
-    instrument_id: z.string(),
-    owner_id: z.string(),
-    category: z.enum(instrumentCategories),
-    title: z.string(),
-    description: z.string().nullable(),
-    location: z.string().nullable(),
-    daily_rate: MinorUnits,
-    currency: Currency,
-    deposit_amount: MinorUnits,
-    active: z.boolean(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('Listing')
+export const ListingSchema = jsonSchema(listingColumns, {
+  id: (field) => field.openapi({ example: 'lst_4f1c9a2b7d3e8f0a1b2c' }),
+  daily_rate: () => MinorUnits,
+  currency: () => Currency,
+  deposit_amount: () => MinorUnits,
+}).openapi('Listing')
 
 export const ListingPage = pageOf(ListingSchema, 'ListingPage')
 

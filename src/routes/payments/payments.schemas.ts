@@ -1,50 +1,24 @@
 import { z } from '@hono/zod-openapi'
-import { paymentStatuses, refundStatuses } from '../../adapters/d1/schema'
+import { jsonSchema } from '../../adapters/d1/json-columns'
+import { paymentStatuses } from '../../adapters/d1/schema'
+import { paymentColumns, refundColumns } from '../../use-cases/payments/payment-json'
 import { Currency, PaginationQuery, pageOf } from '../schemas'
 import { STRIPE_REFUND_REASONS } from '../../use-cases/payments/refunds'
 import { MAX_CHARGE_AMOUNT } from '../../domain/money'
 
-export const RefundSchema = z
-  .object({
-    id: z.string().openapi({ example: 'ref_8Jd2kQ9wLm3nB5vX1zC4' }),
-    payment_id: z.string(),
-    amount: z.number().int(),
-    currency: Currency,
-    status: z.enum(refundStatuses),
-    reason: z.string().nullable(),
-    failure_reason: z.string().nullable(),
-    stripe_refund_id: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('Refund')
+export const RefundSchema = jsonSchema(refundColumns, {
+  id: (field) => field.openapi({ example: 'ref_8Jd2kQ9wLm3nB5vX1zC4' }),
+  currency: () => Currency,
+}).openapi('Refund')
 
-export const PaymentSchema = z
-  .object({
-    id: z.string().openapi({ example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
-    rental_id: z.string(),
-    renter_id: z.string(),
-    owner_id: z.string(),
-    amount: z.number().int().openapi({ description: 'Minor units, computed by the server from the rental' }),
-    currency: Currency,
-    status: z.enum(paymentStatuses),
-    platform_fee: z
-      .number()
-      .int()
-      .openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
-    owner_payout_amount: z.number().int().openapi({ description: 'amount − platform_fee' }),
-    amount_refunded: z.number().int(),
-    stripe_payment_intent_id: z.string().nullable(),
-    stripe_charge_id: z.string().nullable(),
-    attempt: z.number().int(),
-    failure_code: z.string().nullable(),
-    failure_message: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    completed_at: z.string().nullable(),
-    refunded_at: z.string().nullable(),
-  })
-  .openapi('Payment')
+export const PaymentSchema = jsonSchema(paymentColumns, {
+  id: (field) => field.openapi({ example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
+  amount: (field) => field.openapi({ description: 'Minor units, computed by the server from the rental' }),
+  currency: () => Currency,
+  platform_fee: (field) =>
+    field.openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
+  owner_payout_amount: (field) => field.openapi({ description: 'amount − platform_fee' }),
+}).openapi('Payment')
 
 export const PaymentWithRefunds = PaymentSchema.extend({ refunds: z.array(RefundSchema) }).openapi(
   'PaymentWithRefunds',

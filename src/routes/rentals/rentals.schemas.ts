@@ -1,31 +1,20 @@
 import { z } from '@hono/zod-openapi'
+import { jsonSchema } from '../../adapters/d1/json-columns'
+import { rentalColumns } from '../../use-cases/rentals/read-rentals'
 import { rentalStatuses } from '../../adapters/d1/schema'
 import { Currency, IsoDate, idString, MinorUnits, PaginationQuery, pageOf } from '../schemas'
 
-export const RentalSchema = z
-  .object({
-    id: z.string().openapi({ example: 'rnt_4f1c9a2b7d3e8f0a1b2c' }),
-    listing_id: z.string(),
-    renter_id: z.string(),
-    owner_id: z.string(),
-    start_date: IsoDate,
-    end_date: IsoDate.openapi({ description: 'Exclusive: the return day' }),
-    days: z.number().int(),
-    daily_rate: MinorUnits,
-    amount: z.number().int().openapi({ description: 'daily_rate × days, in minor units' }),
-    currency: Currency,
-    deposit_amount: MinorUnits,
-    status: z.enum(rentalStatuses),
-    hold_expires_at: z
-      .string()
-      .openapi({ description: 'A pending rental holds its dates until then unless paid' }),
-    cancel_reason: z.string().nullable(),
-    cancelled_at: z.string().nullable(),
-    completed_at: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('Rental')
+export const RentalSchema = jsonSchema(rentalColumns, {
+  id: (field) => field.openapi({ example: 'rnt_4f1c9a2b7d3e8f0a1b2c' }),
+  start_date: () => IsoDate,
+  end_date: () => IsoDate.openapi({ description: 'Exclusive: the return day' }),
+  daily_rate: () => MinorUnits,
+  amount: (field) => field.openapi({ description: 'daily_rate × days, in minor units' }),
+  currency: () => Currency,
+  deposit_amount: () => MinorUnits,
+  hold_expires_at: (field) =>
+    field.openapi({ description: 'A pending rental holds its dates until then unless paid' }),
+}).openapi('Rental')
 
 export const RentalPage = pageOf(RentalSchema, 'RentalPage')
 

@@ -1,16 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
 import { jsonContent } from '../schemas'
+import { Received } from './webhooks.schemas'
 import { createRouter } from '../openapi'
 import type { AppRouteHandler } from '../route-handler'
 import { handleEvent, verifyEvent } from '../../use-cases/stripe-events/handle-event'
-
-const Received = z
-  .object({
-    received: z.literal(true),
-    outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']),
-  })
-  .openapi('WebhookReceived')
 
 // No request schema on purpose: the signature is checked on the raw body, which a validator would re-serialise.
 const stripeWebhook = createRoute({

@@ -6,7 +6,7 @@ import { authorizeListingOwner, type Actor } from '../../domain/access'
 import { ApiError } from '../../lib/errors'
 import { jsonMapper } from '../../adapters/d1/json-columns'
 import { newId } from '../../lib/ids'
-import { pageOfRows, type Page } from '../../adapters/d1/pagination'
+import { pageBy, pageOfRows, type Page } from '../../adapters/d1/pagination'
 import { cursorOf, cursorParts, decodeCursor } from '../../lib/cursor'
 import { nowIso } from '../../lib/time'
 import { getInstrument, type InstrumentCategory } from '../instruments'
@@ -125,17 +125,11 @@ function afterRate(cursor: string | undefined) {
 export async function searchListings({ db }: Services, search: ListingSearch): Promise<Page<Listing>> {
   const rows = await listingSearchQuery(db, search)
   if (search.min_rate === undefined && search.max_rate === undefined) return pageOfRows(rows, search.limit)
-  const page = rows.slice(0, search.limit)
-  const last = page.at(-1)
-  const more = rows.length > search.limit && last
-  return {
-    rows: page,
-    nextCursor: more ? cursorOf('rate', last.dailyRate, last.id) : null,
-  }
+  return pageBy(rows, search.limit, (last) => cursorOf('rate', last.dailyRate, last.id))
 }
 
 /** A listing as the API shows it: JSON key → column, in answer order. */
-const listingColumns = {
+export const listingColumns = {
   id: listings.id,
   instrument_id: listings.instrumentId,
   owner_id: listings.ownerId,

@@ -4,7 +4,7 @@ import type { JsonList } from '../../adapters/d1/pagination'
 import type { Payment, Refund } from '../../adapters/d1/schema'
 
 /** A payment as the API shows it: JSON key → column, in answer order. */
-const paymentColumns = {
+export const paymentColumns = {
   id: payments.id,
   rental_id: payments.rentalId,
   renter_id: payments.renterId,
@@ -34,7 +34,7 @@ export const toPaymentJson = jsonMapper<typeof paymentColumns, Payment>(payments
 export const paymentList: JsonList<typeof paymentColumns> = { table: payments, columns: paymentColumns }
 
 /** A refund as the API shows it. */
-const refundColumns = {
+export const refundColumns = {
   id: refunds.id,
   payment_id: refunds.paymentId,
   amount: refunds.amount,

@@ -29,7 +29,7 @@ export function listRentals(
 }
 
 /** A rental as the API shows it: JSON key → column, in answer order. */
-const rentalColumns = {
+export const rentalColumns = {
   id: rentals.id,
   listing_id: rentals.listingId,
   renter_id: rentals.renterId,

@@ -2,15 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { api, expectProblem, type ApiResponse } from '../../helpers/api'
 import {
   auditOf,
-  booking,
-  confirm,
   datesFree,
   deliver,
   deliverAbout,
   frontend,
   getPayment,
   getRental,
-  initiateAndPay,
+  paidWith,
   transitionsOf,
   webhooksAbout,
   type Booking,
@@ -28,17 +26,6 @@ import { clearFaults, injectFault, settleRefund, type WebhookDelivery } from '..
 afterEach(() => clearFaults())
 
 type Paid = Booking & { intentId: string; paymentId: string }
-
-/** A completed payment made with a test payment method, its own webhooks delivered (only refunds' remain). */
-async function paidWith(paymentMethod: string): Promise<Paid> {
-  const b = await booking()
-  const { intentId, paymentId } = await initiateAndPay(b, paymentMethod)
-  const confirmed = await confirm(b, intentId)
-  if (confirmed.status !== 200)
-    throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
-  await deliverAbout(intentId)
-  return { ...b, intentId, paymentId }
-}
 
 const refund = (b: Paid, body?: unknown) =>
   api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })

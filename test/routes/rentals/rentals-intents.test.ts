@@ -1,11 +1,5 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  env,
-  waitOnExecutionContext,
-} from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
-import worker from '../../../src'
 import { api, expectProblem } from '../../helpers/api'
 import { createUser, settings, type TestUser } from '../../helpers/factories'
 import {
@@ -21,7 +15,8 @@ import {
   RETURN_URL,
   type Booking,
 } from '../../helpers/payments'
-import { clearFaults, injectFault, settle, testEnv } from '../../helpers/stripe-emulator'
+import { runCron } from '../../helpers/cron'
+import { clearFaults, injectFault, settle } from '../../helpers/stripe-emulator'
 
 /*
  * A pending rental's PaymentIntent is canceled at Stripe before the rental is cancelled (by a party, by the
@@ -33,13 +28,6 @@ import { clearFaults, injectFault, settle, testEnv } from '../../helpers/stripe-
  */
 
 const HOUR_AGO = () => new Date(Date.now() - 3_600_000).toISOString()
-
-/** Runs the Cron Trigger's handler exactly as the runtime would, at a given time (default now). */
-async function runCron(scheduledTime = Date.now()) {
-  const ctx = createExecutionContext()
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: '*/5 * * * *' }), testEnv, ctx)
-  await waitOnExecutionContext(ctx)
-}
 
 const cancel = (b: Booking, token = b.renter.token) =>
   api('POST', `/api/rentals/${b.rentalId}/cancel`, { token })

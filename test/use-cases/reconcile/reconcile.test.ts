@@ -1,13 +1,6 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  env,
-  waitOnExecutionContext,
-} from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDb } from '../../../src/adapters/d1/client'
-import worker from '../../../src'
-import type { Logger } from '../../../src/lib/logger'
 import { refundOrphanedPayment } from '../../../src/use-cases/payments/apply-intent'
 import { MAX_EVENT_ATTEMPTS } from '../../../src/adapters/d1/event-failures'
 import { reconcile } from '../../../src/use-cases/reconcile/reconcile'
@@ -25,16 +18,10 @@ import {
   postWebhook,
   webhooksAbout,
 } from '../../helpers/payments'
-import { clearFaults, injectFault, stripeEmulator, testEnv } from '../../helpers/stripe-emulator'
+import { reconcileAt, runCron } from '../../helpers/cron'
+import { clearFaults, injectFault, stripeEmulator } from '../../helpers/stripe-emulator'
 
 const HOUR_AGO = () => new Date(Date.now() - 3_600_000).toISOString()
-
-/** Runs the Cron Trigger's handler exactly as the runtime would, at a given time (default now). */
-async function runCron(scheduledTime = Date.now()) {
-  const ctx = createExecutionContext()
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: '*/5 * * * *' }), testEnv, ctx)
-  await waitOnExecutionContext(ctx)
-}
 
 const age = (table: 'payments' | 'refunds', id: string) =>
   env.DB.prepare(`UPDATE ${table} SET updated_at = ? WHERE id = ?`).bind(HOUR_AGO(), id).run()
@@ -212,19 +199,6 @@ describe('the reconciliation cron, a poison event', () => {
     const response = await stripeEmulator.fetch('https://stripe-emulator/_emulator/faults')
     const { data } = (await response.json()) as { data: { id: number; remaining: number }[] }
     return data.find((fault) => fault.id === id)?.remaining
-  }
-
-  /** One reconcile run at `time`, as the cron makes it, keeping its report and its error log lines. */
-  async function reconcileAt(time: number) {
-    const errors: { message: string; fields?: Record<string, unknown> }[] = []
-    const logger: Logger = {
-      log: (level, message, fields) => void (level === 'error' && errors.push({ message, fields })),
-      info: () => {},
-      warn: () => {},
-      error: (message, fields) => void errors.push({ message, fields }),
-    }
-    const report = await reconcile(services({ logger, now: time }))
-    return { report, errors }
   }
 
   /** A dashboard refund of a fresh paid booking, and the id of its refund.created event. */

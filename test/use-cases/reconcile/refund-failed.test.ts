@@ -1,18 +1,15 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import type { Logger } from '../../../src/lib/logger'
-import { backoffMs, ORPHAN_REFUND_ATTEMPTS, reconcile } from '../../../src/use-cases/reconcile/reconcile'
+import { backoffMs, ORPHAN_REFUND_ATTEMPTS } from '../../../src/use-cases/reconcile/reconcile'
+import { reconcileAt } from '../../helpers/cron'
 import { api } from '../../helpers/api'
-import { services } from '../../helpers/factories'
 import {
   auditOf,
-  booking,
-  confirm,
   deliverAbout,
   frontend,
   getPayment,
   getRental,
-  initiateAndPay,
+  paidWith,
   paidBooking,
   type Booking,
 } from '../../helpers/payments'
@@ -28,35 +25,11 @@ type Paid = Booking & { intentId: string; paymentId: string }
 
 const MINUTE = 60_000
 
-/** A completed payment made with a given test payment method, its webhooks delivered. */
-async function paidWith(paymentMethod: string): Promise<Paid> {
-  const b = await booking()
-  const { intentId, paymentId } = await initiateAndPay(b, paymentMethod)
-  const confirmed = await confirm(b, intentId)
-  if (confirmed.status !== 200)
-    throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
-  await deliverAbout(intentId)
-  return { ...b, intentId, paymentId }
-}
-
 const refund = (b: Paid, body: unknown = {}) =>
   api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })
 
 const stripeRefunds = async (b: Paid) =>
   (await frontend.refunds.list({ payment_intent: b.intentId, limit: 100 })).data
-
-/** One reconcile run as the cron makes it, at `time`, keeping its error log lines. */
-async function reconcileAt(time: number) {
-  const errors: { message: string; fields?: Record<string, unknown> }[] = []
-  const logger: Logger = {
-    log: (level, message, fields) => void (level === 'error' && errors.push({ message, fields })),
-    info: () => {},
-    warn: () => {},
-    error: (message, fields) => void errors.push({ message, fields }),
-  }
-  const report = await reconcile(services({ logger, now: time }))
-  return { report, errors }
-}
 
 const paymentOf = async (b: Paid) => (await getPayment(b, b.owner.token)).body
 

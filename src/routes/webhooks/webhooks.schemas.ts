@@ -1,0 +1,8 @@
+import { z } from '@hono/zod-openapi'
+
+export const Received = z
+  .object({
+    received: z.literal(true),
+    outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']),
+  })
+  .openapi('WebhookReceived')
