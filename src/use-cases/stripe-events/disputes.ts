@@ -3,7 +3,7 @@ import type Stripe from 'stripe'
 import { runBatch } from '../../adapters/d1/client'
 import { paymentMachine, statusesInto } from '../../domain/state-machines'
 import { nowIso } from '../../lib/time'
-import { applyIntent } from '../../adapters/d1/apply-intent-batch'
+import { applyStripeIntent } from '../payments/apply-intent'
 import { recordEventStatement, statusFromRefunds } from '../../adapters/d1/payment-statements'
 import { transition } from '../../adapters/d1/transitions'
 import { callStripe, idOf } from '../../adapters/stripe/client'
@@ -70,5 +70,5 @@ async function catchUpWithIntent(deps: WebhookDeps, payment: Payment, intentId: 
   // The states a succeeded intent still completes from.
   if (!statusesInto(paymentMachine, 'intent', 'completed').includes(payment.status)) return payment
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
-  return (await applyIntent(deps.db, { payment, intent, source: 'webhook' })).payment
+  return (await applyStripeIntent(deps, { payment, intent, source: 'webhook' })).payment
 }
