@@ -11,6 +11,7 @@
 //                                    intents and charges for the invariants. The API reaches the same emulator
 //                                    through its service binding, so the API's code is the production code.
 //   SOAK_PERSIST_TO=                 the --persist-to of `npm run dev`, if it was given one
+//   SOAK_SINCE=                      check the invariants for payments created since then (ISO time)
 //
 // The emulator pushes webhooks to its WEBHOOK_URL (http://localhost:8787/api/webhooks/stripe): on another
 // port the API learns outcomes from the confirm calls only, which the invariants hold for as well.
@@ -308,6 +309,23 @@ async function settle(stripeRefundId, outcome) {
   if (res.ok) counts.settled++
 }
 
+/** Waits (at most 5 minutes) until the emulator has no webhook left to deliver; returns how many there were. */
+async function drainWebhooks() {
+  let first
+  for (const started = Date.now(); Date.now() - started < 300_000;) {
+    const { body } = await emulatorGet('/_emulator/webhooks?status=pending')
+    first ??= body.data.length
+    if (body.data.length === 0) return first
+    await fetch(`${EMULATOR}/_emulator/webhooks/deliver`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ force: true }),
+    })
+    await sleep(1_000)
+  }
+  throw new Error('webhooks still pending at the emulator after 5 minutes')
+}
+
 /** Late answers from Stripe (it does the work, then answers after 1.5 s): webhooks overtake the API. */
 async function injectHangs(deadline) {
   while (HANGS && Date.now() < deadline) {
@@ -450,7 +468,8 @@ function percentile(values, p) {
 }
 
 async function main() {
-  const since = new Date().toISOString()
+  // SOAK_SINCE (with SOAK_SECONDS=0): check the payments of an earlier run again, e.g. after its webhooks landed.
+  const since = process.env.SOAK_SINCE ?? new Date().toISOString()
   const { admin } = await setUp()
   // The emulator behind the port must be the API's own: check with one PaymentIntent.
   const probeRenter = await register('renter')
@@ -489,8 +508,8 @@ async function main() {
   )) {
     await settle(stripe_refund_id, 'succeed')
   }
-  // Let webhook deliveries catch up before reading the final state.
-  await sleep(3000)
+  // Let webhook deliveries catch up before reading the final state: the emulator sends them one at a time.
+  const backlog = await drainWebhooks()
   const { violations, checkedPayments } = await checkInvariants(since)
 
   const errorsByStatus = {}
@@ -505,6 +524,9 @@ async function main() {
     `latency: p50 ${percentile(stats.latencies, 50).toFixed(0)} ms, p95 ${percentile(stats.latencies, 95).toFixed(0)} ms, p99 ${percentile(stats.latencies, 99).toFixed(0)} ms`,
   )
   console.log(`flows: ${JSON.stringify(counts)}`)
+  console.log(
+    `webhooks waiting for delivery when the renters stopped: ${backlog} (all delivered before the checks)`,
+  )
   console.log('by route and status:')
   for (const [key, n] of [...stats.byRoute].sort()) console.log(`  ${key.padEnd(48)} ${n}`)
   console.log(
