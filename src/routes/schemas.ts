@@ -45,7 +45,18 @@ export const idString = (prefix: string) =>
 /** Optional free text: trimmed, and not empty when given. */
 export const optionalText = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max).optional()
 
-export const idParam = <N extends string = 'id'>(prefix: string, name: N = 'id' as N) => {
+/**
+ * A path parameter holding an id with this prefix, named `id` unless said otherwise. (An overload, not a
+ * default type argument: inside createRoute, TypeScript would infer the name as `string` and every handler
+ * would read `c.req.valid('param').id` as possibly undefined.)
+ */
+export function idParam(prefix: string): ReturnType<typeof idParamNamed<'id'>>
+export function idParam<N extends string>(prefix: string, name: N): ReturnType<typeof idParamNamed<N>>
+export function idParam(prefix: string, name = 'id') {
+  return idParamNamed(prefix, name)
+}
+
+function idParamNamed<N extends string>(prefix: string, name: N) {
   const id = idString(prefix).openapi({
     param: { name, in: 'path' },
     example: `${prefix}_4f1c9a2b7d3e8f0a1b2c`,

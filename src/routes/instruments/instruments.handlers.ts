@@ -8,5 +8,5 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
-  return c.json(toInstrumentJson(await getInstrument(c.var.services, c.req.param('id'))), 200)
+  return c.json(toInstrumentJson(await getInstrument(c.var.services, c.req.valid('param').id)), 200)
 }

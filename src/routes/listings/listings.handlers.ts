@@ -21,13 +21,13 @@ export const search: AppRouteHandler<SearchRoute> = async (c) => {
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
-  return c.json(toListingJson(await getListing(c.var.services, c.req.param('id'))), 200)
+  return c.json(toListingJson(await getListing(c.var.services, c.req.valid('param').id)), 200)
 }
 
 const setActive =
   (active: boolean): AppRouteHandler<ToggleRoute> =>
   async (c) => {
-    const listing = await setListingActive(c.var.services, c.var.user, c.req.param('id'), active)
+    const listing = await setListingActive(c.var.services, c.var.user, c.req.valid('param').id, active)
     return c.json(toListingJson(listing), 200)
   }
 
@@ -36,5 +36,5 @@ export const deactivate = setActive(false)
 
 export const availability: AppRouteHandler<AvailabilityRoute> = async (c) => {
   const { from, to } = c.req.valid('query')
-  return c.json(await listingAvailability(c.var.services, c.req.param('id'), from, to), 200)
+  return c.json(await listingAvailability(c.var.services, c.req.valid('param').id, from, to), 200)
 }

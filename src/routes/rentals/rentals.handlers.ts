@@ -17,13 +17,13 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 }
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
-  return c.json(toRentalJson(await rentalFor(c.var.services, c.var.user, c.req.param('id'))), 200)
+  return c.json(toRentalJson(await rentalFor(c.var.services, c.var.user, c.req.valid('param').id)), 200)
 }
 
 export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
-  return c.json(toRentalJson(await cancelRental(c.var.services, c.var.user, c.req.param('id'))), 200)
+  return c.json(toRentalJson(await cancelRental(c.var.services, c.var.user, c.req.valid('param').id)), 200)
 }
 
 export const complete: AppRouteHandler<CompleteRoute> = async (c) => {
-  return c.json(toRentalJson(await completeRental(c.var.services, c.var.user, c.req.param('id'))), 200)
+  return c.json(toRentalJson(await completeRental(c.var.services, c.var.user, c.req.valid('param').id)), 200)
 }
