@@ -35,6 +35,11 @@ export const rentalRules = {
     message: 'Only the renter or the owner may cancel a rental',
   },
   return: { who: ['owner'], denied: 'not_owner', message: 'Only the owner may mark a rental as returned' },
+  quote: {
+    who: ['renter', 'owner'],
+    denied: 'forbidden',
+    message: 'Only the renter or the owner may ask what a cancellation would refund',
+  },
 } as const satisfies Record<string, Rule>
 
 export const paymentRules = {

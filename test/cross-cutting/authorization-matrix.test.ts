@@ -53,6 +53,7 @@ const EXPECTED: Record<string, number[]> = {
   'GET /api/rentals/{id}':                       [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
   'POST /api/rentals/{id}/cancel':               [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  200,  200],
   'POST /api/rentals/{id}/complete':             [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'GET /api/rentals/{id}/cancellation-quote':    [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  200,  200],
   'GET /api/admin/payments':                     [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
 }
 
@@ -183,7 +184,7 @@ async function requestFor(operation: Operation, row: Row) {
     else if (key.startsWith('GET /api/instruments/')) values[p.name] = s.instrumentId
     else if (key.includes('/activate') || key.includes('/deactivate')) values[p.name] = s.toggleListingId
     else if (key.startsWith('GET /api/listings/')) values[p.name] = s.listingId
-    else if (key.includes('/cancel'))
+    else if (key.endsWith('/cancel'))
       values[p.name] = row === 'counterparty' ? s.cancelByOwner : s.cancelByRenter
     else if (key.includes('/complete')) values[p.name] = s.toComplete.rentalId
     else if (key.startsWith('GET /api/rentals/')) values[p.name] = s.pendingRentalId

@@ -118,10 +118,11 @@ export function insertRentalStatement(db: Database, rental: RentalInsert) {
     db,
     sql`
     INSERT INTO rentals (id, listing_id, renter_id, owner_id, start_date, end_date, days, daily_rate, amount,
-                         currency, deposit_amount, status, hold_expires_at, created_at, updated_at)
+                         currency, deposit_amount, cancellation_policy, time_zone, status, hold_expires_at,
+                         created_at, updated_at)
     SELECT ${rental.id}, listings.id, ${rental.renterId}, listings.owner_id, ${start}, ${end}, ${rental.days},
            listings.daily_rate, listings.daily_rate * ${rental.days}, listings.currency, listings.deposit_amount,
-           'pending', ${rental.holdExpiresAt}, ${rental.now}, ${rental.now}
+           listings.cancellation_policy, listings.time_zone, 'pending', ${rental.holdExpiresAt}, ${rental.now}, ${rental.now}
     FROM listings
     WHERE listings.id = ${rental.listingId} AND listings.active = 1 AND listings.owner_id <> ${rental.renterId}
       AND NOT EXISTS (

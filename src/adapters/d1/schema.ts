@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { cancellationPolicies } from '../../domain/cancellation-policies'
 import { paymentStatuses, refundStatuses, rentalStatuses, triggers } from '../../domain/state-machines'
 
 export { paymentStatuses, refundStatuses, rentalStatuses }
@@ -79,6 +80,11 @@ export const listings = sqliteTable(
     currency: text('currency').notNull(),
     depositAmount: integer('deposit_amount').notNull().default(0),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    cancellationPolicy: text('cancellation_policy', { enum: cancellationPolicies })
+      .notNull()
+      .default('flexible'),
+    /** IANA time zone: a rental starts at 00:00 local time here on its start date. */
+    timeZone: text('time_zone').notNull().default('UTC'),
     ...timestamps,
   },
   (table) => [
@@ -130,6 +136,11 @@ export const rentals = sqliteTable(
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
     depositAmount: integer('deposit_amount').notNull().default(0),
+    /** Copied from the listing at booking: a later change of the listing never changes a booked rental. */
+    cancellationPolicy: text('cancellation_policy', { enum: cancellationPolicies })
+      .notNull()
+      .default('flexible'),
+    timeZone: text('time_zone').notNull().default('UTC'),
     status: text('status', { enum: rentalStatuses }).notNull().default('pending'),
     /** A pending rental holds its dates until then unless paid. */
     holdExpiresAt: text('hold_expires_at').notNull(),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { cancellationPolicies, isTimeZone } from '../../domain/cancellation-policies'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { listingColumns } from '../../use-cases/listings/listings'
 import { instrumentCategories } from '../../adapters/d1/schema'
@@ -26,6 +27,16 @@ export const CreateListingBody = z
     }),
     deposit_amount: MinorUnits.default(0),
     active: z.boolean().default(true),
+    cancellation_policy: z
+      .enum(cancellationPolicies, { error: `Must be one of ${cancellationPolicies.join(', ')}` })
+      .default('flexible')
+      .openapi({ description: 'What a cancellation refunds, by how long before the start (docs/API.md)' }),
+    time_zone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'Must be an IANA time zone, e.g. Europe/Berlin')
+      .default('UTC')
+      .openapi({ description: 'IANA time zone: a rental starts at 00:00 local time on its start date' }),
   })
   .openapi('CreateListingRequest')
 

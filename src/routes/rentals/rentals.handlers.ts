@@ -3,8 +3,16 @@ import type { AppRouteHandler } from '../route-handler'
 import { cancelRental } from '../../use-cases/rentals/cancel-rental'
 import { completeRental } from '../../use-cases/rentals/complete-rental'
 import { createRental } from '../../use-cases/rentals/create-rental'
+import { quoteRentalCancellation } from '../../use-cases/rentals/quote-cancellation'
 import { listRentals, rentalFor, toRentalJson } from '../../use-cases/rentals/read-rentals'
-import type { CancelRoute, CompleteRoute, CreateRoute, GetOneRoute, ListRoute } from './rentals.routes'
+import type {
+  CancelRoute,
+  CompleteRoute,
+  CreateRoute,
+  GetOneRoute,
+  ListRoute,
+  CancellationQuoteRoute,
+} from './rentals.routes'
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const rental = await createRental(c.var.services, c.var.user, c.req.valid('json'))
@@ -26,4 +34,8 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
 
 export const complete: AppRouteHandler<CompleteRoute> = async (c) => {
   return c.json(toRentalJson(await completeRental(c.var.services, c.var.user, c.req.valid('param').id)), 200)
+}
+
+export const cancellationQuote: AppRouteHandler<CancellationQuoteRoute> = async (c) => {
+  return c.json(await quoteRentalCancellation(c.var.services, c.var.user, c.req.valid('param').id), 200)
 }

@@ -2,7 +2,13 @@ import { createRoute } from '@hono/zod-openapi'
 import { errorResponses } from '../../lib/errors'
 import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
-import { CreateRentalBody, RentalListQuery, RentalPage, RentalSchema } from './rentals.schemas'
+import {
+  CancellationQuoteSchema,
+  CreateRentalBody,
+  RentalListQuery,
+  RentalPage,
+  RentalSchema,
+} from './rentals.schemas'
 
 export const create = createRoute({
   tags: ['rentals'],
@@ -74,8 +80,23 @@ export const complete = createRoute({
   },
 })
 
+export const cancellationQuote = createRoute({
+  tags: ['rentals'],
+  security,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/{id}/cancellation-quote',
+  summary: 'What cancelling now would refund, under the policy copied onto the rental (renter or owner)',
+  request: { params: idParam('rnt') },
+  responses: {
+    200: { description: 'The quote', ...jsonContent(CancellationQuoteSchema) },
+    ...errorResponses,
+  },
+})
+
 export type CreateRoute = typeof create
 export type ListRoute = typeof list
 export type GetOneRoute = typeof getOne
 export type CancelRoute = typeof cancel
+export type CancellationQuoteRoute = typeof cancellationQuote
 export type CompleteRoute = typeof complete

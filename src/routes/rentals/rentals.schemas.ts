@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { cancellationPolicies } from '../../domain/cancellation-policies'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { rentalColumns } from '../../use-cases/rentals/read-rentals'
 import { rentalStatuses } from '../../adapters/d1/schema'
@@ -33,3 +34,23 @@ export const RentalListQuery = PaginationQuery.extend({
     .openapi({ description: 'Only rentals where I am the renter, or the owner; both when omitted' }),
   status: z.enum(rentalStatuses).optional(),
 })
+
+export const CancellationQuoteSchema = z
+  .object({
+    rental_id: z.string(),
+    cancellation_policy: z.enum(cancellationPolicies),
+    time_zone: z.string().openapi({ example: 'Europe/Berlin' }),
+    starts_at: z.string().openapi({ description: '00:00 local time on the start date, in UTC' }),
+    paid_amount: MinorUnits,
+    refundable_amount: MinorUnits.openapi({ description: 'Paid and not yet refunded' }),
+    refund_percent: z.number().int(),
+    refund_amount: MinorUnits.openapi({ description: 'floor(refundable_amount × refund_percent / 100)' }),
+    currency: Currency,
+    rule: z.string().openapi({ example: '100% refunded until 1 day before the start' }),
+    valid_until: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When this quote stops holding; null once every window has passed' }),
+    quoted_at: z.string(),
+  })
+  .openapi('CancellationQuote')

@@ -3,6 +3,7 @@ import type { Services } from '../context'
 import type { Database } from '../../adapters/d1/client'
 import { listings } from '../../adapters/d1/schema'
 import { authorizeListingOwner, type Actor } from '../../domain/access'
+import type { CancellationPolicy } from '../../domain/cancellation-policies'
 import { ApiError } from '../../lib/errors'
 import { jsonMapper } from '../../adapters/d1/json-columns'
 import { newId } from '../../lib/ids'
@@ -21,6 +22,8 @@ export interface NewListing {
   currency: string
   deposit_amount: number
   active: boolean
+  cancellation_policy: CancellationPolicy
+  time_zone: string
 }
 
 export async function createListing(services: Services, owner: Actor, input: NewListing): Promise<Listing> {
@@ -42,6 +45,8 @@ export async function createListing(services: Services, owner: Actor, input: New
       currency: input.currency,
       depositAmount: input.deposit_amount,
       active: input.active,
+      cancellationPolicy: input.cancellation_policy,
+      timeZone: input.time_zone,
       createdAt: now,
       updatedAt: now,
     })
@@ -141,6 +146,8 @@ export const listingColumns = {
   currency: listings.currency,
   deposit_amount: listings.depositAmount,
   active: listings.active,
+  cancellation_policy: listings.cancellationPolicy,
+  time_zone: listings.timeZone,
   created_at: listings.createdAt,
   updated_at: listings.updatedAt,
 }

@@ -41,6 +41,8 @@ export const rentalColumns = {
   amount: rentals.amount,
   currency: rentals.currency,
   deposit_amount: rentals.depositAmount,
+  cancellation_policy: rentals.cancellationPolicy,
+  time_zone: rentals.timeZone,
   status: rentals.status,
   hold_expires_at: rentals.holdExpiresAt,
   cancel_reason: rentals.cancelReason,
