@@ -71,6 +71,7 @@ export const rentalMachine = machine(
     expire: 'hold expired unpaid',
     refund: 'refunded in full',
     return: 'owner: returned, on or after the start',
+    cancel_paid: 'cancelled after payment: refunded by the policy (renter) or in full (owner)',
   },
   [
     [null, 'pending', 'book', ['api']],
@@ -79,6 +80,7 @@ export const rentalMachine = machine(
     ['pending', 'cancelled', 'expire', ['api', 'reconciler']],
     ['pending', 'cancelled', 'refund'],
     ['active', 'cancelled', 'refund'],
+    ['active', 'cancelled', 'cancel_paid', ['api']],
     ['active', 'completed', 'return', ['api']],
   ],
 )

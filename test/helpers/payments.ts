@@ -24,15 +24,24 @@ let nextOffset = 1
 
 /** An owner, a renter, a listing and a pending rental of it (each booking gets its own dates). */
 export async function booking(
-  overrides: { dailyRate?: number; currency?: string; days?: number } = {},
+  overrides: {
+    dailyRate?: number
+    currency?: string
+    days?: number
+    startInDays?: number
+    cancellationPolicy?: 'flexible' | 'moderate' | 'strict'
+    timeZone?: string
+  } = {},
 ): Promise<Booking> {
   const owner = await createUser()
   const renter = await createUser()
   const listing = await createListing(owner, {
     dailyRate: overrides.dailyRate ?? 2_500,
     currency: overrides.currency ?? 'usd',
+    cancellationPolicy: overrides.cancellationPolicy ?? 'flexible',
+    timeZone: overrides.timeZone ?? 'UTC',
   })
-  const start = nextOffset++
+  const start = overrides.startInDays ?? nextOffset++
   const days = overrides.days ?? 3
   const [startDate, endDate] = [dateFromToday(start), dateFromToday(start + days)]
   const res = await api('POST', '/api/rentals', {
@@ -165,8 +174,8 @@ export const datesFree = async (b: Booking) =>
     .available as boolean
 
 /** A completed payment made with a test payment method, its own webhooks delivered (only later ones remain). */
-export async function paidWith(paymentMethod: string) {
-  const b = await booking()
+export async function paidWith(paymentMethod: string, overrides: Parameters<typeof booking>[0] = {}) {
+  const b = await booking(overrides)
   const { intentId, paymentId } = await initiateAndPay(b, paymentMethod)
   const confirmed = await confirm(b, intentId)
   if (confirmed.status !== 200)

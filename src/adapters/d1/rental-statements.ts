@@ -152,6 +152,40 @@ export const cancelStatements = (
     set: sql`cancel_reason = ${rental.reason}, cancelled_at = ${now}`,
   })
 
+export interface PaidCancellation {
+  id: string
+  reason: string
+  actorId: string
+  /** What the renter will have been refunded in all (rentals.refund_due). */
+  refundDue: number
+  /** The payment as the refund was computed: the cancellation only goes through if it is still so. */
+  paymentId: string
+  refundedBefore: number
+}
+
+/**
+ * A party cancels a paid (active) rental, freeing its dates. Conditional on the payment being exactly as the
+ * refund was computed from (refundable, same amount refunded, no refund on its way), so two concurrent
+ * cancellations, or a refund racing one, cannot both count.
+ */
+export const cancelPaidStatements = (db: Database, rental: PaidCancellation, now: string) =>
+  transition(db, 'rental', {
+    where: sql`id = ${rental.id} AND EXISTS (
+      SELECT 1 FROM payments WHERE payments.id = ${rental.paymentId} AND payments.rental_id = rentals.id
+        AND payments.status IN ('completed', 'partially_refunded')
+        AND payments.amount_refunded = ${rental.refundedBefore}
+        AND NOT EXISTS (SELECT 1 FROM refunds WHERE refunds.payment_id = payments.id
+          AND refunds.status IN ('pending', 'requires_action'))
+    )`,
+    on: 'cancel_paid',
+    to: 'cancelled',
+    source: 'api',
+    now,
+    actorId: rental.actorId,
+    detail: rental.reason,
+    set: sql`cancel_reason = ${rental.reason}, cancelled_at = ${now}, refund_due = ${rental.refundDue}`,
+  })
+
 /** The owner marks an active rental returned, never before its start date (it keeps its dates either way). */
 export const completeStatements = (
   db: Database,

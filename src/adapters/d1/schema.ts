@@ -146,6 +146,11 @@ export const rentals = sqliteTable(
     holdExpiresAt: text('hold_expires_at').notNull(),
     cancelReason: text('cancel_reason'),
     cancelledAt: text('cancelled_at'),
+    /**
+     * What the renter is to have been refunded in all once the rental is cancelled (minor units); null means
+     * everything paid. A cancellation under the rental's policy keeps the rest.
+     */
+    refundDue: integer('refund_due'),
     completedAt: text('completed_at'),
     ...timestamps,
   },

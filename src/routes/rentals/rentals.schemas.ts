@@ -13,6 +13,10 @@ export const RentalSchema = jsonSchema(rentalColumns, {
   amount: (field) => field.openapi({ description: 'daily_rate × days, in minor units' }),
   currency: () => Currency,
   deposit_amount: () => MinorUnits,
+  refund_due: (field) =>
+    field.openapi({
+      description: 'Once cancelled after payment: what the renter is refunded in all (null: everything paid)',
+    }),
   hold_expires_at: (field) =>
     field.openapi({ description: 'A pending rental holds its dates until then unless paid' }),
 }).openapi('Rental')

@@ -64,7 +64,14 @@ export async function createRefund(
   return sendRefund(db, stripe, payment, await reserveRefund(db, by.actorId, payment, request), by)
 }
 
-async function sendRefund(db: Database, stripe: Stripe, payment: Payment, reservation: Refund, by: RefundBy) {
+/** Sends a reserved refund to Stripe with the idempotency key of its reservation, and applies the answer. */
+export async function sendRefund(
+  db: Database,
+  stripe: Stripe,
+  payment: Payment,
+  reservation: Refund,
+  by: RefundBy,
+) {
   const intentId = payment.stripePaymentIntentId!
   let stripeRefund: Stripe.Refund
   try {
@@ -156,6 +163,59 @@ const unansweredRefund = (db: Database, paymentId: string) =>
     ),
   })
 
+/**
+ * A refund reserved in the same batch as the statement just before it, and only if that statement changed a
+ * row (a cancellation that went through): the amount is not sent to Stripe until the batch is committed.
+ */
+export function reserveRefundAfter(
+  db: Database,
+  refund: {
+    id: string
+    payment: Payment
+    amount: number
+    reason: StripeRefundReason
+    actorId: string | null
+  },
+  now: string,
+) {
+  return prepare(
+    db,
+    sql`INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
+    SELECT ${refund.id}, ${refund.payment.id}, ${refund.amount}, ${refund.payment.currency}, 'pending',
+           ${refund.reason}, ${refund.actorId}, ${now}, ${now}
+    WHERE changes() = 1`,
+  )
+}
+
+const REFUND_COLUMNS =
+  sql.raw(`id, payment_id AS paymentId, stripe_refund_id AS stripeRefundId, amount, currency,
+  status, reason, failure_reason AS failureReason, requested_by AS requestedBy, created_at AS createdAt,
+  updated_at AS updatedAt`)
+
+/**
+ * Reserves what a cancelled rental's renter is still owed: rentals.refund_due (all that was paid when null)
+ * less what is refunded and what is on its way. Undefined when nothing is owed.
+ */
+export async function reserveOwedRefund(db: Database, payment: Payment): Promise<Refund | undefined> {
+  const id = newId('ref')
+  const now = nowIso()
+  const [inserted] = await db.all<Refund>(sql`
+    WITH owed AS (
+      SELECT COALESCE(rentals.refund_due, payments.amount) - payments.amount_refunded - COALESCE((
+        SELECT SUM(refunds.amount) FROM refunds
+        WHERE refunds.payment_id = payments.id AND refunds.status IN ${IN_FLIGHT_REFUND_STATUSES}
+      ), 0) AS amount
+      FROM payments JOIN rentals ON rentals.id = payments.rental_id
+      WHERE payments.id = ${payment.id} AND rentals.status = 'cancelled'
+        AND payments.status IN ('completed', 'partially_refunded')
+    )
+    INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
+    SELECT ${id}, ${payment.id}, owed.amount, ${payment.currency}, 'pending', NULL, NULL, ${now}, ${now}
+    FROM owed WHERE owed.amount > 0
+    RETURNING ${REFUND_COLUMNS}`)
+  return inserted
+}
+
 async function reserveRefund(db: Database, actorId: string | null, payment: Payment, request: RefundRequest) {
   const id = newId('ref')
   const now = nowIso()
@@ -172,9 +232,7 @@ async function reserveRefund(db: Database, actorId: string | null, payment: Paym
     SELECT ${id}, ${payment.id}, ${amount}, ${payment.currency}, 'pending', ${request.reason ?? null},
            ${actorId}, ${now}, ${now}
     FROM refundable WHERE remaining > 0 AND remaining >= ${amount}
-    RETURNING id, payment_id AS paymentId, stripe_refund_id AS stripeRefundId, amount, currency, status, reason,
-              failure_reason AS failureReason, requested_by AS requestedBy, created_at AS createdAt,
-              updated_at AS updatedAt`)
+    RETURNING ${REFUND_COLUMNS}`)
   if (!inserted) {
     throw new ApiError('refund_exceeds_remaining', 'The refund exceeds what remains of this payment', {
       errors: [{ path: 'body.amount', message: 'Greater than the amount not yet refunded' }],
@@ -223,6 +281,16 @@ export async function applyRefund(
     statements.push(...moveRefundedAmount(db, refund, +1, moving(into), source, now))
   if (status === 'failed' && into.includes('succeeded'))
     statements.push(...moveRefundedAmount(db, refund, -1, moving(['succeeded']), source, now))
+  // A refund that fails (never having succeeded) leaves the payment's status as it was; its updated_at still
+  // moves, so that the cron's look-back over recent payments sees that money is owed again.
+  if (status === 'failed') {
+    statements.push(
+      prepare(
+        db,
+        sql`UPDATE payments SET updated_at = ${now} WHERE id = ${refund.paymentId} AND ${moving(into)}`,
+      ),
+    )
+  }
   // Only the API's own answer links a refund it created: until then its request counts as unanswered, and the
   // client's retry must get this refund back rather than make a second one (see createRefund).
   if (source !== 'webhook') {

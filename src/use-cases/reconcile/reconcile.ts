@@ -1,4 +1,16 @@
-import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, notExists, sql } from 'drizzle-orm'
+import {
+  and,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  notExists,
+  sql,
+  type SQL,
+} from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { runBatchNamed } from '../../adapters/d1/client'
 import { payments, refunds, rentals, stripeEvents } from '../../adapters/d1/schema'
@@ -154,9 +166,11 @@ async function expireHolds({ deps, report, attempt }: Run) {
  * A payment completed on a cancelled rental is refunded at once where it completes; this sweep retries those
  * whose refund could not be made then (Stripe down, the worker stopped) or that Stripe failed afterwards (the
  * card was closed: the rental stays cancelled, the money is owed to the renter). Failed refunds are retried
- * with back-off (ORPHAN_REFUND_BACKOFF_MINUTES after the n-th failure); after ORPHAN_REFUND_ATTEMPTS failures
- * the payment becomes `refund_failed`, for the owner and an admin to settle, and an error is logged. Recent
- * payments only: the index on (status, updated_at) keeps the read proportional to recent activity.
+ * with back-off (BACKOFF_HOURS after the n-th failure, decided in the query so that payments waiting cannot
+ * crowd out the others); after ORPHAN_REFUND_ATTEMPTS failures the payment becomes `refund_failed`, for the
+ * owner and an admin to settle, and an error is logged. What is owed is rentals.refund_due (all that was paid
+ * unless a cancellation under the rental's policy kept part). Recent payments only (a failed refund touches
+ * its payment's updated_at): the index on (status, updated_at) keeps the read proportional to recent activity.
  */
 async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
   const since = new Date(now.getTime() - LOOKBACK_MS).toISOString()
@@ -167,7 +181,6 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
     .select({
       payment: getTableColumns(payments),
       failures: failedRefunds('count'),
-      lastFailure: failedRefunds('last'),
     })
     .from(payments)
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
@@ -176,6 +189,12 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
         inArray(payments.status, ['completed', 'partially_refunded']),
         gt(payments.updatedAt, since),
         eq(rentals.status, 'cancelled'),
+        // Owed: all that was paid, unless a cancellation under the rental's policy kept part of it.
+        sql`${payments.amountRefunded} < COALESCE(${rentals.refundDue}, ${payments.amount})`,
+        // Due: never tried, given up (to be flagged), or its back-off since the last failure has passed.
+        sql`(${failedRefunds('count')} = 0 OR ${failedRefunds('count')} >= ${ORPHAN_REFUND_ATTEMPTS}
+          OR julianday(${failedRefunds('last')}) + ${backoffHoursSql(failedRefunds('count'))} / 24.0
+            <= julianday(${now.toISOString()}))`,
         // Not while a refund is on its way: its outcome settles the payment (or the unsent-refund sweep re-sends it).
         notExists(
           deps.db
@@ -188,14 +207,12 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
       ),
     )
     .limit(BATCH)
-  for (const { payment, failures, lastFailure } of orphans) {
+  for (const { payment, failures } of orphans) {
     const tries = Number(failures)
     if (tries >= ORPHAN_REFUND_ATTEMPTS) {
       await attempt('refund_failed', payment.id, () => flagRefundFailed(deps, payment, tries, now))
       continue
     }
-    const due = tries === 0 || Date.parse(String(lastFailure)) + backoffMs(tries) <= now.getTime()
-    if (!due) continue
     await attempt('orphan', payment.id, async () => {
       if (await refundOrphanedPayment(deps, payment, 'reconciler')) report.orphans_refunded++
     })
@@ -204,8 +221,11 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
 
 /** Failed refunds of a cancelled rental's payment before it is flagged refund_failed (the first included). */
 export const ORPHAN_REFUND_ATTEMPTS = 4
-/** Wait after the n-th failure: 1 hour, then 4, then 16 (tried within the day; the sweep looks back 3 days). */
-export const backoffMs = (failures: number) => 60 * 60_000 * 4 ** (failures - 1)
+/** Hours to wait after the n-th failure before the next try (within the day; the sweep looks back 3 days). */
+const BACKOFF_HOURS = [1, 4, 16] as const
+export const backoffMs = (failures: number) => BACKOFF_HOURS[failures - 1]! * 3_600_000
+const backoffHoursSql = (failures: SQL) =>
+  sql`(CASE ${failures} ${sql.raw(BACKOFF_HOURS.map((hours, n) => `WHEN ${n + 1} THEN ${hours}`).join(' '))} ELSE 0 END)`
 
 async function flagRefundFailed(deps: Services, payment: Payment, failures: number, now: Date) {
   const at = now.toISOString()

@@ -8,10 +8,12 @@ import { ApiError } from '../../lib/errors'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { applyStripeIntent } from '../payments/apply-intent'
+import { cancelPaidRental } from './cancel-paid-rental'
 import { rentalFor } from './read-rentals'
 
 /**
- * The renter or the owner cancels a pending rental. Its PaymentIntent, if any, is canceled at Stripe first:
+ * The renter or the owner cancels a rental: a paid (active) one under its cancellation policy
+ * (cancel-paid-rental.ts), a pending one here. A pending rental's PaymentIntent, if any, is canceled at Stripe first:
  * if Stripe says the renter has paid (or the payment is processing), the payment is applied and the rental is
  * paid, not cancelled (409 rental_already_paid). An unreachable Stripe cancels nothing (503). A payment
  * Backline already knows is processing or completed is refused at once (409 rental_not_cancellable).
@@ -19,6 +21,7 @@ import { rentalFor } from './read-rentals'
 export async function cancelRental(deps: Services, user: Actor, id: string): Promise<Rental> {
   const { db } = deps
   const rental = await rentalFor(deps, user, id, 'cancel')
+  if (rental.status === 'active') return cancelPaidRental(deps, user, rental)
   if (rental.status === 'pending') await cancelPayableIntent(deps, rental)
   const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
   const now = nowIso(deps.clock())

@@ -47,6 +47,7 @@ export const rentalColumns = {
   hold_expires_at: rentals.holdExpiresAt,
   cancel_reason: rentals.cancelReason,
   cancelled_at: rentals.cancelledAt,
+  refund_due: rentals.refundDue,
   completed_at: rentals.completedAt,
   created_at: rentals.createdAt,
   updated_at: rentals.updatedAt,

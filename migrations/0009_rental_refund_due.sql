@@ -1,0 +1,1 @@
+ALTER TABLE `rentals` ADD `refund_due` integer;
