@@ -140,7 +140,7 @@ export const refundMachine = machine(
   },
   [
     [null, 'pending', 'request'],
-    ['pending', 'failed', 'refused', ['api', 'reconciler']],
+    ['pending', 'failed', 'refused'],
     ['pending', 'requires_action', 'stripe'],
     ['pending', 'succeeded', 'stripe'],
     ['pending', 'failed', 'stripe'],

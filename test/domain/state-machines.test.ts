@@ -125,7 +125,7 @@ describe('allowedMoves', () => {
     ])
     expect(allowedMoves(rentalMachine, 'refund', 'webhook', 'completed')).toEqual([])
     expect(allowedMoves(refundMachine, 'refused', 'api')).toEqual([['pending', 'failed']])
-    expect(allowedMoves(refundMachine, 'refused', 'webhook')).toEqual([])
+    expect(allowedMoves(refundMachine, 'refused', 'webhook')).toEqual([['pending', 'failed']])
     expect(allowedMoves(refundMachine, 'refused', 'reconciler')).toEqual([['pending', 'failed']])
     expect(allowedMoves(refundMachine, 'stripe', 'webhook', 'succeeded')).toEqual([
       ['pending', 'succeeded'],

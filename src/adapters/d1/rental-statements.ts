@@ -40,8 +40,9 @@ const overlapping = (scope?: HoldScope, table = sql``) =>
     : sql``
 
 /** Pending rentals whose hold expired unpaid: optionally only those of one listing overlapping a range. */
-export const expiredHolds = (now: string, scope?: HoldScope): SQL =>
-  sql`status = 'pending' AND hold_expires_at <= ${now} ${overlapping(scope)} AND ${noHoldKeepingPayment}`
+export const expiredHolds = (now: string, scope?: HoldScope, table = sql``): SQL =>
+  sql`${table}status = 'pending' AND ${table}hold_expires_at <= ${now} ${overlapping(scope, table)}
+    AND ${noHoldKeepingPayment}`
 
 /**
  * Cancels expired holds whose PaymentIntent (if any) can no longer be paid; a hold with a live intent waits
@@ -58,23 +59,6 @@ export const expireHoldsStatements = (db: Database, now: string, source: Trigger
     set: sql`cancel_reason = 'hold_expired', cancelled_at = ${now}`,
     returning: sql`id`,
   })
-
-/** Expired holds with a PaymentIntent that may still be paid: it must be canceled at Stripe first. */
-export const expiredHoldsWithLiveIntentStatement = (
-  db: Database,
-  now: string,
-  limit: number,
-  scope?: HoldScope,
-) =>
-  prepare(
-    db,
-    sql`SELECT payments.id AS paymentId FROM rentals JOIN payments ON payments.rental_id = rentals.id
-    WHERE rentals.status = 'pending' AND rentals.hold_expires_at <= ${now}
-      ${overlapping(scope, sql`rentals.`)}
-      AND payments.stripe_payment_intent_id IS NOT NULL AND payments.status IN ('pending', 'failed')
-      AND NOT (payments.status = 'failed' AND payments.failure_code = 'canceled')
-    LIMIT ${limit}`,
-  )
 
 export interface RentalInsert {
   id: string

@@ -46,19 +46,29 @@ export async function initiatePayment(deps: Services, user: Actor, rentalId: str
     return { payment, intent }
   }
   const intent = await createIntent(deps, payment, rental)
-  // Conditional on the attempt: two concurrent initiates got the same intent (same idempotency key).
+  const now = nowIso(deps.clock())
+  // Conditional on the attempt (two concurrent initiates got the same intent: same idempotency key), and on
+  // the rental still being on hold: a cancel or an expiry that came while Stripe made the intent found no intent
+  // to cancel, so this one must not become payable.
   const [stored] = await deps.db
     .update(payments)
-    .set({ stripePaymentIntentId: intent.id, updatedAt: nowIso() })
+    .set({ stripePaymentIntentId: intent.id, updatedAt: now })
     .where(
       and(
         eq(payments.id, payment.id),
         eq(payments.attempt, payment.attempt),
         isNull(payments.stripePaymentIntentId),
+        sql`EXISTS (SELECT 1 FROM rentals WHERE rentals.id = ${rental.id} AND rentals.status = 'pending'
+          AND rentals.hold_expires_at > ${now})`,
       ),
     )
     .returning()
-  return { payment: stored ?? (await paymentOfRental(deps.db, rental.id)) ?? payment, intent }
+  if (stored) return { payment: stored, intent }
+  const current = await paymentOfRental(deps.db, rental.id)
+  if (current?.stripePaymentIntentId === intent.id) return { payment: current, intent }
+  // The rental was cancelled or its hold expired meanwhile: the new intent is canceled before anyone can pay it.
+  await cancelIntent(deps.stripe, intent.id)
+  throw new ApiError('rental_not_payable', 'The rental was cancelled or its hold expired while paying began')
 }
 
 async function createPendingPayment(deps: Services, rental: Rental): Promise<Payment> {

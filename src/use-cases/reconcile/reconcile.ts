@@ -146,7 +146,7 @@ async function expireHolds({ deps, report, attempt }: Run) {
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
     .where(
       and(
-        sql`(${payments.status} = 'pending' OR (${payments.status} = 'failed' AND ${payments.failureCode} IS NOT 'canceled'))`,
+        eq(payments.status, 'pending'),
         eq(rentals.status, 'cancelled'),
         isNotNull(payments.stripePaymentIntentId),
       ),
@@ -223,9 +223,10 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
 export const ORPHAN_REFUND_ATTEMPTS = 4
 /** Hours to wait after the n-th failure before the next try (within the day; the sweep looks back 3 days). */
 const BACKOFF_HOURS = [1, 4, 16] as const
-export const backoffMs = (failures: number) => BACKOFF_HOURS[failures - 1]! * 3_600_000
+export const backoffMs = (failures: number) =>
+  BACKOFF_HOURS[Math.min(Math.max(failures, 1), BACKOFF_HOURS.length) - 1]! * 3_600_000
 const backoffHoursSql = (failures: SQL) =>
-  sql`(CASE ${failures} ${sql.raw(BACKOFF_HOURS.map((hours, n) => `WHEN ${n + 1} THEN ${hours}`).join(' '))} ELSE 0 END)`
+  sql`(CASE ${failures} ${sql.raw(BACKOFF_HOURS.map((hours, n) => `WHEN ${n + 1} THEN ${hours}`).join(' '))} ELSE ${BACKOFF_HOURS.at(-1)!} END)`
 
 async function flagRefundFailed(deps: Services, payment: Payment, failures: number, now: Date) {
   const at = now.toISOString()

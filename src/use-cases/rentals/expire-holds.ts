@@ -23,7 +23,7 @@ export async function expireHolds(
   source: Trigger,
   options: { scope?: HoldScope; limit: number },
 ): Promise<string[]> {
-  const payable = await holdsWithLiveIntent(deps, now, options).all<Payment>()
+  const payable = await prepare(deps.db, holdsWithLiveIntentQuery(now, options)).all<Payment>()
   for (const payment of payable.results) {
     try {
       const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
@@ -41,17 +41,17 @@ export async function expireHolds(
   return (expired.results as { id: string }[]).map((row) => row.id)
 }
 
-/** Payments of expired holds whose intent is not known to be canceled (it may still be paid). */
-function holdsWithLiveIntent(deps: IntentDeps, now: string, options: { scope?: HoldScope; limit: number }) {
-  return prepare(
-    deps.db,
-    sql`SELECT ${columnsAsKeys(payments)} FROM payments
-    WHERE rental_id IN (SELECT id FROM rentals WHERE ${expiredHolds(now, options.scope)})
-      AND stripe_payment_intent_id IS NOT NULL AND status IN ('pending', 'failed')
-      AND failure_code IS NOT 'canceled'
-    LIMIT ${options.limit}`,
-  )
-}
+/**
+ * Payments of expired holds whose intent is not known to be canceled (it may still be paid). Driven from the
+ * holds (rentals_status_hold_idx: pending and expired, which the sweep keeps few), not from the payments.
+ */
+export const holdsWithLiveIntentQuery = (now: string, options: { scope?: HoldScope; limit: number }) =>
+  sql`SELECT ${columnsAsKeys(payments)} FROM payments WHERE id IN (
+    SELECT payments.id FROM rentals CROSS JOIN payments ON payments.rental_id = rentals.id
+    WHERE ${expiredHolds(now, options.scope, sql`rentals.`)}
+      AND payments.stripe_payment_intent_id IS NOT NULL AND payments.status IN ('pending', 'failed')
+      AND payments.failure_code IS NOT 'canceled'
+    LIMIT ${options.limit})`
 
 /** The cron's sweep: cancels pending rentals whose hold expired unpaid (their intents first), returns their ids. */
 export const expireRentalHolds = (services: Services) =>

@@ -1,14 +1,17 @@
 import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { runBatch } from '../../adapters/d1/client'
-import { paymentMachine, statusesInto } from '../../domain/state-machines'
 import { nowIso } from '../../lib/time'
-import { applyStripeIntent } from '../payments/apply-intent'
 import { recordEventStatement, statusFromRefunds } from '../../adapters/d1/payment-statements'
 import { transition } from '../../adapters/d1/transitions'
 import { callStripe, idOf } from '../../adapters/stripe/client'
-import { findPayment, unknownObject, type WebhookDeps, type WebhookOutcome } from './event-support'
-import type { Payment } from '../../adapters/d1/schema'
+import {
+  catchUpWithIntent,
+  findPayment,
+  unknownObject,
+  type WebhookDeps,
+  type WebhookOutcome,
+} from './event-support'
 
 /** Where a dispute's status leaves the payment (https://docs.stripe.com/api/disputes/object#dispute_object-status). */
 function disputeOutcome(status: Stripe.Dispute.Status): 'open' | 'resolved' | 'lost' {
@@ -59,16 +62,4 @@ export async function applyDispute(
     })
   }
   return 'applied'
-}
-
-/**
- * Only a succeeded charge can be disputed, but webhooks come in any order: when the dispute overtakes the
- * payment's own success (no confirm yet, payment_intent.succeeded not yet delivered), the intent is re-read
- * and applied first, so that the dispute is not dropped against a payment that is still pending.
- */
-async function catchUpWithIntent(deps: WebhookDeps, payment: Payment, intentId: string): Promise<Payment> {
-  // The states a succeeded intent still completes from.
-  if (!statusesInto(paymentMachine, 'intent', 'completed').includes(payment.status)) return payment
-  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
-  return (await applyStripeIntent(deps, { payment, intent, source: 'webhook' })).payment
 }

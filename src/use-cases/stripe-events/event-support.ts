@@ -3,6 +3,9 @@ import type { Database } from '../../adapters/d1/client'
 import { recordEventStatement } from '../../adapters/d1/payment-statements'
 import { payments, type Payment } from '../../adapters/d1/schema'
 import type { Services } from '../context'
+import { callStripe } from '../../adapters/stripe/client'
+import { paymentMachine, statusesInto } from '../../domain/state-machines'
+import { applyStripeIntent } from '../payments/apply-intent'
 import { nowIso } from '../../lib/time'
 
 /* What every Stripe event's use case shares: its dependencies, its outcomes, and finding its payment. */
@@ -35,4 +38,21 @@ export async function unknownObject(
 
 export async function recordOnly(db: Database, ref: EventRef, objectId: string | null) {
   await recordEventStatement(db, { ...ref, objectId }, nowIso()).run()
+}
+
+/**
+ * Only a succeeded charge can be disputed or refunded, but webhooks come in any order: when a dispute or a
+ * refund overtakes the payment's own success (no confirm yet, payment_intent.succeeded not yet delivered),
+ * the intent is re-read and applied first, so that the dispute or the refunded amount is not dropped against
+ * a payment that is still pending.
+ */
+export async function catchUpWithIntent(
+  deps: WebhookDeps,
+  payment: Payment,
+  intentId: string,
+): Promise<Payment> {
+  // The states a succeeded intent still completes from.
+  if (!statusesInto(paymentMachine, 'intent', 'completed').includes(payment.status)) return payment
+  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+  return (await applyStripeIntent(deps, { payment, intent, source: 'webhook' })).payment
 }

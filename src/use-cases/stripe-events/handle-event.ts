@@ -1,10 +1,11 @@
 import { eq, or } from 'drizzle-orm'
 import Stripe from 'stripe'
-import { refunds } from '../../adapters/d1/schema'
+import { payments, refunds } from '../../adapters/d1/schema'
 import { ApiError } from '../../lib/errors'
 import { applyDispute } from './disputes'
 import type { Services } from '../context'
 import {
+  catchUpWithIntent,
   findPayment,
   recordOnly,
   unknownObject,
@@ -138,6 +139,8 @@ async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventR
   const stripeRefund = await callStripe(() => deps.stripe.refunds.retrieve(object.id))
   const refund = await findOrImportRefund(deps, stripeRefund)
   if (!refund) return unknownObject(deps, ref, object.id)
+  const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
+  if (payment?.stripePaymentIntentId) await catchUpWithIntent(deps, payment, payment.stripePaymentIntentId)
   await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook', event: ref })
   return 'applied'
 }
@@ -149,8 +152,9 @@ async function chargeRefundedEvent(
   ref: EventRef,
 ): Promise<WebhookOutcome> {
   const intentId = idOf(charge.payment_intent)
-  const payment = intentId ? await findPayment(deps.db, intentId) : undefined
-  if (!payment || !intentId) return unknownObject(deps, ref, charge.id)
+  const found = intentId ? await findPayment(deps.db, intentId) : undefined
+  if (!found || !intentId) return unknownObject(deps, ref, charge.id)
+  const payment = await catchUpWithIntent(deps, found, intentId)
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   for (const stripeRefund of list.data) {
     const refund = await findOrImportRefund(deps, stripeRefund, payment)
