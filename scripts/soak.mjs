@@ -52,6 +52,7 @@ const counts = {
   doubleConfirms: 0,
   cancelled: 0,
   cancelRefusedPaid: 0,
+  paidCancelled: 0,
   refundFailCards: 0,
   pendingRefundCards: 0,
   settled: 0,
@@ -209,7 +210,9 @@ async function renterLoop(index, deadline, admin) {
     if (booking.status !== 201) continue
     counts.booked++
     const paid = await pay(renter, booking.body)
-    if (paid && Math.random() < 0.25) await refund(listing, paid, Math.random() < 0.3 ? admin : listing.owner)
+    if (paid && Math.random() < 0.08) await cancelPaid(renter, listing, booking.body)
+    else if (paid && Math.random() < 0.25)
+      await refund(listing, paid, Math.random() < 0.3 ? admin : listing.owner)
   }
 }
 
@@ -289,6 +292,14 @@ async function refund(listing, payment, by) {
     if (rest.status === 200) counts.refunds++
     await maybeSettle(rest)
   }
+}
+
+/** A paid rental cancelled by its renter (the policy's refund) or its owner (a full one). */
+async function cancelPaid(renter, listing, rental) {
+  const by = Math.random() < 0.7 ? renter : listing.owner
+  const res = await call('POST', `/api/rentals/${rental.id}/cancel`, { token: by.token, expect: [200] })
+  by.uses++
+  if (res.status === 200) counts.paidCancelled++
 }
 
 /** A pending refund (pm_card_pendingRefund) is settled at the emulator now and then, as Stripe would later. */
@@ -409,12 +420,20 @@ async function checkInvariants(sinceIso) {
     if (body.status !== refund.status)
       add('refund status ≠ Stripe', { refund: refund.id, d1: refund.status, stripe: body.status })
   })
-  // A cancelled rental is never charged without its money being refunded (or on its way back).
-  for (const row of await d1(`SELECT p.id, p.status, p.amount, p.amount_refunded FROM payments p
+  // A cancelled rental never keeps more than its cancellation policy let it (refund_due; all when null),
+  // unless the refund is on its way back or failed (the cron retries it).
+  for (const row of await d1(`SELECT p.id, p.status, p.amount, p.amount_refunded, r.refund_due FROM payments p
       JOIN rentals r ON r.id = p.rental_id WHERE r.status = 'cancelled' AND p.created_at >= '${sinceIso}'
-        AND p.completed_at IS NOT NULL AND p.amount_refunded < p.amount AND p.status <> 'refund_failed'
+        AND p.completed_at IS NOT NULL AND p.amount_refunded < COALESCE(r.refund_due, p.amount)
+        AND p.status <> 'refund_failed'
         AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id AND f.status IN ('pending', 'requires_action', 'failed'))`)) {
     add('cancelled rental charged and not refunded', row)
+  }
+  // And never refunds more than it owes.
+  for (const row of await d1(`SELECT p.id, p.amount_refunded, r.refund_due FROM payments p
+      JOIN rentals r ON r.id = p.rental_id WHERE r.status = 'cancelled' AND r.refund_due IS NOT NULL
+        AND p.created_at >= '${sinceIso}' AND p.amount_refunded > r.refund_due`)) {
+    add('cancelled rental refunded beyond what its policy owes', row)
   }
 
   // At the emulator: every payment of this run against its PaymentIntent (and charge), both ways.
