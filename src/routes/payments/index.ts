@@ -5,6 +5,7 @@ import * as routes from './payments.routes'
 export const paymentRoutes = createRouter()
   .openapi(routes.list, handlers.list)
   .openapi(routes.getOne, handlers.getOne)
+  .openapi(routes.timeline, handlers.timeline)
   .openapi(routes.initiate, handlers.initiate)
   .openapi(routes.confirm, handlers.confirm)
   .openapi(routes.refund, handlers.refund)

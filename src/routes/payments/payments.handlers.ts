@@ -5,7 +5,15 @@ import { confirmPayment } from '../../use-cases/payments/confirm-payment'
 import { initiatePayment } from '../../use-cases/payments/initiate-payment'
 import { refundPayment } from '../../use-cases/payments/refund-payment'
 import { toPaymentJson, toRefundJson } from '../../use-cases/payments/payment-json'
-import type { ConfirmRoute, GetOneRoute, InitiateRoute, ListRoute, RefundRoute } from './payments.routes'
+import { timelineOf } from '../../use-cases/payments/payment-timeline'
+import type {
+  ConfirmRoute,
+  GetOneRoute,
+  InitiateRoute,
+  ListRoute,
+  RefundRoute,
+  TimelineRoute,
+} from './payments.routes'
 
 export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
   const { payment, intent } = await initiatePayment(
@@ -58,4 +66,8 @@ export const refund: AppRouteHandler<RefundRoute> = async (c) => {
     c.req.valid('json'),
   )
   return c.json({ payment: toPaymentJson(result.payment), refund: toRefundJson(result.refund) }, 200)
+}
+
+export const timeline: AppRouteHandler<TimelineRoute> = async (c) => {
+  return c.json(await timelineOf(c.var.services, c.var.user, c.req.valid('param').id), 200)
 }

@@ -12,6 +12,7 @@ import {
   PaymentWithRefunds,
   RefundBody,
   RefundResponse,
+  TimelineSchema,
 } from './payments.schemas'
 
 const common = { tags: ['payments'], security }
@@ -45,6 +46,29 @@ export const confirm = createRoute({
     },
     ...errorResponses,
     ...paymentErrorResponses,
+  },
+})
+
+export const timeline = createRoute({
+  ...common,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/{id}/timeline',
+  summary: "A payment's story in plain words (by payment id, or by rental id): payment, refunds, disputes",
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .regex(/^(pay|rnt)_[A-Za-z0-9]{1,64}$/, 'Must be a payment (pay_) or rental (rnt_) id')
+        .openapi({
+          param: { name: 'id', in: 'path' },
+          example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb',
+        }),
+    }),
+  },
+  responses: {
+    200: { description: 'What happened, in order', ...jsonContent(TimelineSchema) },
+    ...errorResponses,
   },
 })
 
@@ -94,3 +118,4 @@ export type ConfirmRoute = typeof confirm
 export type ListRoute = typeof list
 export type GetOneRoute = typeof getOne
 export type RefundRoute = typeof refund
+export type TimelineRoute = typeof timeline

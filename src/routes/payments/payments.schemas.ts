@@ -78,3 +78,19 @@ export const PaymentListQuery = PaginationQuery.extend({
     .openapi({ description: 'As renter, or as owner; both when omitted' }),
   status: z.enum(paymentStatuses).optional(),
 })
+
+export const TimelineSchema = z
+  .object({
+    payment_id: z.string(),
+    rental_id: z.string(),
+    status: z.enum(paymentStatuses),
+    entries: z.array(
+      z.object({
+        at: z.string(),
+        event: z.string().openapi({ example: 'refund_succeeded' }),
+        text: z.string().openapi({ example: 'Refund of $25.00 succeeded' }),
+        refund_id: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi('PaymentTimeline')
