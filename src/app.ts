@@ -11,7 +11,7 @@ import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
-import { paymentRoutes } from './routes/payments'
+import { paymentRoutes, refundRoutes } from './routes/payments'
 import { webhookRoutes } from './routes/webhooks'
 import { docsPage } from './routes/docs'
 import { instrumentRoutes } from './routes/instruments'
@@ -61,6 +61,7 @@ export function createApp() {
 
   app.route('/api', authRoutes)
   app.route('/api/payments', paymentRoutes)
+  app.route('/api/refunds', refundRoutes)
   app.route('/api/webhooks', webhookRoutes)
   app.route('/api/instruments', instrumentRoutes)
   app.route('/api/listings', listingRoutes)

@@ -37,6 +37,8 @@ const EXPECTED: Record<string, number[]> = {
   'GET /api/payments':                           [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
   'GET /api/payments/{id}':                      [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
   'GET /api/payments/{id}/timeline':             [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
+  'GET /api/payments/{id}/receipt':              [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
+  'GET /api/refunds/{id}/credit-note':           [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
   'POST /api/payments/{rental_id}/initiate':     [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
   'POST /api/payments/{rental_id}/confirm':      [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
   'POST /api/payments/{payment_id}/refund':      [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  403,  200],
@@ -77,7 +79,9 @@ interface Scenario {
   instrumentId: string
   pendingRentalId: string
   paid: { rentalId: string; paymentId: string; intentId: string }
-  toComplete: { rentalId: string }
+  toComplete: { rentalId: string; paymentId: string }
+  /** A succeeded refund (of toComplete's payment), for its credit note. */
+  refundId: string
   cancelByRenter: string
   cancelByOwner: string
 }
@@ -145,7 +149,13 @@ beforeAll(async () => {
     toComplete: await pay(await book(await parties(), 0)),
     cancelByRenter: (await book(await parties(), 19)).rentalId,
     cancelByOwner: (await book(await parties(), 22)).rentalId,
+    refundId: '',
   }
+  const refunded = await api('POST', `/api/payments/${scenario.toComplete.paymentId}/refund`, {
+    token: owner.token,
+    body: { amount: 100 },
+  })
+  scenario.refundId = refunded.body.refund.id
 }, 60_000)
 
 function userFor(row: Row, operation: string): TestUser | undefined {
@@ -179,6 +189,7 @@ async function requestFor(operation: Operation, row: Row) {
   const headers: Record<string, string> = {}
   for (const p of operation.pathParams) {
     if (key.startsWith('GET /api/payments/')) values[p.name] = s.paid.rentalId
+    else if (key.startsWith('GET /api/refunds/')) values[p.name] = s.refundId
     else if (key.includes('/confirm')) values[p.name] = s.paid.rentalId
     else if (key.includes('/initiate')) values[p.name] = s.pendingRentalId
     else if (key.includes('/refund')) values[p.name] = s.paid.paymentId
@@ -198,7 +209,7 @@ async function requestFor(operation: Operation, row: Row) {
     body = { email: `matrix-${n}-${s.renter.id}@example.test`, password: TEST_PASSWORD, name: 'M' }
   if (key === 'POST /api/auth/login') body = { email: s.renter.email, password: TEST_PASSWORD }
   if (key.includes('/confirm')) body = { stripe_payment_intent_id: s.paid.intentId }
-  if (key.includes('/refund')) body = { amount: 100 }
+  if (key.endsWith('/refund')) body = { amount: 100 }
   if (key === 'POST /api/instruments') body = { name: 'Matrix Bass', category: 'bass' }
   if (key === 'POST /api/listings')
     body = { instrument_id: s.instrumentId, title: 'Matrix', daily_rate: 900, currency: 'usd' }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { intentOutcome } from '../../domain/intent-outcome'
+import { issueReceiptStatement } from './documents'
 import { prepare, runBatchNamed, selectRows, type Database } from './client'
 import { payments, rentals } from './schema'
 import { nowIso } from '../../lib/time'
@@ -46,6 +47,7 @@ export async function applyIntent(
         set: sql`stripe_charge_id = ${outcome.chargeId}, completed_at = ${now}, failure_code = NULL, failure_message = NULL`,
       }),
       ...activateRentalStatements(db, change.payment.rentalId, change.source, now),
+      issueReceiptStatement(db, change.payment.id, now),
     )
   } else if (outcome?.to === 'processing') {
     statements.push(

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { cancellationPolicies } from '../../domain/cancellation-policies'
 import { paymentStatuses, refundStatuses, rentalStatuses, triggers } from '../../domain/state-machines'
 
@@ -245,6 +245,29 @@ export const refunds = sqliteTable(
   ],
 )
 
+/**
+ * Receipts (one per completed payment) and credit notes (one per succeeded refund), each kind numbered from one
+ * gapless sequence: a number is taken as MAX + 1 in the same statement that issues it, inside the batch that
+ * completes the payment or the refund, so a number is never skipped and never given twice.
+ */
+export const documents = sqliteTable(
+  'documents',
+  {
+    kind: text('kind', { enum: ['receipt', 'credit_note'] }).notNull(),
+    number: integer('number').notNull(),
+    /** The payment (receipt) or refund (credit note) the document is for. */
+    sourceId: text('source_id').notNull(),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    issuedAt: text('issued_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.kind, table.number] }),
+    uniqueIndex('documents_kind_source_unique').on(table.kind, table.sourceId),
+  ],
+)
+
 /** Stripe event ids already applied: a redelivered event is recognised and changes nothing. */
 export const stripeEvents = sqliteTable('stripe_events', {
   id: text('id').primaryKey(),
@@ -292,3 +315,4 @@ export type Listing = typeof listings.$inferSelect
 export type Rental = typeof rentals.$inferSelect
 export type Payment = typeof payments.$inferSelect
 export type Refund = typeof refunds.$inferSelect
+export type Document = typeof documents.$inferSelect

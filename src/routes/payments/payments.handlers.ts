@@ -6,6 +6,10 @@ import { initiatePayment } from '../../use-cases/payments/initiate-payment'
 import { refundPayment } from '../../use-cases/payments/refund-payment'
 import { toPaymentJson, toRefundJson } from '../../use-cases/payments/payment-json'
 import { timelineOf } from '../../use-cases/payments/payment-timeline'
+import { creditNoteOf, receiptOf } from '../../use-cases/payments/documents'
+import { creditNoteHtml, receiptHtml } from './document-html'
+import type { Context } from 'hono'
+import type { HtmlEscapedString } from 'hono/utils/html'
 import type {
   ConfirmRoute,
   GetOneRoute,
@@ -13,6 +17,8 @@ import type {
   ListRoute,
   RefundRoute,
   TimelineRoute,
+  ReceiptRoute,
+  CreditNoteRoute,
 } from './payments.routes'
 
 export const initiate: AppRouteHandler<InitiateRoute> = async (c) => {
@@ -70,4 +76,30 @@ export const refund: AppRouteHandler<RefundRoute> = async (c) => {
 
 export const timeline: AppRouteHandler<TimelineRoute> = async (c) => {
   return c.json(await timelineOf(c.var.services, c.var.user, c.req.valid('param').id), 200)
+}
+
+/** HTML unless the client asks for JSON: a receipt is a page to print first. */
+const document = <T>(c: Context, json: T, page: () => HtmlEscapedString | Promise<HtmlEscapedString>) =>
+  (c.req.header('accept') ?? '').includes('application/json')
+    ? c.json(json, 200)
+    : (c.html(page()) as unknown as ReturnType<typeof c.json<T, 200>>)
+
+export const receipt: AppRouteHandler<ReceiptRoute> = async (c) => {
+  const found = await receiptOf(
+    c.var.services,
+    c.var.user,
+    c.req.valid('param').id,
+    c.req.valid('query').locale,
+  )
+  return document(c, found, () => receiptHtml(found))
+}
+
+export const creditNote: AppRouteHandler<CreditNoteRoute> = async (c) => {
+  const found = await creditNoteOf(
+    c.var.services,
+    c.var.user,
+    c.req.valid('param').id,
+    c.req.valid('query').locale,
+  )
+  return document(c, found, () => creditNoteHtml(found))
 }

@@ -13,9 +13,19 @@ import {
   RefundBody,
   RefundResponse,
   TimelineSchema,
+  CreditNoteSchema,
+  DocumentQuery,
+  ReceiptSchema,
 } from './payments.schemas'
 
 const common = { tags: ['payments'], security }
+
+const paymentOrRentalId = z.object({
+  id: z
+    .string()
+    .regex(/^(pay|rnt)_[A-Za-z0-9]{1,64}$/, 'Must be a payment (pay_) or rental (rnt_) id')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
+})
 
 export const initiate = createRoute({
   ...common,
@@ -72,6 +82,38 @@ export const timeline = createRoute({
   },
 })
 
+const documentContent = (schema: typeof ReceiptSchema | typeof CreditNoteSchema) => ({
+  content: {
+    'text/html': { schema: z.string().openapi({ description: 'A printable page, no external assets' }) },
+    'application/json': { schema },
+  },
+})
+
+export const receipt = createRoute({
+  ...common,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/{id}/receipt',
+  summary:
+    "A completed payment's receipt (by payment id, or by rental id): HTML, or JSON with Accept: application/json",
+  request: { params: paymentOrRentalId, query: DocumentQuery },
+  responses: { 200: { description: 'The receipt', ...documentContent(ReceiptSchema) }, ...errorResponses },
+})
+
+export const creditNote = createRoute({
+  tags: ['payments'],
+  security,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/{id}/credit-note',
+  summary: "A succeeded refund's credit note: HTML, or JSON with Accept: application/json",
+  request: { params: idParam('ref'), query: DocumentQuery },
+  responses: {
+    200: { description: 'The credit note', ...documentContent(CreditNoteSchema) },
+    ...errorResponses,
+  },
+})
+
 export const list = createRoute({
   ...common,
   middleware: [requireAuth] as const,
@@ -119,3 +161,5 @@ export type ListRoute = typeof list
 export type GetOneRoute = typeof getOne
 export type RefundRoute = typeof refund
 export type TimelineRoute = typeof timeline
+export type ReceiptRoute = typeof receipt
+export type CreditNoteRoute = typeof creditNote

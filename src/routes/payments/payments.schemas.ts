@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { jsonSchema } from '../../adapters/d1/json-columns'
-import { paymentStatuses } from '../../adapters/d1/schema'
+import { paymentStatuses, refundStatuses } from '../../adapters/d1/schema'
 import { paymentColumns, refundColumns } from '../../use-cases/payments/payment-json'
 import { Currency, PaginationQuery, pageOf } from '../schemas'
 import { STRIPE_REFUND_REASONS } from '../../use-cases/payments/refunds'
@@ -94,3 +94,61 @@ export const TimelineSchema = z
     ),
   })
   .openapi('PaymentTimeline')
+
+export const DocumentQuery = z.object({
+  locale: z
+    .string()
+    .max(35)
+    .refine((locale) => {
+      try {
+        return Intl.NumberFormat.supportedLocalesOf([locale]).length > 0
+      } catch {
+        return false
+      }
+    }, 'Must be a BCP 47 locale, e.g. en-US or de-DE')
+    .default('en-US')
+    .openapi({ description: 'How money is written (Intl); the JSON also carries integer minor units' }),
+})
+
+const formatted = z.record(z.string(), z.string())
+
+export const ReceiptSchema = z
+  .object({
+    kind: z.literal('receipt'),
+    number: z.string().openapi({ example: 'R-000042', description: 'From one gapless sequence' }),
+    issued_at: z.string(),
+    payment_id: z.string(),
+    rental_id: z.string(),
+    currency: Currency,
+    locale: z.string(),
+    line: z.object({
+      description: z.string(),
+      daily_rate: z.number().int(),
+      days: z.number().int(),
+      amount: z.number().int(),
+      text: z.string().openapi({ example: '3 × $25.00 = $75.00' }),
+    }),
+    total: z.number().int(),
+    platform_fee: z.number().int(),
+    owner_payout_amount: z.number().int(),
+    deposit_amount: z.number().int(),
+    amount_refunded: z.number().int(),
+    formatted,
+  })
+  .openapi('Receipt')
+
+export const CreditNoteSchema = z
+  .object({
+    kind: z.literal('credit_note'),
+    number: z.string().openapi({ example: 'C-000007', description: 'From one gapless sequence' }),
+    issued_at: z.string(),
+    refund_id: z.string(),
+    payment_id: z.string(),
+    receipt_number: z.string().nullable(),
+    refund_status: z.enum(refundStatuses),
+    amount: z.number().int(),
+    currency: Currency,
+    locale: z.string(),
+    formatted,
+  })
+  .openapi('CreditNote')

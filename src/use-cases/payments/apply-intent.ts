@@ -18,7 +18,13 @@ export async function applyStripeIntent(
   change: ApplyIntent,
 ): Promise<{ payment: Payment; rental?: Rental }> {
   const applied = await applyIntent(deps.db, change)
-  if (applied.rental?.status !== 'cancelled' || !OWING_STATUSES.includes(applied.payment.status))
+  // Only when this very report completed it: a later report leaves what is owed to the cron's back-off.
+  const completedNow = !OWING_STATUSES.includes(change.payment.status)
+  if (
+    !completedNow ||
+    applied.rental?.status !== 'cancelled' ||
+    !OWING_STATUSES.includes(applied.payment.status)
+  )
     return applied
   const refunded = await refundOrphanedPayment(deps, applied.payment, change.source)
   return { ...applied, payment: refunded ?? applied.payment }

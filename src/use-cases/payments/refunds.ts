@@ -13,6 +13,7 @@ import {
   type TransitionSource,
 } from '../../adapters/d1/payment-statements'
 import { transition } from '../../adapters/d1/transitions'
+import { issueCreditNoteStatement } from '../../adapters/d1/documents'
 import { callStripe, stripeFailure } from '../../adapters/stripe/client'
 import type { Payment, Refund } from '../../adapters/d1/schema'
 
@@ -115,9 +116,10 @@ const releaseReservation = (
   source: TransitionSource,
 ) => {
   const now = nowIso()
-  return runBatch(
-    db,
-    transition(db, 'refund', {
+  return runBatch(db, [
+    // The payment is touched too, so that the cron's look-back over recent payments sees money owed again.
+    prepare(db, sql`UPDATE payments SET updated_at = ${now} WHERE id = ${reservation.paymentId}`),
+    ...transition(db, 'refund', {
       where: sql`id = ${reservation.id} AND stripe_refund_id IS NULL`,
       on: 'refused',
       to: 'failed',
@@ -126,7 +128,7 @@ const releaseReservation = (
       detail: 'refused by Stripe',
       set: sql`failure_reason = ${reason ?? 'refused_by_stripe'}`,
     }),
-  )
+  ])
 }
 
 /**
@@ -316,6 +318,7 @@ export async function applyRefund(
       }),
     )
   }
+  if (status === 'succeeded') statements.push(issueCreditNoteStatement(db, refund.id, now))
   statements.push(...cancelRefundedRentalStatements(db, refund.paymentId, source, now))
   const read = await runBatchNamed(db, statements, {
     payment: selectRows(db, payments, sql`id = ${refund.paymentId}`),

@@ -166,7 +166,7 @@ async function expireHolds({ deps, report, attempt }: Run) {
  * A payment completed on a cancelled rental is refunded at once where it completes; this sweep retries those
  * whose refund could not be made then (Stripe down, the worker stopped) or that Stripe failed afterwards (the
  * card was closed: the rental stays cancelled, the money is owed to the renter). Failed refunds are retried
- * with back-off (BACKOFF_HOURS after the n-th failure, decided in the query so that payments waiting cannot
+ * with back-off (BACKOFF_HOURS after the n-th failure since the rental was cancelled, decided in the query so that payments waiting cannot
  * crowd out the others); after ORPHAN_REFUND_ATTEMPTS failures the payment becomes `refund_failed`, for the
  * owner and an admin to settle, and an error is logged. What is owed is rentals.refund_due (all that was paid
  * unless a cancellation under the rental's policy kept part). Recent payments only (a failed refund touches
@@ -176,7 +176,8 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
   const since = new Date(now.getTime() - LOOKBACK_MS).toISOString()
   const failedRefunds = (column: 'count' | 'last') =>
     sql<number | string | null>`(SELECT ${column === 'count' ? sql`COUNT(*)` : sql`MAX(${refunds.updatedAt})`}
-      FROM ${refunds} WHERE ${refunds.paymentId} = ${payments.id} AND ${refunds.status} = 'failed')`
+      FROM ${refunds} WHERE ${refunds.paymentId} = ${payments.id} AND ${refunds.status} = 'failed'
+        AND ${refunds.updatedAt} >= COALESCE(${rentals.cancelledAt}, ''))`
   const orphans = await deps.db
     .select({
       payment: getTableColumns(payments),

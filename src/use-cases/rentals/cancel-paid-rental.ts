@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { runBatchNamed, selectRows } from '../../adapters/d1/client'
+import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { cancelPaidStatements } from '../../adapters/d1/rental-statements'
 import { payments, refunds, rentals, type Refund, type Rental } from '../../adapters/d1/schema'
 import type { Actor } from '../../domain/access'
@@ -57,9 +57,17 @@ export async function cancelPaidRental(services: Services, user: Actor, rental: 
     { id: refundId, payment, amount, reason: 'requested_by_customer', actorId: user.id },
     now,
   )
+  // The payment is touched as well (if the cancellation went through), so that the cron's look-back over recent
+  // payments covers what the rental now owes.
+  const touch = prepare(
+    db,
+    sql`UPDATE payments SET updated_at = ${now} WHERE id = ${payment.id}
+      AND EXISTS (SELECT 1 FROM rentals WHERE id = ${rental.id} AND status = 'cancelled' AND cancelled_at = ${now})`,
+  )
   const read = await runBatchNamed(db, [audit], {
     update,
     ...(amount > 0 ? { reservation } : {}),
+    touch,
     after: selectRows(db, rentals, sql`id = ${rental.id}`),
     refund: selectRows(db, refunds, sql`id = ${refundId}`),
   })

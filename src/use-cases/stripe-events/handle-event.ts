@@ -1,6 +1,6 @@
 import { eq, or } from 'drizzle-orm'
 import Stripe from 'stripe'
-import { payments, refunds } from '../../adapters/d1/schema'
+import { payments, refunds, type Refund } from '../../adapters/d1/schema'
 import { ApiError } from '../../lib/errors'
 import { applyDispute } from './disputes'
 import type { Services } from '../context'
@@ -154,12 +154,17 @@ async function chargeRefundedEvent(
   const intentId = idOf(charge.payment_intent)
   const found = intentId ? await findPayment(deps.db, intentId) : undefined
   if (!found || !intentId) return unknownObject(deps, ref, charge.id)
-  const payment = await catchUpWithIntent(deps, found, intentId)
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
+  // Recorded first (pending: no money moves yet), so that a catch-up that completes the payment counts them as
+  // on their way rather than owing them again; then applied on the caught-up payment.
+  const known: [Refund, Stripe.Refund][] = []
   for (const stripeRefund of list.data) {
-    const refund = await findOrImportRefund(deps, stripeRefund, payment)
-    if (refund) await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook' })
+    const refund = await findOrImportRefund(deps, stripeRefund, found)
+    if (refund) known.push([refund, stripeRefund])
   }
+  await catchUpWithIntent(deps, found, intentId)
+  for (const [refund, stripeRefund] of known)
+    await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook' })
   await recordOnly(deps.db, ref, charge.id)
   return 'applied'
 }

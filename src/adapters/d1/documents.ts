@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm'
+import { prepare, type Database } from './client'
+
+/*
+ * Issuing a receipt or a credit note: one INSERT that takes the kind's next number (MAX + 1 over the primary key
+ * (kind, number), an index seek) and does nothing if the document exists already. D1 runs writes one at a
+ * time, so two completions never take the same number, and a batch that fails takes none.
+ */
+
+const issue = (
+  db: Database,
+  kind: 'receipt' | 'credit_note',
+  sourceId: string,
+  from: ReturnType<typeof sql>,
+  now: string,
+) =>
+  prepare(
+    db,
+    sql`INSERT INTO documents (kind, number, source_id, payment_id, issued_at)
+    SELECT ${kind}, COALESCE((SELECT MAX(number) FROM documents WHERE kind = ${kind}), 0) + 1, ${sourceId},
+           payment_id, ${now}
+    FROM (${from}) WHERE true
+    ON CONFLICT (kind, source_id) DO NOTHING`,
+  )
+
+/** The receipt of a payment, once it has completed. */
+export const issueReceiptStatement = (db: Database, paymentId: string, now: string) =>
+  issue(
+    db,
+    'receipt',
+    paymentId,
+    sql`SELECT id AS payment_id FROM payments WHERE id = ${paymentId} AND completed_at IS NOT NULL`,
+    now,
+  )
+
+/** The credit note of a refund, once it has succeeded. */
+export const issueCreditNoteStatement = (db: Database, refundId: string, now: string) =>
+  issue(
+    db,
+    'credit_note',
+    refundId,
+    sql`SELECT payment_id FROM refunds WHERE id = ${refundId} AND status = 'succeeded'`,
+    now,
+  )

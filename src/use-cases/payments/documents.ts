@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm'
+import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
+import { issueCreditNoteStatement, issueReceiptStatement } from '../../adapters/d1/documents'
+import { payments, refunds, type Payment, type Refund } from '../../adapters/d1/schema'
+import { authorizePayment, type Actor } from '../../domain/access'
+import { formatMoney } from '../../domain/money'
+import { ApiError } from '../../lib/errors'
+import { nowIso } from '../../lib/time'
+import type { Services } from '../context'
+
+/*
+ * Receipts and credit notes. Each is issued (numbered) in the batch that completes its payment or its refund;
+ * reading one issues it if it is missing (a payment completed before documents existed), with the same
+ * statement, so numbers stay gapless either way.
+ */
+
+interface DocumentRow {
+  number: number
+  issued_at: string
+}
+
+const documentOf = (kind: 'receipt' | 'credit_note', sourceId: string) =>
+  sql`SELECT number, issued_at FROM documents WHERE kind = ${kind} AND source_id = ${sourceId}`
+
+export const receiptNumber = (n: number) => `R-${String(n).padStart(6, '0')}`
+export const creditNoteNumber = (n: number) => `C-${String(n).padStart(6, '0')}`
+
+interface RentalLine {
+  title: string
+  start_date: string
+  end_date: string
+  days: number
+  daily_rate: number
+  deposit_amount: number
+}
+
+export async function receiptOf({ db, clock }: Services, user: Actor, id: string, locale: string) {
+  const byId = id.startsWith('pay_') ? sql`id = ${id}` : sql`rental_id = ${id}`
+  const payment = (await db.query.payments.findFirst({ where: () => byId })) as Payment | undefined
+  authorizePayment(user, payment, 'read')
+  if (!payment.completedAt)
+    throw new ApiError('receipt_not_found', 'This payment has not completed: it has no receipt yet')
+  const read = await runBatchNamed(db, [issueReceiptStatement(db, payment.id, nowIso(clock()))], {
+    document: prepare(db, documentOf('receipt', payment.id)),
+    line: prepare(
+      db,
+      sql`SELECT listings.title, rentals.start_date, rentals.end_date, rentals.days, rentals.daily_rate,
+        rentals.deposit_amount FROM rentals JOIN listings ON listings.id = rentals.listing_id
+      WHERE rentals.id = ${payment.rentalId}`,
+    ),
+  })
+  const document = read.document.results[0] as DocumentRow
+  const line = read.line.results[0] as RentalLine
+  const money = (amount: number) => formatMoney(amount, payment.currency, locale)
+  return {
+    kind: 'receipt' as const,
+    number: receiptNumber(document.number),
+    issued_at: document.issued_at,
+    payment_id: payment.id,
+    rental_id: payment.rentalId,
+    currency: payment.currency,
+    locale,
+    line: {
+      description: `${line.title}, ${line.start_date} to ${line.end_date} (return day)`,
+      daily_rate: line.daily_rate,
+      days: line.days,
+      amount: payment.amount,
+      text: `${line.days} × ${money(line.daily_rate)} = ${money(payment.amount)}`,
+    },
+    total: payment.amount,
+    platform_fee: payment.platformFee,
+    owner_payout_amount: payment.ownerPayoutAmount,
+    deposit_amount: line.deposit_amount,
+    amount_refunded: payment.amountRefunded,
+    formatted: {
+      total: money(payment.amount),
+      platform_fee: money(payment.platformFee),
+      owner_payout_amount: money(payment.ownerPayoutAmount),
+      deposit_amount: money(line.deposit_amount),
+      amount_refunded: money(payment.amountRefunded),
+    },
+  }
+}
+
+export async function creditNoteOf({ db, clock }: Services, user: Actor, refundId: string, locale: string) {
+  const read = await runBatchNamed(db, [issueCreditNoteStatement(db, refundId, nowIso(clock()))], {
+    refund: selectRows(db, refunds, sql`id = ${refundId}`),
+    payment: selectRows(db, payments, sql`id = (SELECT payment_id FROM refunds WHERE id = ${refundId})`),
+    document: prepare(db, documentOf('credit_note', refundId)),
+    receipt: prepare(
+      db,
+      sql`SELECT number, issued_at FROM documents WHERE kind = 'receipt'
+        AND source_id = (SELECT payment_id FROM refunds WHERE id = ${refundId})`,
+    ),
+  })
+  const refund = read.refund.results[0] as Refund | undefined
+  const payment = read.payment.results[0] as Payment | undefined
+  if (!refund) throw new ApiError('refund_not_found', 'Refund not found')
+  authorizePayment(user, payment, 'read')
+  const document = read.document.results[0] as DocumentRow | undefined
+  if (!document)
+    throw new ApiError(
+      'credit_note_not_found',
+      `This refund is ${refund.status}: only a succeeded refund has one`,
+    )
+  const receipt = read.receipt.results[0] as DocumentRow | undefined
+  return {
+    kind: 'credit_note' as const,
+    number: creditNoteNumber(document.number),
+    issued_at: document.issued_at,
+    refund_id: refund.id,
+    payment_id: payment.id,
+    receipt_number: receipt ? receiptNumber(receipt.number) : null,
+    refund_status: refund.status,
+    amount: refund.amount,
+    currency: refund.currency,
+    locale,
+    formatted: { amount: formatMoney(refund.amount, refund.currency, locale) },
+  }
+}
