@@ -429,6 +429,16 @@ async function checkInvariants(sinceIso) {
         AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id AND f.status IN ('pending', 'requires_action', 'failed'))`)) {
     add('cancelled rental charged and not refunded', row)
   }
+  // Receipts and credit notes: each kind numbered 1..n with no gap or repeat, one per completed payment.
+  for (const row of await d1(`SELECT kind, COUNT(*) AS issued, MAX(number) AS last FROM documents GROUP BY kind
+      HAVING COUNT(*) <> MAX(number)`)) {
+    add('document numbers with a gap', row)
+  }
+  for (const row of await d1(`SELECT p.id FROM payments p WHERE p.completed_at IS NOT NULL
+        AND p.created_at >= '${sinceIso}'
+        AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.kind = 'receipt' AND d.source_id = p.id)`)) {
+    add('completed payment without a receipt', row)
+  }
   // And never refunds more than it owes.
   for (const row of await d1(`SELECT p.id, p.amount_refunded, r.refund_due FROM payments p
       JOIN rentals r ON r.id = p.rental_id WHERE r.status = 'cancelled' AND r.refund_due IS NOT NULL
