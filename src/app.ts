@@ -17,6 +17,7 @@ import { docsPage } from './routes/docs'
 import { instrumentRoutes } from './routes/instruments'
 import { listingRoutes } from './routes/listings'
 import { rentalRoutes } from './routes/rentals'
+import { statsRoutes } from './routes/stats'
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -67,6 +68,7 @@ export function createApp() {
   app.route('/api/listings', listingRoutes)
   app.route('/api/rentals', rentalRoutes)
   app.route('/api/admin', adminRoutes)
+  app.route('/api', statsRoutes)
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).
   let document: object | undefined
