@@ -35,6 +35,8 @@ const EXPECTED: Record<string, number[]> = {
   'POST /api/auth/login':                        [200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200],
   'GET /api/me':                                 [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
   'GET /api/me/stats':                           [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
+  'GET /api/admin/stats':                        [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
+  'GET /api/admin/attention':                    [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
   'GET /api/payments':                           [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
   'GET /api/payments/{id}':                      [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
   'GET /api/payments/{id}/timeline':             [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
@@ -206,7 +208,8 @@ async function requestFor(operation: Operation, row: Row) {
   if (key.endsWith('/availability')) query = `?from=${dateFromToday(1)}&to=${dateFromToday(60)}`
   // Admins list payments by status across all users; status is required.
   if (key === 'GET /api/admin/payments') query = '?status=refund_failed'
-  if (key === 'GET /api/me/stats') query = `?from=${dateFromToday(-30)}&to=${dateFromToday(30)}`
+  if (key === 'GET /api/me/stats' || key === 'GET /api/admin/stats')
+    query = `?from=${dateFromToday(-30)}&to=${dateFromToday(30)}`
   if (key === 'POST /api/auth/register')
     body = { email: `matrix-${n}-${s.renter.id}@example.test`, password: TEST_PASSWORD, name: 'M' }
   if (key === 'POST /api/auth/login') body = { email: s.renter.email, password: TEST_PASSWORD }
