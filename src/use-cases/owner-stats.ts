@@ -27,8 +27,13 @@ interface ListingRow {
  * and the occupancy. Both are one index range each (the owner's payments by creation time, the owner's
  * listings and their rentals by dates), read in one D1 round trip.
  */
-export async function ownerStats({ db }: Services, owner: Actor, from: string, to: string) {
+export async function ownerStats({ db, settings }: Services, owner: Actor, from: string, to: string) {
   validateAvailabilityWindow(from, to)
+  // No rental lasts longer than MAX_RENTAL_DAYS: one that overlaps the window started at most that long before
+  // it, which bounds the index range (listing, status, start_date) instead of reading the listing's history.
+  const earliestStart = new Date(Date.parse(from) - settings.MAX_RENTAL_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
   const read = await runBatchNamed(db, [], {
     months: prepare(
       db,
@@ -44,7 +49,7 @@ export async function ownerStats({ db }: Services, owner: Actor, from: string, t
       sql`SELECT l.id AS listing_id, l.title, COALESCE(SUM(
           MAX(0, julianday(MIN(r.end_date, ${to})) - julianday(MAX(r.start_date, ${from})))), 0) AS nights_booked
       FROM listings l LEFT JOIN rentals r ON r.listing_id = l.id AND r.status IN ('active', 'completed')
-        AND r.start_date < ${to} AND r.end_date > ${from}
+        AND r.start_date < ${to} AND r.end_date > ${from} AND r.start_date >= ${earliestStart}
       WHERE l.owner_id = ${owner.id}
       GROUP BY l.id ORDER BY l.created_at, l.id`,
     ),

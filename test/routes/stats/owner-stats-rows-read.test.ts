@@ -1,0 +1,69 @@
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { countingD1 } from '../../../bench/d1-meter'
+import { createApp } from '../../../src/app'
+import { createListing, createUser } from '../../helpers/factories'
+
+/*
+ * An owner's figures for one month read rows in proportion to that month, not to the owner's history: the same
+ * request after eleven more months of bookings reads about as many rows.
+ */
+
+const app = createApp()
+const DAY = 86_400_000
+
+async function rowsRead(path: string, token: string) {
+  const { db, meter } = countingD1(env.DB)
+  const ctx = createExecutionContext()
+  const request = new Request(`https://backline.test${path}`, {
+    headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': '10.8.8.8' },
+  })
+  const response = await app.fetch(request, { ...env, DB: db }, ctx)
+  expect(response.status).toBe(200)
+  await response.arrayBuffer()
+  await waitOnExecutionContext(ctx)
+  return meter.rowsRead
+}
+
+/** `count` paid two-day rentals of `listing`, one a day from `firstDay` (ms), written straight to D1. */
+async function seed(owner: string, renter: string, listing: string, firstDay: number, count: number) {
+  const statements: D1PreparedStatement[] = []
+  for (let n = 0; n < count; n++) {
+    const start = new Date(firstDay + n * DAY)
+    const [startDate, endDate] = [
+      start.toISOString().slice(0, 10),
+      new Date(start.getTime() + 2 * DAY).toISOString().slice(0, 10),
+    ]
+    const at = start.toISOString()
+    const rental = `rnt_st${firstDay}${n}`
+    statements.push(
+      env.DB.prepare(
+        `INSERT INTO rentals (id, listing_id, renter_id, owner_id, start_date, end_date, days, daily_rate, amount,
+           currency, status, hold_expires_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 2, 1000, 2000, 'usd', 'completed', ?, ?, ?)`,
+      ).bind(rental, listing, renter, owner, startDate, endDate, at, at, at),
+      env.DB.prepare(
+        `INSERT INTO payments (id, rental_id, renter_id, owner_id, amount, currency, status, platform_fee,
+           owner_payout_amount, created_at, updated_at, completed_at)
+         VALUES (?, ?, ?, ?, 2000, 'usd', 'completed', 200, 1800, ?, ?, ?)`,
+      ).bind(`pay_st${firstDay}${n}`, rental, renter, owner, at, at, at),
+    )
+  }
+  await env.DB.batch(statements)
+}
+
+describe('GET /api/me/stats reads what the window holds', () => {
+  it('costs the same for one month whether the owner has one month of history or twelve', async () => {
+    const owner = await createUser()
+    const renter = await createUser()
+    const listing = await createListing(owner)
+    const month = Date.parse('2025-12-01T00:00:00Z')
+    await seed(owner.id, renter.id, listing.id, month, 14)
+    const path = '/api/me/stats?from=2025-12-01&to=2026-01-01'
+    const small = await rowsRead(path, owner.token)
+    await seed(owner.id, renter.id, listing.id, month - 330 * DAY, 154) // eleven earlier months, 14 a month
+    const large = await rowsRead(path, owner.token)
+    expect(small).toBeGreaterThan(0)
+    expect(large / small).toBeLessThanOrEqual(1.2)
+  })
+})
