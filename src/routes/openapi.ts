@@ -14,7 +14,7 @@ export function toFieldErrors(target: string, issues: readonly Issue[]): FieldEr
   }))
 }
 
-/** Every router is made here so that validation failures are formatted in one place (STYLE.md habit 2). */
+/** Every router is made here so that validation failures are formatted in one place (docs/ARCHITECTURE.md). */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {

@@ -7,7 +7,7 @@ import { settings } from '../helpers/factories'
 
 /*
  * D1 bills rows read: every endpoint must read rows in proportion to what it returns, not to the size of
- * its tables (DESIGN.md, Data). The same requests are made on a small data set and after it has grown
+ * its tables (docs/ARCHITECTURE.md, "Reads"). The same requests are made on a small data set and after it has grown
  * twentyfold, through the app with a metered D1 binding, and the rows read must stay within 1.2×.
  */
 
