@@ -35,3 +35,13 @@ export function intentOutcome(
       return undefined
   }
 }
+
+/** Whether a payment's current intent may still be paid: not paid yet (pending or declined) and not canceled. */
+export const intentMayBePaid = (payment: {
+  status: string
+  failureCode: string | null
+  stripePaymentIntentId: string | null
+}) =>
+  payment.stripePaymentIntentId !== null &&
+  (payment.status === 'pending' || payment.status === 'failed') &&
+  !(payment.status === 'failed' && payment.failureCode === 'canceled')

@@ -26,6 +26,9 @@ export const paymentStatuses = [
 ] as const
 export type PaymentStatus = (typeof paymentStatuses)[number]
 
+/** Paid and settled: what a cancellation refunds from (not disputed, not flagged refund_failed). */
+export const PAID_STATUSES = ['completed', 'partially_refunded'] as const satisfies readonly PaymentStatus[]
+
 export const refundStatuses = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const
 export type RefundStatus = (typeof refundStatuses)[number]
 

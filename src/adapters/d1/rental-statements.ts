@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { prepare, type Database } from './client'
-import type { Trigger } from '../../domain/state-machines'
+import { PAID_STATUSES, type Trigger } from '../../domain/state-machines'
 import { transition } from './transitions'
 import type { DateRange } from '../../domain/rental-dates'
 
@@ -19,11 +19,15 @@ const noHoldKeepingPayment = sql`NOT EXISTS (
  * No PaymentIntent of this rental can still be paid: there is none, or Stripe canceled it (a canceled intent
  * is final). A rental is only cancelled once this holds, so the card is never charged for a cancelled rental.
  */
+const intentNotCanceled = sql`payments.stripe_payment_intent_id IS NOT NULL
+  AND NOT (payments.status = 'failed' AND payments.failure_code = 'canceled')`
+
 export const noLiveIntent = sql`NOT EXISTS (
-  SELECT 1 FROM payments
-  WHERE payments.rental_id = rentals.id AND payments.stripe_payment_intent_id IS NOT NULL
-    AND NOT (payments.status = 'failed' AND payments.failure_code = 'canceled')
+  SELECT 1 FROM payments WHERE payments.rental_id = rentals.id AND ${intentNotCanceled}
 )`
+
+/** A payment whose intent may still be paid: not paid yet (pending or declined) and not canceled. */
+export const payableIntent = sql`payments.status IN ('pending', 'failed') AND ${intentNotCanceled}`
 
 /** Rentals that keep their dates: a completed rental was paid for its dates, even if returned early. */
 const HOLDING = sql`('pending', 'active', 'completed')`
@@ -156,7 +160,7 @@ export const cancelPaidStatements = (db: Database, rental: PaidCancellation, now
   transition(db, 'rental', {
     where: sql`id = ${rental.id} AND EXISTS (
       SELECT 1 FROM payments WHERE payments.id = ${rental.paymentId} AND payments.rental_id = rentals.id
-        AND payments.status IN ('completed', 'partially_refunded')
+        AND payments.status IN ${PAID_STATUSES}
         AND payments.amount_refunded = ${rental.refundedBefore}
         AND NOT EXISTS (SELECT 1 FROM refunds WHERE refunds.payment_id = payments.id
           AND refunds.status IN ('pending', 'requires_action'))

@@ -1,4 +1,5 @@
-import type { Trigger } from '../../domain/state-machines'
+import { PAID_STATUSES, type Trigger } from '../../domain/state-machines'
+import { cancelIntent } from '../../adapters/stripe/intents'
 import type { Services } from '../context'
 import { applyIntent, type ApplyIntent } from '../../adapters/d1/apply-intent-batch'
 import { reserveOwedRefund, sendRefund } from './refunds'
@@ -30,7 +31,17 @@ export async function applyStripeIntent(
   return { ...applied, payment: refunded ?? applied.payment }
 }
 
-const OWING_STATUSES: readonly string[] = ['completed', 'partially_refunded']
+const OWING_STATUSES: readonly string[] = PAID_STATUSES
+
+/**
+ * Cancels a payment's intent at Stripe so that it can no longer be paid, and applies what Stripe answers: when
+ * it was paid after all (it raced the cancel), the payment completes instead. Returns Stripe's intent.
+ */
+export async function cancelAndApplyIntent(deps: IntentDeps, payment: Payment, source: Trigger) {
+  const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
+  const applied = await applyStripeIntent(deps, { payment, intent, source })
+  return { intent, applied }
+}
 
 /**
  * Refunds what the renter of a cancelled rental is still owed (rentals.refund_due: all that was paid, unless a

@@ -2,7 +2,7 @@ import { and, eq, isNull, notInArray, sql, type SQL } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { prepare, runBatch, runBatchNamed, selectRows, type Database } from '../../adapters/d1/client'
 import { payments, refunds } from '../../adapters/d1/schema'
-import { allowedMoves, refundMachine, type RefundStatus } from '../../domain/state-machines'
+import { allowedMoves, PAID_STATUSES, refundMachine, type RefundStatus } from '../../domain/state-machines'
 import { ApiError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
@@ -209,7 +209,7 @@ export async function reserveOwedRefund(db: Database, payment: Payment): Promise
       ), 0) AS amount
       FROM payments JOIN rentals ON rentals.id = payments.rental_id
       WHERE payments.id = ${payment.id} AND rentals.status = 'cancelled'
-        AND payments.status IN ('completed', 'partially_refunded')
+        AND payments.status IN ${PAID_STATUSES}
     )
     INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
     SELECT ${id}, ${payment.id}, owed.amount, ${payment.currency}, 'pending', NULL, NULL, ${now}, ${now}

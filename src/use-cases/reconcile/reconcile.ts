@@ -14,8 +14,8 @@ import {
 import type Stripe from 'stripe'
 import { runBatchNamed } from '../../adapters/d1/client'
 import { payments, refunds, rentals, stripeEvents } from '../../adapters/d1/schema'
-import { applyStripeIntent, refundOrphanedPayment } from '../payments/apply-intent'
-import { cancelIntent } from '../../adapters/stripe/intents'
+import { applyStripeIntent, cancelAndApplyIntent, refundOrphanedPayment } from '../payments/apply-intent'
+import { PAID_STATUSES } from '../../domain/state-machines'
 import { transition } from '../../adapters/d1/transitions'
 import { IN_FLIGHT_REFUND_STATUSES, resendRefund } from '../payments/refunds'
 import { expireRentalHolds } from '../rentals/expire-holds'
@@ -155,8 +155,7 @@ async function expireHolds({ deps, report, attempt }: Run) {
   for (const payment of payable) {
     await attempt('cancel_intent', payment.id, async () => {
       // Paid after all (it raced the cancel): applied, and refunded because its rental is cancelled.
-      const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
-      await applyStripeIntent(deps, { payment, intent, source: 'reconciler' })
+      const { intent } = await cancelAndApplyIntent(deps, payment, 'reconciler')
       if (intent.status === 'canceled') report.intents_canceled++
     })
   }
@@ -187,7 +186,7 @@ async function refundOrphanedPayments({ deps, now, report, attempt }: Run) {
     .innerJoin(rentals, eq(rentals.id, payments.rentalId))
     .where(
       and(
-        inArray(payments.status, ['completed', 'partially_refunded']),
+        inArray(payments.status, PAID_STATUSES),
         gt(payments.updatedAt, since),
         eq(rentals.status, 'cancelled'),
         // Owed: all that was paid, unless a cancellation under the rental's policy kept part of it.

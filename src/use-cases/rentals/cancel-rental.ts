@@ -2,12 +2,12 @@ import { eq, sql } from 'drizzle-orm'
 import { runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { cancelStatements } from '../../adapters/d1/rental-statements'
 import { payments, rentals, type Rental } from '../../adapters/d1/schema'
-import { cancelIntent } from '../../adapters/stripe/intents'
+import { intentMayBePaid } from '../../domain/intent-outcome'
 import type { Actor } from '../../domain/access'
 import { ApiError } from '../../lib/errors'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
-import { applyStripeIntent } from '../payments/apply-intent'
+import { cancelAndApplyIntent } from '../payments/apply-intent'
 import { cancelPaidRental } from './cancel-paid-rental'
 import { rentalFor } from './read-rentals'
 
@@ -38,11 +38,8 @@ export async function cancelRental(deps: Services, user: Actor, id: string): Pro
 
 async function cancelPayableIntent(deps: Services, rental: Rental) {
   const payment = await deps.db.query.payments.findFirst({ where: eq(payments.rentalId, rental.id) })
-  const intentId = payment?.stripePaymentIntentId
-  if (!payment || !intentId || !['pending', 'failed'].includes(payment.status)) return
-  if (payment.status === 'failed' && payment.failureCode === 'canceled') return
-  const intent = await cancelIntent(deps.stripe, intentId)
-  const applied = await applyStripeIntent(deps, { payment, intent, source: 'api' })
+  if (!payment || !intentMayBePaid(payment)) return
+  const { intent, applied } = await cancelAndApplyIntent(deps, payment, 'api')
   if (intent.status === 'succeeded' || intent.status === 'processing') {
     throw new ApiError(
       'rental_already_paid',

@@ -4,9 +4,13 @@ import { payments } from '../../adapters/d1/schema'
 import type { Trigger } from '../../domain/state-machines'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
-import { applyStripeIntent, type IntentDeps } from '../payments/apply-intent'
-import { cancelIntent } from '../../adapters/stripe/intents'
-import { expiredHolds, expireHoldsStatements, type HoldScope } from '../../adapters/d1/rental-statements'
+import { cancelAndApplyIntent, type IntentDeps } from '../payments/apply-intent'
+import {
+  expiredHolds,
+  expireHoldsStatements,
+  payableIntent,
+  type HoldScope,
+} from '../../adapters/d1/rental-statements'
 import type { Payment } from '../../adapters/d1/schema'
 
 /**
@@ -26,8 +30,7 @@ export async function expireHolds(
   const payable = await prepare(deps.db, holdsWithLiveIntentQuery(now, options)).all<Payment>()
   for (const payment of payable.results) {
     try {
-      const intent = await cancelIntent(deps.stripe, payment.stripePaymentIntentId!)
-      await applyStripeIntent(deps, { payment, intent, source })
+      await cancelAndApplyIntent(deps, payment, source)
     } catch (error) {
       // Stripe unreachable: this hold keeps its dates until a later try; the others still expire.
       deps.logger.warn('could not cancel the intent of an expired hold', {
@@ -49,8 +52,7 @@ export const holdsWithLiveIntentQuery = (now: string, options: { scope?: HoldSco
   sql`SELECT ${columnsAsKeys(payments)} FROM payments WHERE id IN (
     SELECT payments.id FROM rentals CROSS JOIN payments ON payments.rental_id = rentals.id
     WHERE ${expiredHolds(now, options.scope, sql`rentals.`)}
-      AND payments.stripe_payment_intent_id IS NOT NULL AND payments.status IN ('pending', 'failed')
-      AND payments.failure_code IS NOT 'canceled'
+      AND ${payableIntent}
     LIMIT ${options.limit})`
 
 /** The cron's sweep: cancels pending rentals whose hold expired unpaid (their intents first), returns their ids. */
