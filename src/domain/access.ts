@@ -51,10 +51,14 @@ export const paymentRules = {
   },
 } as const satisfies Record<string, Rule>
 
-const notFound = (entity: 'rental' | 'payment') =>
+type Entity = 'rental' | 'payment' | 'refund'
+
+const notFound = (entity: Entity) =>
   entity === 'rental'
     ? new ApiError('rental_not_found', 'Rental not found')
-    : new ApiError('payment_not_found', 'Payment not found')
+    : entity === 'payment'
+      ? new ApiError('payment_not_found', 'Payment not found')
+      : new ApiError('refund_not_found', 'Refund not found')
 
 const rolesOf = (actor: Actor, parties: Parties): Role[] => [
   ...(parties.renterId === actor.id ? (['renter'] as const) : []),
@@ -62,7 +66,7 @@ const rolesOf = (actor: Actor, parties: Parties): Role[] => [
   ...(actor.role === 'admin' ? (['admin'] as const) : []),
 ]
 
-function decide(actor: Actor, parties: Parties | undefined, rule: Rule, entity: 'rental' | 'payment') {
+function decide(actor: Actor, parties: Parties | undefined, rule: Rule, entity: Entity) {
   const roles = parties ? rolesOf(actor, parties) : []
   if (!parties || roles.length === 0) throw notFound(entity)
   if (!roles.some((role) => rule.who.includes(role))) throw new ApiError(rule.denied, rule.message)
@@ -84,6 +88,14 @@ export function authorizePayment<T extends Parties>(
   action: keyof typeof paymentRules,
 ): asserts payment is T {
   decide(actor, payment, paymentRules[action], 'payment')
+}
+
+/** A refund is its payment's to see: `payment` is the refund's payment (undefined: no such refund). */
+export function authorizeRefund<T extends Parties>(
+  actor: Actor,
+  payment: T | undefined,
+): asserts payment is T {
+  decide(actor, payment, paymentRules.read, 'refund')
 }
 
 /** Operations on everyone's data (the admin lists). */

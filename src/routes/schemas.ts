@@ -85,3 +85,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const WellFormedText = z
   .string()
   .refine((text) => !LONE_SURROGATE.test(text), 'Must be well-formed Unicode text')
+
+/** A window of days [from, to), at most 366 days (validateAvailabilityWindow checks the order and length). */
+export const DateWindowQuery = z.object({
+  from: IsoDate.openapi({ description: 'First day of the window (UTC)' }),
+  to: IsoDate.openapi({
+    description: 'Day after the last day of the window (exclusive), at most 366 days after from',
+  }),
+})

@@ -4,6 +4,7 @@ import { paymentStatuses } from '../adapters/d1/schema'
 import { authorizeAdmin, type Actor } from '../domain/access'
 import { validateAvailabilityWindow } from '../domain/rental-dates'
 import type { Services } from './context'
+import { addMinutes } from '../lib/time'
 
 interface MonthRow {
   month: string
@@ -67,7 +68,7 @@ const LIMIT = 50
 export async function adminAttention({ db, settings, clock }: Services, admin: Actor) {
   authorizeAdmin(admin)
   const now = clock()
-  const stale = new Date(now.getTime() - settings.RECONCILE_AFTER_MINUTES * 60_000).toISOString()
+  const stale = addMinutes(now.toISOString(), -settings.RECONCILE_AFTER_MINUTES)
   const week = new Date(now.getTime() - 7 * 86_400_000).toISOString()
   const read = await runBatchNamed(db, [], {
     stuck: prepare(

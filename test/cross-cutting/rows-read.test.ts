@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { countingD1 } from '../../bench/d1-meter'
 import { createApp } from '../../src/app'
 import { issueToken } from '../../src/lib/jwt'
+import { insertRows } from '../helpers/bulk-insert'
 import { settings } from '../helpers/factories'
 
 /*
@@ -15,8 +16,6 @@ const app = createApp()
 const DAY = 86_400_000
 const MAX_RATIO = 1.2
 
-const q = (value: string | number | null) =>
-  value === null ? 'NULL' : typeof value === 'number' ? String(value) : `'${value}'`
 const iso = (ms: number) => new Date(ms).toISOString()
 const day = (ms: number) => iso(ms).slice(0, 10)
 
@@ -30,14 +29,7 @@ interface Users {
   others: string[]
 }
 
-async function insert(table: string, columns: string[], rows: (string | number | null)[][]) {
-  const statements: D1PreparedStatement[] = []
-  for (let i = 0; i < rows.length; i += 200) {
-    const values = rows.slice(i, i + 200).map((row) => `(${row.map(q).join(',')})`)
-    statements.push(env.DB.prepare(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}`))
-  }
-  if (statements.length) await env.DB.batch(statements)
-}
+const insert = insertRows
 
 async function createUsers(): Promise<Users> {
   const now = iso(Date.now())

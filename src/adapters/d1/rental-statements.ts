@@ -22,7 +22,7 @@ const noHoldKeepingPayment = sql`NOT EXISTS (
 const intentNotCanceled = sql`payments.stripe_payment_intent_id IS NOT NULL
   AND NOT (payments.status = 'failed' AND payments.failure_code = 'canceled')`
 
-export const noLiveIntent = sql`NOT EXISTS (
+const noLiveIntent = sql`NOT EXISTS (
   SELECT 1 FROM payments WHERE payments.rental_id = rentals.id AND ${intentNotCanceled}
 )`
 

@@ -4,7 +4,16 @@ import { jsonSchema } from '../../adapters/d1/json-columns'
 import { listingColumns } from '../../use-cases/listings/listings'
 import { instrumentCategories } from '../../adapters/d1/schema'
 import { SUPPORTED_CURRENCIES } from '../../domain/money'
-import { Currency, IsoDate, idString, MinorUnits, optionalText, PaginationQuery, pageOf } from '../schemas'
+import {
+  Currency,
+  IsoDate,
+  idString,
+  MinorUnits,
+  optionalText,
+  PaginationQuery,
+  pageOf,
+  DateWindowQuery,
+} from '../schemas'
 
 export const ListingSchema = jsonSchema(listingColumns, {
   id: (field) => field.openapi({ example: 'lst_4f1c9a2b7d3e8f0a1b2c' }),
@@ -76,12 +85,7 @@ export const ListingSearchQuery = PaginationQuery.extend({
     },
   )
 
-export const AvailabilityQuery = z.object({
-  from: IsoDate.openapi({ description: 'First day of the window' }),
-  to: IsoDate.openapi({
-    description: 'Day after the last day of the window (exclusive), at most 366 days after from',
-  }),
-})
+export const AvailabilityQuery = DateWindowQuery
 
 export const AvailabilitySchema = z
   .object({

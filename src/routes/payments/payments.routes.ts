@@ -23,8 +23,8 @@ const common = { tags: ['payments'], security }
 const paymentOrRentalId = z.object({
   id: z
     .string()
-    .regex(/^(pay|rnt)_[A-Za-z0-9]{1,64}$/, 'Must be a payment (pay_) or rental (rnt_) id')
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
+    .regex(/^(rnt|pay)_[A-Za-z0-9]{1,64}$/, 'Must be a rental id (rnt_…) or a payment id (pay_…)')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'rnt_4f1c9a2b7d3e8f0a1b2c' }),
 })
 
 export const initiate = createRoute({
@@ -65,17 +65,7 @@ export const timeline = createRoute({
   method: 'get',
   path: '/{id}/timeline',
   summary: "A payment's story in plain words (by payment id, or by rental id): payment, refunds, disputes",
-  request: {
-    params: z.object({
-      id: z
-        .string()
-        .regex(/^(pay|rnt)_[A-Za-z0-9]{1,64}$/, 'Must be a payment (pay_) or rental (rnt_) id')
-        .openapi({
-          param: { name: 'id', in: 'path' },
-          example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb',
-        }),
-    }),
-  },
+  request: { params: paymentOrRentalId },
   responses: {
     200: { description: 'What happened, in order', ...jsonContent(TimelineSchema) },
     ...errorResponses,
@@ -130,14 +120,7 @@ export const getOne = createRoute({
   method: 'get',
   path: '/{id}',
   summary: "A rental's payment (by rental id, or by payment id), with its refunds",
-  request: {
-    params: z.object({
-      id: z
-        .string()
-        .regex(/^(rnt|pay)_[A-Za-z0-9]{1,64}$/, 'Must be a rental id (rnt_…) or a payment id (pay_…)')
-        .openapi({ param: { name: 'id', in: 'path' }, example: 'rnt_4f1c9a2b7d3e8f0a1b2c' }),
-    }),
-  },
+  request: { params: paymentOrRentalId },
   responses: { 200: { description: 'The payment', ...jsonContent(PaymentWithRefunds) }, ...errorResponses },
 })
 

@@ -1,10 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import { Currency, IsoDate } from '../schemas'
+import { Currency, DateWindowQuery } from '../schemas'
 
-export const StatsQuery = z.object({
-  from: IsoDate.openapi({ description: 'First day (UTC), inclusive' }),
-  to: IsoDate.openapi({ description: 'Last day, exclusive; at most 366 days after from' }),
-})
+export const StatsQuery = DateWindowQuery
 
 export const OwnerStatsSchema = z
   .object({

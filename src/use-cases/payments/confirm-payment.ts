@@ -6,7 +6,7 @@ import { intentOutcome } from '../../domain/intent-outcome'
 import { ApiError } from '../../lib/errors'
 import type { Services } from '../context'
 import { applyStripeIntent } from './apply-intent'
-import { rentalForRenter } from './rental-for-renter'
+import { rentalWithPayment } from '../rentals/read-rentals'
 
 export type ConfirmResult =
   | { kind: 'completed'; payment: Payment }
@@ -22,7 +22,7 @@ export async function confirmPayment(
   rentalId: string,
   intentId: string,
 ): Promise<ConfirmResult> {
-  const { rental, payment } = await rentalForRenter(deps, user, rentalId)
+  const { rental, payment } = await rentalWithPayment(deps, user, rentalId, 'pay')
   if (!payment) throw new ApiError('payment_not_found', 'No payment was initiated for this rental')
   if (payment.stripePaymentIntentId !== intentId) {
     throw new ApiError('payment_intent_mismatch', 'This PaymentIntent does not belong to this rental')

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm'
 import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { issueCreditNoteStatement, issueReceiptStatement } from '../../adapters/d1/documents'
 import { payments, refunds, type Payment, type Refund } from '../../adapters/d1/schema'
-import { authorizePayment, type Actor } from '../../domain/access'
+import { authorizePayment, authorizeRefund, type Actor } from '../../domain/access'
 import { formatMoney } from '../../domain/money'
 import { ApiError } from '../../lib/errors'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
+import { paymentByIdOrRental } from './read-payments'
 
 /*
  * Receipts and credit notes. Each is issued (numbered) in the batch that completes its payment or its refund;
@@ -22,8 +23,8 @@ interface DocumentRow {
 const documentOf = (kind: 'receipt' | 'credit_note', sourceId: string) =>
   sql`SELECT number, issued_at FROM documents WHERE kind = ${kind} AND source_id = ${sourceId}`
 
-export const receiptNumber = (n: number) => `R-${String(n).padStart(6, '0')}`
-export const creditNoteNumber = (n: number) => `C-${String(n).padStart(6, '0')}`
+const receiptNumber = (n: number) => `R-${String(n).padStart(6, '0')}`
+const creditNoteNumber = (n: number) => `C-${String(n).padStart(6, '0')}`
 
 interface RentalLine {
   title: string
@@ -35,8 +36,8 @@ interface RentalLine {
 }
 
 export async function receiptOf({ db, clock }: Services, user: Actor, id: string, locale: string) {
-  const byId = id.startsWith('pay_') ? sql`id = ${id}` : sql`rental_id = ${id}`
-  const payment = (await db.query.payments.findFirst({ where: () => byId })) as Payment | undefined
+  const payment = ((await selectRows(db, payments, paymentByIdOrRental(id)).first()) ?? undefined) as
+    Payment | undefined
   authorizePayment(user, payment, 'read')
   if (!payment.completedAt)
     throw new ApiError('receipt_not_found', 'This payment has not completed: it has no receipt yet')
@@ -83,38 +84,34 @@ export async function receiptOf({ db, clock }: Services, user: Actor, id: string
 }
 
 export async function creditNoteOf({ db, clock }: Services, user: Actor, refundId: string, locale: string) {
-  const read = await runBatchNamed(db, [issueCreditNoteStatement(db, refundId, nowIso(clock()))], {
+  // Who may see it is decided before anything is issued: the refund is its payment's to see.
+  const found = await runBatchNamed(db, [], {
     refund: selectRows(db, refunds, sql`id = ${refundId}`),
     payment: selectRows(db, payments, sql`id = (SELECT payment_id FROM refunds WHERE id = ${refundId})`),
-    document: prepare(db, documentOf('credit_note', refundId)),
-    receipt: prepare(
-      db,
-      sql`SELECT number, issued_at FROM documents WHERE kind = 'receipt'
-        AND source_id = (SELECT payment_id FROM refunds WHERE id = ${refundId})`,
-    ),
   })
-  const refund = read.refund.results[0] as Refund | undefined
-  const payment = read.payment.results[0] as Payment | undefined
-  if (!refund) throw new ApiError('refund_not_found', 'Refund not found')
-  authorizePayment(user, payment, 'read')
+  const refund = found.refund.results[0] as Refund | undefined
+  const payment = refund ? (found.payment.results[0] as Payment | undefined) : undefined
+  authorizeRefund(user, payment)
+  const { status, amount, currency } = refund!
+  const read = await runBatchNamed(db, [issueCreditNoteStatement(db, refundId, nowIso(clock()))], {
+    document: prepare(db, documentOf('credit_note', refundId)),
+    receipt: prepare(db, documentOf('receipt', payment.id)),
+  })
   const document = read.document.results[0] as DocumentRow | undefined
   if (!document)
-    throw new ApiError(
-      'credit_note_not_found',
-      `This refund is ${refund.status}: only a succeeded refund has one`,
-    )
+    throw new ApiError('credit_note_not_found', `This refund is ${status}: only a succeeded refund has one`)
   const receipt = read.receipt.results[0] as DocumentRow | undefined
   return {
     kind: 'credit_note' as const,
     number: creditNoteNumber(document.number),
     issued_at: document.issued_at,
-    refund_id: refund.id,
+    refund_id: refundId,
     payment_id: payment.id,
     receipt_number: receipt ? receiptNumber(receipt.number) : null,
-    refund_status: refund.status,
-    amount: refund.amount,
-    currency: refund.currency,
+    refund_status: status,
+    amount,
+    currency,
     locale,
-    formatted: { amount: formatMoney(refund.amount, refund.currency, locale) },
+    formatted: { amount: formatMoney(amount, currency, locale) },
   }
 }

@@ -4,7 +4,7 @@ import { prepareBuilt, runBatchNamed, selectRows, type Database } from '../../ad
 import { payments } from '../../adapters/d1/schema'
 import type { Actor } from '../../domain/access'
 import type { Services } from '../context'
-import { rentalForRenter } from './rental-for-renter'
+import { rentalWithPayment } from '../rentals/read-rentals'
 import { ApiError } from '../../lib/errors'
 import { splitPlatformFee } from '../../domain/fees'
 import { newId } from '../../lib/ids'
@@ -28,11 +28,11 @@ export interface Initiated {
 }
 
 export async function initiatePayment(deps: Services, user: Actor, rentalId: string): Promise<Initiated> {
-  const { rental, payment: existing } = await rentalForRenter(deps, user, rentalId)
+  const { rental, payment: existing } = await rentalWithPayment(deps, user, rentalId, 'pay')
   if (rental.status !== 'pending') {
     throw new ApiError('rental_not_payable', `Rental is ${rental.status}; only a pending rental can be paid`)
   }
-  if (rental.holdExpiresAt <= nowIso()) {
+  if (rental.holdExpiresAt <= nowIso(deps.clock())) {
     throw new ApiError('rental_hold_expired', 'The hold on these dates has expired; book the rental again')
   }
   let payment = existing ?? (await createPendingPayment(deps, rental))
@@ -72,7 +72,7 @@ export async function initiatePayment(deps: Services, user: Actor, rentalId: str
 }
 
 async function createPendingPayment(deps: Services, rental: Rental): Promise<Payment> {
-  const now = nowIso()
+  const now = nowIso(deps.clock())
   const split = splitPlatformFee(rental.amount, deps.settings.PLATFORM_FEE_PERCENT)
   const id = newId('pay')
   // The unique index on rental_id settles two concurrent first initiates: one row, both read it back.
@@ -122,7 +122,7 @@ async function startNewAttempt(deps: Services, failed: Payment): Promise<Payment
       )
     }
   }
-  const now = nowIso()
+  const now = nowIso(deps.clock())
   // Conditional on the attempt: of two concurrent initiates after a decline, one starts attempt n + 1.
   const { after } = await runBatchNamed(
     deps.db,

@@ -4,13 +4,14 @@ import { payments, refunds, type Payment, type Refund } from '../../adapters/d1/
 import { authorizePayment, type Actor } from '../../domain/access'
 import { paymentTimeline, type AuditEntry } from '../../domain/timeline'
 import type { Services } from '../context'
+import { paymentByIdOrRental } from './read-payments'
 
 /**
  * A payment's story (by its id or its rental's), from the audit rows of the payment, its rental and its
  * refunds, read in one D1 round trip through the audit log's entity index. Renter, owner and admins.
  */
 export async function timelineOf({ db }: Services, user: Actor, id: string) {
-  const byId = id.startsWith('pay_') ? sql`id = ${id}` : sql`rental_id = ${id}`
+  const byId = paymentByIdOrRental(id)
   const paymentId = sql`(SELECT id FROM payments WHERE ${byId})`
   const read = await runBatchNamed(db, [], {
     payment: selectRows(db, payments, byId),

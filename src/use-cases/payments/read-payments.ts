@@ -14,6 +14,10 @@ import { decodeCursor } from '../../lib/cursor'
 import { paymentList, type PaymentJson } from './payment-json'
 import type { Payment, Refund } from '../../adapters/d1/schema'
 
+/** Payment rows by a payment id (pay_…) or by their rental's id (rnt_…): prefixed ids tell them apart. */
+export const paymentByIdOrRental = (id: string) =>
+  id.startsWith('pay_') ? sql`id = ${id}` : sql`rental_id = ${id}`
+
 /**
  * A payment by its rental's id (the original contract) or by its own id: prefixed ids tell them apart.
  * Its renter, its owner and admins may read it; to anyone else it does not exist.
@@ -23,7 +27,7 @@ export async function getPaymentFor(
   user: Actor,
   id: string,
 ): Promise<{ payment: Payment; refunds: Refund[] }> {
-  const byId = id.startsWith('pay_') ? sql`id = ${id}` : sql`rental_id = ${id}`
+  const byId = paymentByIdOrRental(id)
   // One round trip: the payment and its refunds (both read through indexes); refunds are shown only below.
   const read = await runBatchNamed(db, [], {
     payment: selectRows(db, payments, byId),

@@ -20,6 +20,7 @@ import { transition } from '../../adapters/d1/transitions'
 import { IN_FLIGHT_REFUND_STATUSES, resendRefund } from '../payments/refunds'
 import { expireRentalHolds } from '../rentals/expire-holds'
 import type { Services } from '../context'
+import { addMinutes } from '../../lib/time'
 import { givenUpEvents } from '../../adapters/d1/event-failures'
 import { handleEvent, HANDLED_EVENT_TYPES } from '../stripe-events/handle-event'
 import type { Payment } from '../../adapters/d1/schema'
@@ -79,7 +80,7 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
   const run: Run = {
     deps,
     now,
-    cutoff: new Date(now.getTime() - deps.settings.RECONCILE_AFTER_MINUTES * 60_000).toISOString(),
+    cutoff: addMinutes(now.toISOString(), -deps.settings.RECONCILE_AFTER_MINUTES),
     report,
     attempt: async (step, id, work) => {
       try {

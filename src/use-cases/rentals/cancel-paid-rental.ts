@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { cancelPaidStatements } from '../../adapters/d1/rental-statements'
-import { payments, refunds, rentals, type Refund, type Rental } from '../../adapters/d1/schema'
+import { refunds, rentals, type Payment, type Refund, type Rental } from '../../adapters/d1/schema'
 import type { Actor } from '../../domain/access'
 import { quoteCancellation, startOfDay } from '../../domain/cancellation-policies'
 import { ApiError } from '../../lib/errors'
@@ -17,9 +17,13 @@ import { reserveRefundAfter, sendRefund } from '../payments/refunds'
  * batch, conditional on the payment being as the refund was computed from; only then is the refund sent to
  * Stripe. If Stripe cannot be reached, the reservation stays and the cron sends it: the rental stays cancelled.
  */
-export async function cancelPaidRental(services: Services, user: Actor, rental: Rental): Promise<Rental> {
+export async function cancelPaidRental(
+  services: Services,
+  user: Actor,
+  rental: Rental,
+  payment: Payment | undefined,
+): Promise<Rental> {
   const { db } = services
-  const payment = await db.query.payments.findFirst({ where: eq(payments.rentalId, rental.id) })
   if (!payment || (payment.status !== 'completed' && payment.status !== 'partially_refunded')) {
     throw new ApiError(
       'rental_not_cancellable',

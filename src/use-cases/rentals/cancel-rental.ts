@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { cancelStatements } from '../../adapters/d1/rental-statements'
-import { payments, rentals, type Rental } from '../../adapters/d1/schema'
+import { rentals, type Payment, type Rental } from '../../adapters/d1/schema'
 import { intentMayBePaid } from '../../domain/intent-outcome'
 import type { Actor } from '../../domain/access'
 import { ApiError } from '../../lib/errors'
@@ -9,7 +9,7 @@ import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { cancelAndApplyIntent } from '../payments/apply-intent'
 import { cancelPaidRental } from './cancel-paid-rental'
-import { rentalFor } from './read-rentals'
+import { rentalWithPayment } from './read-rentals'
 
 /**
  * The renter or the owner cancels a rental: a paid (active) one under its cancellation policy
@@ -20,9 +20,9 @@ import { rentalFor } from './read-rentals'
  */
 export async function cancelRental(deps: Services, user: Actor, id: string): Promise<Rental> {
   const { db } = deps
-  const rental = await rentalFor(deps, user, id, 'cancel')
-  if (rental.status === 'active') return cancelPaidRental(deps, user, rental)
-  if (rental.status === 'pending') await cancelPayableIntent(deps, rental)
+  const { rental, payment } = await rentalWithPayment(deps, user, id, 'cancel')
+  if (rental.status === 'active') return cancelPaidRental(deps, user, rental, payment)
+  if (rental.status === 'pending' && payment) await cancelPayableIntent(deps, payment)
   const reason = rental.renterId === user.id ? 'cancelled_by_renter' : 'cancelled_by_owner'
   const now = nowIso(deps.clock())
   const [audit, update] = cancelStatements(db, { id, reason, actorId: user.id }, now)
@@ -36,9 +36,8 @@ export async function cancelRental(deps: Services, user: Actor, id: string): Pro
   return read.after.results[0] as Rental
 }
 
-async function cancelPayableIntent(deps: Services, rental: Rental) {
-  const payment = await deps.db.query.payments.findFirst({ where: eq(payments.rentalId, rental.id) })
-  if (!payment || !intentMayBePaid(payment)) return
+async function cancelPayableIntent(deps: Services, payment: Payment) {
+  if (!intentMayBePaid(payment)) return
   const { intent, applied } = await cancelAndApplyIntent(deps, payment, 'api')
   if (intent.status === 'succeeded' || intent.status === 'processing') {
     throw new ApiError(

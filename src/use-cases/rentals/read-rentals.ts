@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
+import { runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { jsonMapper, type JsonOf } from '../../adapters/d1/json-columns'
 import { pageForParties, type JsonList, type JsonPage, type PartySearch } from '../../adapters/d1/pagination'
-import { rentals, type Rental, type RentalStatus } from '../../adapters/d1/schema'
+import { payments, rentals, type Payment, type Rental, type RentalStatus } from '../../adapters/d1/schema'
 import { authorizeRental, rentalRules, type Actor } from '../../domain/access'
 import type { Services } from '../context'
 
@@ -15,6 +16,25 @@ export async function rentalFor(
   const rental = await db.query.rentals.findFirst({ where: eq(rentals.id, id) })
   authorizeRental(user, rental, action)
   return rental
+}
+
+/**
+ * A rental and its payment (if one was initiated), read in one D1 round trip, for a caller who may `action` it
+ * (domain/access.ts: 404 to strangers, 403 to the wrong party).
+ */
+export async function rentalWithPayment(
+  { db }: Pick<Services, 'db'>,
+  user: Actor,
+  rentalId: string,
+  action: keyof typeof rentalRules,
+): Promise<{ rental: Rental; payment: Payment | undefined }> {
+  const read = await runBatchNamed(db, [], {
+    rental: selectRows(db, rentals, sql`id = ${rentalId}`),
+    payment: selectRows(db, payments, sql`rental_id = ${rentalId}`),
+  })
+  const rental = read.rental.results[0] as Rental | undefined
+  authorizeRental(user, rental, action)
+  return { rental, payment: read.payment.results[0] as Payment | undefined }
 }
 
 export type RentalSearch = PartySearch<RentalStatus>

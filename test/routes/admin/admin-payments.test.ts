@@ -12,6 +12,7 @@ import {
   paymentsWithStatusQuery,
 } from '../../../src/use-cases/payments/read-payments'
 import { api, expectProblem, type ApiResponse } from '../../helpers/api'
+import { insertRows } from '../../helpers/bulk-insert'
 import {
   createListing,
   createPaymentFor,
@@ -288,18 +289,7 @@ describe('GET /api/admin/payments reads rows in proportion to the page', () => {
   let admin: TestUser
   let seeded = 0
 
-  const q = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value}'`)
-
-  async function insert(table: string, columns: string[], rows: (string | number)[][]) {
-    const statements: D1PreparedStatement[] = []
-    for (let i = 0; i < rows.length; i += 200) {
-      const values = rows.slice(i, i + 200).map((row) => `(${row.map(q).join(',')})`)
-      statements.push(
-        env.DB.prepare(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}`),
-      )
-    }
-    await env.DB.batch(statements)
-  }
+  const insert = insertRows
 
   /** `count` cancelled rentals, each with a payment, the statuses taking turns; all older than other tests'. */
   async function grow(count: number) {

@@ -117,7 +117,7 @@ describe('GET /api/refunds/{id}/credit-note', () => {
     expect(page.body).toContain(one.number)
   })
 
-  it('404 for an unknown refund or a stranger', async () => {
+  it('404 refund_not_found for an unknown refund and for a stranger alike (its existence is not revealed)', async () => {
     const b = await paidBooking()
     const made = await api('POST', `/api/payments/${b.paymentId}/refund`, {
       token: b.owner.token,
@@ -128,7 +128,7 @@ describe('GET /api/refunds/{id}/credit-note', () => {
         token: (await createUser()).token,
       }),
       404,
-      'payment_not_found',
+      'refund_not_found',
     )
     expectProblem(
       await api('GET', '/api/refunds/ref_doesnotexist/credit-note', { token: b.renter.token }),
