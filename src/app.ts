@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { paymentRoutes, refundRoutes } from './routes/payments'
 import { webhookRoutes } from './routes/webhooks'
+import { dashboardRoutes } from './routes/dashboard'
 import { docsPage } from './routes/docs'
 import { instrumentRoutes } from './routes/instruments'
 import { listingRoutes } from './routes/listings'
@@ -69,6 +70,7 @@ export function createApp() {
   app.route('/api/rentals', rentalRoutes)
   app.route('/api/admin', adminRoutes)
   app.route('/api', statsRoutes)
+  app.route('/dashboard', dashboardRoutes)
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).
   let document: object | undefined

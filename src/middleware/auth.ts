@@ -20,13 +20,14 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError('unauthorized', 'Authorization header with a Bearer token is required', wwwAuth())
   const token = BEARER.exec(header)?.[1]
   if (!token) throw new ApiError('invalid_token', 'Authorization header must be "Bearer <JWT>"', wwwAuth())
-  const user = await authenticate(c.var, token)
+  const user = await userFromToken(c.var, token)
   await enforceRateLimit(c.env.USER_RATE_LIMITER, `user:${user.id}`)
   c.set('user', user)
   await next()
 })
 
-async function authenticate(vars: AppEnv['Variables'], token: string): Promise<AuthUser> {
+/** The user a token names: our own tokens by their claims, external ones mapped to a local user. */
+export async function userFromToken(vars: AppEnv['Variables'], token: string): Promise<AuthUser> {
   try {
     const verified = await verifyToken(vars.settings, token)
     if (verified.kind === 'external') {

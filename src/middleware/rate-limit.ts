@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../lib/errors'
@@ -20,7 +21,9 @@ export async function enforceRateLimit(limiter: RateLimit | undefined, key: stri
  * CF-Connecting-IP on every request at the edge (a client cannot forge it); locally it may be absent.
  */
 export const limitByClientAddress = createMiddleware<AppEnv>(async (c, next) => {
-  const address = c.req.header('cf-connecting-ip') ?? 'local'
-  await enforceRateLimit(c.env.AUTH_RATE_LIMITER, `ip:${address}`)
+  await limitClientAddress(c)
   await next()
 })
+
+export const limitClientAddress = (c: Context<AppEnv>) =>
+  enforceRateLimit(c.env.AUTH_RATE_LIMITER, `ip:${c.req.header('cf-connecting-ip') ?? 'local'}`)

@@ -5,8 +5,8 @@ import { createApp } from '../../../src/app'
 import { createListing, createUser } from '../../helpers/factories'
 
 /*
- * An owner's figures for one month read rows in proportion to that month, not to the owner's history: the same
- * request after eleven more months of bookings reads about as many rows.
+ * An owner's figures and the platform's figures for one month read rows in proportion to that month, not to
+ * the history: the same request after eleven more months of bookings reads about as many rows.
  */
 
 const app = createApp()
@@ -52,18 +52,27 @@ async function seed(owner: string, renter: string, listing: string, firstDay: nu
   await env.DB.batch(statements)
 }
 
-describe('GET /api/me/stats reads what the window holds', () => {
-  it('costs the same for one month whether the owner has one month of history or twelve', async () => {
-    const owner = await createUser()
-    const renter = await createUser()
-    const listing = await createListing(owner)
-    const month = Date.parse('2025-12-01T00:00:00Z')
-    await seed(owner.id, renter.id, listing.id, month, 14)
-    const path = '/api/me/stats?from=2025-12-01&to=2026-01-01'
-    const small = await rowsRead(path, owner.token)
-    await seed(owner.id, renter.id, listing.id, month - 330 * DAY, 154) // eleven earlier months, 14 a month
-    const large = await rowsRead(path, owner.token)
-    expect(small).toBeGreaterThan(0)
-    expect(large / small).toBeLessThanOrEqual(1.2)
-  })
+describe('GET /api/me/stats and GET /api/admin/stats read what the window holds', () => {
+  it.each([
+    ['/api/me/stats', 'user'],
+    ['/api/admin/stats', 'admin'],
+  ] as const)(
+    '%s costs the same for one month with one month of history or twelve',
+    async (endpoint, role) => {
+      const owner = await createUser()
+      const reader = role === 'admin' ? await createUser({ role: 'admin' }) : owner
+      const renter = await createUser()
+      const listing = await createListing(owner)
+      const month = Date.parse(role === 'admin' ? '2024-12-01T00:00:00Z' : '2025-12-01T00:00:00Z')
+      await seed(owner.id, renter.id, listing.id, month, 14)
+      const window = new Date(month).toISOString().slice(0, 10)
+      const next = new Date(month + 31 * DAY).toISOString().slice(0, 8) + '01'
+      const path = `${endpoint}?from=${window}&to=${next}`
+      const small = await rowsRead(path, reader.token)
+      await seed(owner.id, renter.id, listing.id, month - 330 * DAY, 154) // eleven earlier months, 14 a month
+      const large = await rowsRead(path, reader.token)
+      expect(small).toBeGreaterThan(0)
+      expect(large / small).toBeLessThanOrEqual(1.2)
+    },
+  )
 })
