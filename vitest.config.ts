@@ -22,7 +22,13 @@ const stripeEmulator = {
   compatibilityDate: '2026-08-01',
   compatibilityFlags: ['nodejs_compat'],
   durableObjects: { STATE: { className: 'EmulatorState', useSQLite: true } },
-  bindings: { STRIPE_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_WEBHOOK_SECRET, WEBHOOK_URL: '' },
+  bindings: {
+    STRIPE_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_WEBHOOK_SECRET,
+    WEBHOOK_URL: '',
+    // Connected accounts' events: their own endpoint and secret (test/emulator/connect-webhooks.test.ts).
+    STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_test_backline_connect',
+    CONNECT_WEBHOOK_URL: '',
+  },
   // The emulator's outbound fetches (webhook pushes) land on this sink: `/status/<code>` answers <code>.
   outboundService: 'webhook-sink',
 }

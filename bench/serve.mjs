@@ -113,7 +113,12 @@ export async function startServer({ onLog, inspectorPort, bindings = {} } = {}) 
           ...COMPATIBILITY,
           durableObjects: { STATE: { className: 'EmulatorState', useSQLite: true } },
           // No push target: events wait in the emulator's outbox (a bench of the API, not of webhook fan-out).
-          bindings: { STRIPE_WEBHOOK_SECRET: BENCH_SECRETS.STRIPE_WEBHOOK_SECRET, WEBHOOK_URL: '' },
+          bindings: {
+            STRIPE_WEBHOOK_SECRET: BENCH_SECRETS.STRIPE_WEBHOOK_SECRET,
+            WEBHOOK_URL: '',
+            STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_bench_backline_connect',
+            CONNECT_WEBHOOK_URL: '',
+          },
         },
       ],
     }),

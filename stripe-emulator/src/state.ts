@@ -1,14 +1,23 @@
 import { DurableObject } from 'cloudflare:workers'
 import { handleApi } from './api/router'
+import { handleOnboarding } from './control/onboarding'
+import { ONBOARDING_PREFIX } from './domain/account-links'
 import { type ControlHost, handleControl } from './control/routes'
+import { NAMESPACE_HEADER } from './lib/namespace'
 import { Store } from './store/store'
-import { type Delivery, nextAttemptAt } from './webhooks/outbox'
-import { pushDue } from './webhooks/push'
+import { type Delivery, type Endpoint, nextAttemptAt } from './webhooks/outbox'
+import { type PushTargets, pushDue } from './webhooks/push'
 
 export interface EmulatorEnv {
   STATE: DurableObjectNamespace<EmulatorState>
   STRIPE_WEBHOOK_SECRET?: string
   WEBHOOK_URL?: string
+  /** Signs the deliveries of connected accounts' events (the Connect endpoint's own secret). */
+  STRIPE_CONNECT_WEBHOOK_SECRET?: string
+  /** Where connected accounts' events are pushed (the API's Connect webhook route). */
+  CONNECT_WEBHOOK_URL?: string
+  /** The origin a browser reaches the emulator at, for onboarding links; else the request's own origin. */
+  EMULATOR_PUBLIC_URL?: string
 }
 
 /** All emulator state: one instance, so every request sees one consistent Stripe account. */
@@ -18,22 +27,34 @@ export class EmulatorState extends DurableObject<EmulatorEnv> implements Control
 
   constructor(ctx: DurableObjectState, env: EmulatorEnv) {
     super(ctx, env)
-    this.store = new Store(ctx.storage.sql)
+    this.store = Store.open(ctx.storage.sql)
   }
 
   get secret(): string {
     return this.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_emulator'
   }
 
+  get connectSecret(): string {
+    return this.env.STRIPE_CONNECT_WEBHOOK_SECRET ?? 'whsec_connect_backline_emulator'
+  }
+
   webhookUrl(): string | null {
     return this.store.getConfig('webhook_url') ?? (this.env.WEBHOOK_URL || null)
   }
 
+  connectWebhookUrl(): string | null {
+    return this.store.getConfig('connect_webhook_url') ?? (this.env.CONNECT_WEBHOOK_URL || null)
+  }
+
   override async fetch(request: Request): Promise<Response> {
-    const { pathname } = new URL(request.url)
-    const response = pathname.startsWith('/_emulator/')
-      ? await handleControl(this, request)
-      : await handleApi(this.store, request)
+    const url = new URL(request.url)
+    const origin = (this.env.EMULATOR_PUBLIC_URL || url.origin).replace(/\/$/, '')
+    const namespace = request.headers.get(NAMESPACE_HEADER)
+    const response = url.pathname.startsWith(ONBOARDING_PREFIX)
+      ? await handleOnboarding(this.store, request)
+      : url.pathname.startsWith('/_emulator/')
+        ? await handleControl(this, request)
+        : await handleApi(this.store, request, { origin, namespace })
     await this.scheduleDelivery()
     return response
   }
@@ -43,18 +64,29 @@ export class EmulatorState extends DurableObject<EmulatorEnv> implements Control
     await this.scheduleDelivery()
   }
 
+  private targets(): PushTargets {
+    const targets: PushTargets = {}
+    const platform = this.webhookUrl()
+    const connect = this.connectWebhookUrl()
+    if (platform) targets.platform = { url: platform, secret: this.secret }
+    if (connect) targets.connect = { url: connect, secret: this.connectSecret }
+    return targets
+  }
+
   /** Sends due deliveries; runs one at a time so an alarm and a control never send the same one twice. */
   deliver(force: boolean): Promise<Delivery[]> {
-    const url = this.webhookUrl()
-    if (!url) return Promise.resolve([])
-    const run = () => pushDue(this.store, { url, secret: this.secret }, force)
+    const targets = this.targets()
+    if (!targets.platform && !targets.connect) return Promise.resolve([])
+    const run = () => pushDue(this.store, targets, force)
     this.delivering = this.delivering.then(run, run)
     return this.delivering
   }
 
   private async scheduleDelivery(): Promise<void> {
-    const at = nextAttemptAt(this.store)
-    if (!this.webhookUrl() || this.store.getConfig('auto_deliver') === 'false' || at === null) return
+    const endpoints = Object.keys(this.targets()) as Endpoint[]
+    if (endpoints.length === 0 || this.store.getConfig('auto_deliver') === 'false') return
+    const at = nextAttemptAt(this.store, endpoints)
+    if (at === null) return
     const delayMs = Math.max(0, at - this.store.now()) * 1000
     const current = await this.ctx.storage.getAlarm()
     const target = Date.now() + delayMs

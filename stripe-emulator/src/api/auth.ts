@@ -1,4 +1,4 @@
-import { StripeApiError } from '../lib/errors'
+import { docUrl, StripeApiError } from '../lib/errors'
 
 const MISSING_KEY =
   "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/."
@@ -34,4 +34,17 @@ export function authenticate(request: Request): string {
   if (!key) throw unauthorized(MISSING_KEY)
   if (!TEST_KEY.test(key)) throw unauthorized(`Invalid API Key provided: ${mask(key)}`)
   return key
+}
+
+/**
+ * Stripe's answer for an account the key cannot act on: a `Stripe-Account` header, or a `/v1/accounts/{id}`,
+ * naming an account that is not one of the platform's (or no longer exists).
+ */
+export function accountInvalid(apiKey: string, account: string): StripeApiError {
+  return new StripeApiError(403, {
+    type: 'invalid_request_error',
+    code: 'account_invalid',
+    doc_url: docUrl('account_invalid'),
+    message: `The provided key '${mask(apiKey)}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
+  })
 }

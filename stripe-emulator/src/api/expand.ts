@@ -13,17 +13,19 @@ const EXPANDABLE: Record<string, string[]> = {
   charge: ['payment_intent', 'refunds'],
   refund: ['charge', 'payment_intent'],
   dispute: ['charge', 'payment_intent'],
+  transfer: ['destination', 'source_transaction'],
+  transfer_reversal: ['transfer'],
 }
 
 /** Applies `expand[]=latest_charge`, `expand[]=data.charge`, `expand[]=latest_charge.refunds`… */
-export function expand(store: Store, result: StoredObject | ListObject, params: Params) {
+export function expand<T extends { object: string }>(store: Store, result: T, params: Params): T {
   const paths = stringList(params.expand, 'expand')
   for (const path of paths) {
     if (result.object === 'list') {
       const [head, ...rest] = path.split('.')
       if (head !== 'data' || rest.length === 0) throw cannotExpand(path)
-      for (const item of (result as ListObject).data) expandPath(store, item as Expandable, rest)
-    } else expandPath(store, result as Expandable, path.split('.'))
+      for (const item of (result as unknown as ListObject).data) expandPath(store, item as Expandable, rest)
+    } else expandPath(store, result as unknown as Expandable, path.split('.'))
   }
   return result
 }

@@ -23,10 +23,15 @@ export function checkIdempotencyKey(key: string): void {
 }
 
 /**
- * The first response for this key (the client's key scoped by its API key), or null; a key reused with
- * other parameters is an idempotency_error.
+ * The first response for this key (the client's key scoped by its API key and the `Stripe-Account` it acts
+ * on), or null; a key reused with other parameters is an idempotency_error naming the client's own key.
  */
-export function replay(store: Store, key: string, request: string): StoredResponse | null {
+export function replay(
+  store: Store,
+  key: string,
+  request: string,
+  visibleKey: string,
+): StoredResponse | null {
   store.sql.exec('DELETE FROM idempotency WHERE created < ?', store.now() - RETENTION_SECONDS)
   const row = store.sql
     .exec<{ request: string; status: number; body: string }>(
@@ -36,7 +41,6 @@ export function replay(store: Store, key: string, request: string): StoredRespon
     .toArray()[0]
   if (!row) return null
   if (row.request !== request) {
-    const visibleKey = key.split(':').slice(1).join(':')
     throw new StripeApiError(400, {
       type: 'idempotency_error',
       message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${visibleKey}' if you meant to execute a different request.`,

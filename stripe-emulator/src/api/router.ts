@@ -4,15 +4,27 @@ import { errorResponse, invalidRequest, StripeApiError } from '../lib/errors'
 import { type Params, parseForm } from '../lib/form'
 import { randomToken } from '../lib/ids'
 import type { Store } from '../store/store'
-import { authenticate } from './auth'
+import { accountInvalid, authenticate } from './auth'
 import { expand } from './expand'
 import { checkIdempotencyKey, fingerprint, remember, replay } from './idempotency'
 import { matchRoute } from './routes'
+import type { Site } from './types'
 
 const DEFAULT_HANG_MS = 10_000
 
+/**
+ * The store of the connected account named by `Stripe-Account`, or the platform's without the header; an
+ * unknown (or deleted) account is refused as Stripe refuses it.
+ */
+function scopeOf(platform: Store, request: Request, apiKey: string): Store {
+  const account = request.headers.get('stripe-account')
+  if (account === null) return platform
+  if (!platform.get(account, 'account')) throw accountInvalid(apiKey, account)
+  return platform.forAccount(account)
+}
+
 /** Serves `/v1/…` as Stripe does: auth, faults, idempotency, the handler, expansion, errors. */
-export async function handleApi(store: Store, request: Request): Promise<Response> {
+export async function handleApi(platform: Store, request: Request, site: Site): Promise<Response> {
   const requestId = `req_${randomToken(14)}`
   const headers = new Headers({
     'request-id': requestId,
@@ -23,6 +35,7 @@ export async function handleApi(store: Store, request: Request): Promise<Respons
     const method = request.method.toUpperCase()
     const body = new TextDecoder().decode(await request.arrayBuffer())
     const apiKey = authenticate(request)
+    const store = scopeOf(platform, request, apiKey)
     const params = parseForm(method === 'GET' || method === 'DELETE' ? url.search.slice(1) : body)
     const fault = takeRequestFault(store, method, url.pathname)
     if (fault && fault.kind !== 'hang' && !fault.after) throwFault(fault)
@@ -30,10 +43,10 @@ export async function handleApi(store: Store, request: Request): Promise<Respons
     const response = idempotencyKey
       ? execIdempotent(
           store,
-          { apiKey, idempotencyKey, method, path: url.pathname, params, requestId },
+          { apiKey, idempotencyKey, method, path: url.pathname, params, requestId, site },
           headers,
         )
-      : execute(store, { method, path: url.pathname, params, requestId, idempotencyKey })
+      : execute(store, { apiKey, method, path: url.pathname, params, requestId, idempotencyKey, site })
     if (fault?.kind === 'hang')
       await new Promise((resolve) => setTimeout(resolve, fault.hang_ms ?? DEFAULT_HANG_MS))
     if (fault && fault.kind !== 'hang' && fault.after) throwFault(fault)
@@ -50,11 +63,13 @@ const jsonHeaders = (headers: Headers) => {
 }
 
 interface Call {
+  apiKey: string
   method: string
   path: string
   params: Params
   requestId: string
   idempotencyKey: string | null
+  site: Site
 }
 
 function execute(store: Store, call: Call): { status: number; body: string; storable: boolean } {
@@ -67,7 +82,15 @@ function execute(store: Store, call: Call): { status: number; body: string; stor
   }
   const ctx = { store, request: { id: call.requestId, idempotency_key: call.idempotencyKey } }
   try {
-    const result = expand(store, route.handler({ ctx, params: call.params, id: route.id }), call.params)
+    const handled = route.handler({
+      ctx,
+      params: call.params,
+      id: route.id,
+      subId: route.subId,
+      site: call.site,
+      apiKey: call.apiKey,
+    })
+    const result = expand(store, handled, call.params)
     return { status: 200, body: JSON.stringify(result, null, 2), storable: true }
   } catch (error) {
     // A declined card is a result Stripe replays; a request that failed validation is not saved.
@@ -84,9 +107,10 @@ interface IdempotentCall extends Omit<Call, 'idempotencyKey'> {
 function execIdempotent(store: Store, call: IdempotentCall, headers: Headers) {
   headers.set('idempotency-key', call.idempotencyKey)
   checkIdempotencyKey(call.idempotencyKey)
-  const key = `${call.apiKey}:${call.idempotencyKey}`
+  // Scoped by API key and account: the same key sent for two connected accounts is two requests.
+  const key = `${call.apiKey}:${store.account ?? ''}:${call.idempotencyKey}`
   const request = fingerprint(call.method, call.path, call.params)
-  const previous = replay(store, key, request)
+  const previous = replay(store, key, request, call.idempotencyKey)
   if (previous) {
     headers.set('idempotent-replayed', 'true')
     return previous

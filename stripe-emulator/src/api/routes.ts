@@ -1,3 +1,13 @@
+import { createAccountLink } from './account-links'
+import {
+  createAccount,
+  deleteAccount,
+  listAccounts,
+  retrieveAccount,
+  retrieveCurrentAccount,
+  updateAccount,
+} from './accounts'
+import { listPayouts, retrieveBalance, retrievePayout } from './balance'
 import { listCharges, listDisputes, retrieveCharge, retrieveDispute } from './charges'
 import { confirmIntentRoute } from './confirm-intent'
 import { listEvents, retrieveEvent } from './events'
@@ -10,8 +20,18 @@ import {
   updateIntent,
 } from './payment-intents'
 import { createRefundRoute, listRefunds, retrieveRefund, updateRefund } from './refunds'
+import {
+  createReversal,
+  createTransferRoute,
+  listReversals,
+  listTransfers,
+  retrieveReversal,
+  retrieveTransfer,
+  updateReversal,
+  updateTransfer,
+} from './transfers'
 import type { Handler } from './types'
-import { matchPath } from '../lib/paths'
+import { matchPathParams } from '../lib/paths'
 
 type Route = [method: string, path: string, handler: Handler]
 
@@ -33,13 +53,34 @@ const ROUTES: Route[] = [
   ['GET', '/v1/events/:id', retrieveEvent],
   ['GET', '/v1/disputes', listDisputes],
   ['GET', '/v1/disputes/:id', retrieveDispute],
+  ['POST', '/v1/accounts', createAccount],
+  ['GET', '/v1/accounts', listAccounts],
+  ['GET', '/v1/accounts/:id', retrieveAccount],
+  ['POST', '/v1/accounts/:id', updateAccount],
+  ['DELETE', '/v1/accounts/:id', deleteAccount],
+  ['GET', '/v1/account', retrieveCurrentAccount],
+  ['POST', '/v1/account_links', createAccountLink],
+  ['POST', '/v1/transfers', createTransferRoute],
+  ['GET', '/v1/transfers', listTransfers],
+  ['GET', '/v1/transfers/:id', retrieveTransfer],
+  ['POST', '/v1/transfers/:id', updateTransfer],
+  ['POST', '/v1/transfers/:id/reversals', createReversal],
+  ['GET', '/v1/transfers/:id/reversals', listReversals],
+  ['GET', '/v1/transfers/:id/reversals/:sub', retrieveReversal],
+  ['POST', '/v1/transfers/:id/reversals/:sub', updateReversal],
+  ['GET', '/v1/balance', retrieveBalance],
+  ['GET', '/v1/payouts', listPayouts],
+  ['GET', '/v1/payouts/:id', retrievePayout],
 ]
 
-export function matchRoute(method: string, path: string): { handler: Handler; id: string } | null {
+export function matchRoute(
+  method: string,
+  path: string,
+): { handler: Handler; id: string; subId: string } | null {
   for (const [routeMethod, pattern, handler] of ROUTES) {
     if (routeMethod !== method) continue
-    const id = matchPath(pattern, path)
-    if (id !== null) return { handler, id }
+    const params = matchPathParams(pattern, path)
+    if (params !== null) return { handler, id: params[0] ?? '', subId: params[1] ?? '' }
   }
   return null
 }

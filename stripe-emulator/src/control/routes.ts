@@ -1,64 +1,63 @@
 import type Stripe from 'stripe'
 import { findIntent, findObject } from '../api/lookup'
-import type { Ctx } from '../domain/context'
 import { closeDispute } from '../domain/disputes'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
 import { settleRefund } from '../domain/refunds'
 import { errorResponse, invalidRequest, resourceMissing, StripeApiError } from '../lib/errors'
-import type { Store } from '../store/store'
-import { type DeliveryStatus, getDelivery, listDeliveries, recordAttempt, requeue } from '../webhooks/outbox'
+import {
+  type DeliveryStatus,
+  type Endpoint,
+  ENDPOINTS,
+  getDelivery,
+  listDeliveries,
+  recordAttempt,
+  requeue,
+} from '../webhooks/outbox'
 import { signatureHeader } from '../webhooks/signature'
-import { matchPath } from '../lib/paths'
+import { matchPathParams } from '../lib/paths'
+import { CONNECT_CONTROLS } from './connect'
 import { addFault, clearFaults, type FaultInput, listFaults } from './faults'
+import { type Body, type Control, type ControlHost, emulatorCtx, oneOf } from './types'
 
-/** What the control endpoints need from the Durable Object. */
-export interface ControlHost {
-  store: Store
-  secret: string
-  deliver(force: boolean): Promise<unknown>
-  webhookUrl(): string | null
-}
+export type { ControlHost }
 
-type Body = Record<string, unknown>
-type Control = (host: ControlHost, body: Body, id: string, url: URL) => unknown
+const outcomeOf = <T extends string>(body: Body, values: readonly T[]): T => oneOf(body, 'outcome', values)
 
-const outcomeOf = <T extends string>(body: Body, values: readonly T[]): T => {
-  if (!values.includes(body.outcome as T))
-    throw invalidRequest(`outcome must be one of ${values.join(', ')}`, { param: 'outcome' })
-  return body.outcome as T
-}
-
-const emulatorCtx = (store: Store): Ctx => ({ store, request: { id: null, idempotency_key: null } })
-
-async function signed(host: ControlHost, status?: DeliveryStatus) {
-  const deliveries = listDeliveries(host.store, status)
+/** Deliveries with the `Stripe-Signature` each would carry: Connect ones signed with the Connect secret. */
+async function signed(host: ControlHost, status?: DeliveryStatus, endpoint?: string | null) {
+  if (endpoint && !(ENDPOINTS as readonly string[]).includes(endpoint))
+    throw invalidRequest(`endpoint must be one of ${ENDPOINTS.join(', ')}`, { param: 'endpoint' })
+  const endpoints = endpoint ? [endpoint as Endpoint] : ENDPOINTS
+  const deliveries = listDeliveries(host.store, status, endpoints)
   return Promise.all(
-    deliveries.map(async (d) => ({ ...d, signature: await signatureHeader(d.payload, host.secret) })),
+    deliveries.map(async (d) => {
+      const secret = d.endpoint === 'connect' ? host.connectSecret : host.secret
+      return { ...d, signature: await signatureHeader(d.payload, secret) }
+    }),
   )
 }
 
+const configOf = (host: ControlHost) => ({
+  webhook_url: host.webhookUrl(),
+  connect_webhook_url: host.connectWebhookUrl(),
+  auto_deliver: host.store.getConfig('auto_deliver') !== 'false',
+})
+
 const CONTROLS: [string, string, Control][] = [
   ['POST', '/_emulator/reset', ({ store }) => (store.reset(), { reset: true })],
-  [
-    'GET',
-    '/_emulator/config',
-    (host) => ({
-      webhook_url: host.webhookUrl(),
-      auto_deliver: host.store.getConfig('auto_deliver') !== 'false',
-      now: host.store.now(),
-    }),
-  ],
+  ['GET', '/_emulator/config', (host) => ({ ...configOf(host), now: host.store.now() })],
   [
     'POST',
     '/_emulator/config',
     (host, body) => {
       if ('webhook_url' in body)
         host.store.setConfig('webhook_url', body.webhook_url === null ? null : String(body.webhook_url))
-      if ('auto_deliver' in body) host.store.setConfig('auto_deliver', String(body.auto_deliver !== false))
-      return {
-        webhook_url: host.webhookUrl(),
-        auto_deliver: host.store.getConfig('auto_deliver') !== 'false',
+      if ('connect_webhook_url' in body) {
+        const url = body.connect_webhook_url
+        host.store.setConfig('connect_webhook_url', url === null ? null : String(url))
       }
+      if ('auto_deliver' in body) host.store.setConfig('auto_deliver', String(body.auto_deliver !== false))
+      return configOf(host)
     },
   ],
   [
@@ -79,7 +78,11 @@ const CONTROLS: [string, string, Control][] = [
     'GET',
     '/_emulator/webhooks',
     async (host, _body, _id, url) => ({
-      data: await signed(host, (url.searchParams.get('status') ?? undefined) as DeliveryStatus | undefined),
+      data: await signed(
+        host,
+        (url.searchParams.get('status') ?? undefined) as DeliveryStatus | undefined,
+        url.searchParams.get('endpoint'),
+      ),
     }),
   ],
   [
@@ -114,7 +117,7 @@ const CONTROLS: [string, string, Control][] = [
     'POST',
     '/_emulator/payment_intents/:id/authenticate',
     ({ store }, body, id) => {
-      const ctx = emulatorCtx(store)
+      const ctx = emulatorCtx(store, id)
       return authenticateIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
     },
   ],
@@ -122,7 +125,7 @@ const CONTROLS: [string, string, Control][] = [
     'POST',
     '/_emulator/payment_intents/:id/settle',
     ({ store }, body, id) => {
-      const ctx = emulatorCtx(store)
+      const ctx = emulatorCtx(store, id)
       return settleIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
     },
   ],
@@ -130,20 +133,23 @@ const CONTROLS: [string, string, Control][] = [
     'POST',
     '/_emulator/refunds/:id/settle',
     ({ store }, body, id) => {
-      const refund = findObject<Stripe.Refund>(store, 'refund', id)
+      const ctx = emulatorCtx(store, id)
+      const refund = findObject<Stripe.Refund>(ctx.store, 'refund', id)
       const outcome = outcomeOf(body, ['succeed', 'fail'] as const)
-      const charge = findObject<Stripe.Charge>(store, 'charge', refund.charge as string, 'charge')
-      return settleRefund(emulatorCtx(store), refund, charge, outcome)
+      const charge = findObject<Stripe.Charge>(ctx.store, 'charge', refund.charge as string, 'charge')
+      return settleRefund(ctx, refund, charge, outcome)
     },
   ],
   [
     'POST',
     '/_emulator/disputes/:id/close',
     ({ store }, body, id) => {
-      const dispute = findObject<Stripe.Dispute>(store, 'dispute', id)
-      return closeDispute(emulatorCtx(store), dispute, outcomeOf(body, ['won', 'lost'] as const))
+      const ctx = emulatorCtx(store, id)
+      const dispute = findObject<Stripe.Dispute>(ctx.store, 'dispute', id)
+      return closeDispute(ctx, dispute, outcomeOf(body, ['won', 'lost'] as const))
     },
   ],
+  ...CONNECT_CONTROLS,
 ]
 
 function notFound(kind: string, id: string): never {
@@ -155,13 +161,13 @@ export async function handleControl(host: ControlHost, request: Request): Promis
   const url = new URL(request.url)
   try {
     for (const [method, pattern, control] of CONTROLS) {
-      const id = method === request.method ? matchPath(pattern, url.pathname) : null
-      if (id === null) continue
+      const params = method === request.method ? matchPathParams(pattern, url.pathname) : null
+      if (params === null) continue
       const text = request.method === 'GET' ? '' : await request.text()
       const body: unknown = text ? JSON.parse(text) : {}
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw invalidRequest('Body must be a JSON object')
-      return Response.json(await control(host, body as Body, id, url))
+      return Response.json(await control(host, body as Body, params[0] ?? '', url, params[1] ?? ''))
     }
     throw invalidRequest(`Unknown emulator control (${request.method}: ${url.pathname})`, { status: 404 })
   } catch (error) {

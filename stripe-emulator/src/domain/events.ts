@@ -25,6 +25,14 @@ export type EmittedType =
   | 'refund.created'
   | 'refund.updated'
   | 'refund.failed'
+  | 'account.updated'
+  | 'capability.updated'
+  | 'transfer.created'
+  | 'transfer.updated'
+  | 'transfer.reversed'
+  | 'payout.created'
+  | 'payout.paid'
+  | 'payout.failed'
 
 export type EmittedEvent = Extract<Stripe.Event, { type: EmittedType }>
 
@@ -33,14 +41,20 @@ type Draft<E = EmittedEvent> = E extends EmittedEvent
   ? { type: E['type']; object: E['data']['object']; previous?: E['data']['previous_attributes'] }
   : never
 
+/**
+ * Records the event in the scope of the account it happened on: a connected account's events (its Store is
+ * `forAccount`) carry `account` and go to the Connect webhook endpoint, the platform's to the platform one.
+ */
 export function emit(ctx: Ctx, draft: Draft): EmittedEvent {
   const data: Stripe.Event.Data = {
     object: structuredClone(draft.object) as unknown as Stripe.Event.Data.Object,
   }
   if (draft.previous) data.previous_attributes = draft.previous as Stripe.Event.Data.PreviousAttributes
+  const account = ctx.store.account
   const base = {
     id: newId('evt'),
     object: 'event',
+    ...(account ? { account } : {}),
     api_version: API_VERSION,
     created: ctx.store.now(),
     livemode: false,

@@ -1,4 +1,8 @@
-/** Tables of the emulator's Durable Object; `objects` holds every Stripe object as JSON. */
+/**
+ * Tables of the emulator's Durable Object; `objects` holds every Stripe object as JSON, each in the scope of
+ * one Stripe account: `account` is NULL for the platform's objects, or the connected account's id (objects
+ * reached with the `Stripe-Account` header: its payouts, its events, its own payments).
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS objects (
   id TEXT PRIMARY KEY,
@@ -7,7 +11,8 @@ CREATE TABLE IF NOT EXISTS objects (
   created INTEGER NOT NULL,
   charge TEXT,
   payment_intent TEXT,
-  data TEXT NOT NULL
+  data TEXT NOT NULL,
+  account TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_type_seq ON objects (type, seq);
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -40,5 +45,13 @@ CREATE TABLE IF NOT EXISTS faults (
 );
 CREATE TABLE IF NOT EXISTS config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `
+
+/** Brings a state written before Connect (no `objects.account`) up to date; then the account index. */
+export function migrate(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(objects)').toArray()
+  if (!columns.some((column) => column.name === 'account'))
+    sql.exec('ALTER TABLE objects ADD COLUMN account TEXT')
+  sql.exec('CREATE INDEX IF NOT EXISTS objects_account_type_seq ON objects (account, type, seq)')
+}
 
 export const TABLES = ['objects', 'idempotency', 'deliveries', 'faults', 'config'] as const

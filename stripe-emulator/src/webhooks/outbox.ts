@@ -4,10 +4,20 @@ import { takeWebhookFault } from '../control/faults'
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped' | 'held'
 
+/**
+ * Where a delivery goes: a connected account's events (they carry `account`) to the Connect endpoint, signed
+ * with its own secret; the platform's own events to the platform endpoint.
+ */
+export type Endpoint = 'platform' | 'connect'
+export const ENDPOINTS: readonly Endpoint[] = ['platform', 'connect']
+
 export interface Delivery {
   id: string
   event_id: string
   event_type: string
+  endpoint: Endpoint
+  /** The connected account of a Connect event; null for the platform's. */
+  account: string | null
   status: DeliveryStatus
   attempts: number
   next_attempt_at: number | null
@@ -19,7 +29,7 @@ export interface Delivery {
 }
 
 /** A delivery as stored: the event's JSON in `data` (its type is read from it), plus the outbox's own order. */
-type DeliveryRow = Omit<Delivery, 'event_type' | 'payload'> & {
+type DeliveryRow = Omit<Delivery, 'event_type' | 'payload' | 'endpoint' | 'account'> & {
   data: string
   sort_key: number
   fault_id: number | null
@@ -33,7 +43,7 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(10 * 2 ** (attempts - 1), 3600)
 }
 
-/** Records one delivery of a new event to the (single) endpoint, applying any webhook fault. */
+/** Records one delivery of a new event to its endpoint (platform or Connect), applying any webhook fault. */
 export function enqueueDelivery(store: Store, eventId: string): void {
   const fault = takeWebhookFault(store)
   const now = store.now()
@@ -85,20 +95,44 @@ const SELECT = `SELECT d.*, o.data FROM deliveries d JOIN objects o ON o.id = d.
 
 function toDelivery(row: DeliveryRow): Delivery {
   const { data, sort_key: _sortKey, fault_id: _faultId, ...delivery } = row
-  const event = JSON.parse(data) as { type: string }
-  return { ...delivery, event_type: event.type, payload: JSON.stringify(event, null, 2) }
+  const event = JSON.parse(data) as { type: string; account?: string }
+  const account = event.account ?? null
+  return {
+    ...delivery,
+    event_type: event.type,
+    endpoint: account ? 'connect' : 'platform',
+    account,
+    payload: JSON.stringify(event, null, 2),
+  }
 }
 
-export function listDeliveries(store: Store, status?: DeliveryStatus): Delivery[] {
+/** SQL over `o` (the event) that keeps the deliveries of these endpoints. */
+function endpointClause(endpoints: readonly Endpoint[]): string {
+  const connect = endpoints.includes('connect')
+  const platform = endpoints.includes('platform')
+  if (connect && platform) return '1'
+  if (connect) return "json_extract(o.data, '$.account') IS NOT NULL"
+  if (platform) return "json_extract(o.data, '$.account') IS NULL"
+  return '0'
+}
+
+export function listDeliveries(
+  store: Store,
+  status?: DeliveryStatus,
+  endpoints: readonly Endpoint[] = ENDPOINTS,
+): Delivery[] {
+  const where = endpointClause(endpoints)
   const rows = status
-    ? store.sql.exec<DeliveryRow>(`${SELECT} WHERE d.status = ? ORDER BY d.sort_key`, status)
-    : store.sql.exec<DeliveryRow>(`${SELECT} ORDER BY d.sort_key`)
+    ? store.sql.exec<DeliveryRow>(`${SELECT} WHERE d.status = ? AND ${where} ORDER BY d.sort_key`, status)
+    : store.sql.exec<DeliveryRow>(`${SELECT} WHERE ${where} ORDER BY d.sort_key`)
   return rows.toArray().map(toDelivery)
 }
 
-export function dueDeliveries(store: Store, force: boolean): Delivery[] {
+/** Pending deliveries due now (or all pending, with force) to the endpoints that have a URL. */
+export function dueDeliveries(store: Store, force: boolean, endpoints: readonly Endpoint[]): Delivery[] {
   const rows = store.sql.exec<DeliveryRow>(
-    `${SELECT} WHERE d.status = 'pending' AND (? OR d.next_attempt_at <= ?) ORDER BY d.sort_key`,
+    `${SELECT} WHERE d.status = 'pending' AND (? OR d.next_attempt_at <= ?) AND ${endpointClause(endpoints)}
+     ORDER BY d.sort_key`,
     force ? 1 : 0,
     store.now(),
   )
@@ -146,8 +180,12 @@ export function requeue(store: Store, id: string): Delivery | null {
   return getDelivery(store, id)
 }
 
-export function nextAttemptAt(store: Store): number | null {
+/** When the next pending delivery to one of these endpoints is due (they are the ones with a URL). */
+export function nextAttemptAt(store: Store, endpoints: readonly Endpoint[]): number | null {
   return store.sql
-    .exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'")
+    .exec<{ at: number | null }>(
+      `SELECT MIN(d.next_attempt_at) AS at FROM deliveries d JOIN objects o ON o.id = d.event_id
+       WHERE d.status = 'pending' AND ${endpointClause(endpoints)}`,
+    )
     .one().at
 }

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store'
-import { type Delivery, dueDeliveries, recordAttempt } from './outbox'
+import { type Delivery, dueDeliveries, type Endpoint, recordAttempt } from './outbox'
 import { signatureHeader } from './signature'
 
 export interface PushTarget {
@@ -7,12 +7,18 @@ export interface PushTarget {
   secret: string
 }
 
+/** The URL and secret of each endpoint that has a URL: the platform's and the Connect one. */
+export type PushTargets = Partial<Record<Endpoint, PushTarget>>
+
 const TIMEOUT_MS = 10_000
 
-/** POSTs every due delivery, in order, the way Stripe does; records each attempt. */
-export async function pushDue(store: Store, target: PushTarget, force = false): Promise<Delivery[]> {
+/** POSTs every due delivery, in order, to its endpoint, the way Stripe does; records each attempt. */
+export async function pushDue(store: Store, targets: PushTargets, force = false): Promise<Delivery[]> {
   const results: Delivery[] = []
-  for (const delivery of dueDeliveries(store, force)) {
+  const endpoints = (Object.keys(targets) as Endpoint[]).filter((endpoint) => targets[endpoint])
+  for (const delivery of dueDeliveries(store, force, endpoints)) {
+    const target = targets[delivery.endpoint]
+    if (!target) continue
     const attempt = await send(delivery.payload, target)
     const updated = recordAttempt(store, delivery.id, attempt)
     if (updated) results.push(updated)
