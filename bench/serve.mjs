@@ -50,16 +50,17 @@ export const benchToken = (user) =>
 
 const bundle = (entry, outfile, minify = true) => bundleWorker(entry, outfile, { minify })
 
-export async function buildWorkers({ minify = true } = {}) {
+/** Builds the API (the bench build by default; `entry: 'src/index.ts'` for the app as deployed) and the emulator. */
+export async function buildWorkers({ minify = true, entry = 'bench/worker.ts' } = {}) {
   mkdirSync(OUT, { recursive: true })
   await Promise.all([
-    bundle('bench/worker.ts', join(OUT, 'api.js'), minify),
+    bundle(entry, join(OUT, 'api.js'), minify),
     bundle('stripe-emulator/src/index.ts', join(OUT, 'emulator.js')),
   ])
 }
 
 /** migrations/*.sql in order, split on drizzle-kit's breakpoints. */
-function migrationStatements() {
+export function migrationStatements() {
   return readdirSync('migrations')
     .filter((name) => name.endsWith('.sql'))
     .sort()
@@ -86,7 +87,7 @@ export function useStorageDirectory() {
  * (its state in a SQLite Durable Object) behind the STRIPE_EMULATOR service binding. No rate-limit bindings:
  * the middleware skips limiting when they are absent, which is what a load test of one user needs.
  */
-export async function startServer({ onLog, inspectorPort, bindings = {} } = {}) {
+export async function startServer({ onLog, inspectorPort, bindings = {}, assets } = {}) {
   useStorageDirectory()
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -103,6 +104,8 @@ export async function startServer({ onLog, inspectorPort, bindings = {} } = {}) 
           scriptPath: join(OUT, 'api.js'),
           ...COMPATIBILITY,
           d1Databases: { DB: 'backline-bench' },
+          // Workers Static Assets ([assets] in wrangler.toml), served before the Worker as in production.
+          ...(assets ? { assets: { directory: assets, routerConfig: { has_user_worker: true } } } : {}),
           bindings: { ...VARS, ...BENCH_SECRETS, ...bindings },
           serviceBindings: { STRIPE_EMULATOR: 'stripe-emulator' },
         },

@@ -37,8 +37,13 @@ function protect(c: DashboardContext): string {
   return nonce
 }
 
-/** A form post must come from this origin's own page (browsers always send Origin on a POST). */
+/**
+ * A form post must come from this origin's own page. Browsers say so in Sec-Fetch-Site; one that does not may
+ * send its Origin (under the app's Referrer-Policy: no-referrer, current browsers send `Origin: null`).
+ */
 function sameOrigin(c: DashboardContext): boolean {
+  const site = c.req.header('sec-fetch-site')
+  if (site !== undefined) return site === 'same-origin'
   return c.req.header('origin') === new URL(c.req.url).origin
 }
 

@@ -76,6 +76,15 @@ describe('/dashboard', () => {
     expect(forged.headers.get('set-cookie')).toBeNull()
     const noOrigin = await post('/dashboard/sign-in', { email: user.email, password: TEST_PASSWORD }, {})
     expect(noOrigin.status).toBe(403)
+    // What Chromium sends from the page itself under Referrer-Policy: no-referrer, and from another site.
+    const fromPage = { 'sec-fetch-site': 'same-origin', origin: 'null' }
+    expect(
+      (await post('/dashboard/sign-in', { email: user.email, password: TEST_PASSWORD }, fromPage)).status,
+    ).toBe(303)
+    const crossSite = { 'sec-fetch-site': 'cross-site', origin: ORIGIN }
+    expect(
+      (await post('/dashboard/sign-in', { email: user.email, password: TEST_PASSWORD }, crossSite)).status,
+    ).toBe(403)
   })
 
   it('refuses a sign-in body over 4 KiB', async () => {

@@ -1,0 +1,10 @@
+// `npm test`: the workerd suite (vitest), then the browser tests (npm run test:browser) in Debian's Chromium.
+// `npm test -- <files or vitest options>` runs only vitest with them, for a quick loop on a few files.
+import { spawnSync } from 'node:child_process'
+
+const args = process.argv.slice(2)
+const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit' }).status ?? 1
+
+let status = run('vitest', ['run', ...args])
+if (status === 0 && args.length === 0) status = run('npm', ['run', '--silent', 'test:browser'])
+process.exit(status)
