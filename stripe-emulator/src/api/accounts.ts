@@ -12,7 +12,6 @@ import { invalidRequest, missingParam } from '../lib/errors'
 import type { Params } from '../lib/form'
 import {
   mergeMetadata,
-  optionalBoolean,
   optionalEnum,
   optionalHash,
   optionalInteger,
@@ -144,9 +143,13 @@ function parseCapabilities(params: Params): { requested: string[]; unrequested: 
         param: `capabilities[${name}][${unknown}]`,
       })
     }
-    const requested = optionalBoolean(entry, 'requested')
-    if (requested === undefined) throw missingParam(`capabilities[${name}][requested]`)
-    ;(requested ? result.requested : result.unrequested).push(name)
+    const param = `capabilities[${name}][requested]`
+    const requested = entry.requested
+    if (requested === undefined) throw missingParam(param)
+    if (requested !== 'true' && requested !== 'false') {
+      throw invalidRequest(`Invalid boolean: ${String(requested)}`, { param })
+    }
+    ;(requested === 'true' ? result.requested : result.unrequested).push(name)
   }
   return result
 }

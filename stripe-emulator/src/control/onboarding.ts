@@ -97,7 +97,7 @@ export async function handleOnboarding(root: Store, request: Request): Promise<R
     return page(410, 'Link expired', '<p>This onboarding link has expired or was already used.</p>')
   }
   if (request.method === 'GET') return form(account)
-  const submitted = new URLSearchParams(await request.text())
+  const submitted = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()))
   if (submitted.get('tos') !== 'accept') return form(account, 'Accept the agreement to continue.')
   link.used = true
   store.put(link)
