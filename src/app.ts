@@ -76,7 +76,7 @@ export function createApp() {
   let document: object | undefined
   const openApiDocument = () => (document ??= app.getOpenAPI31Document(openApiConfig))
   app.get('/openapi.json', (c) => c.json(openApiDocument()))
-  app.get('/docs', (c) => docsPage(c, openApiDocument()))
+  app.get('/docs', docsPage)
 
   app.onError(handleError)
   app.notFound(notFound)

@@ -46,7 +46,7 @@ export async function launchBrowser() {
 
 /**
  * A new page that records what the browser complains about (a CSP violation is a console error, and so is a
- * failed load), for the test to assert there was nothing.
+ * failed load) and every answer of 400 or more, for the test to assert there was nothing.
  */
 export async function newPage(browser) {
   const page = await browser.newPage()
@@ -56,6 +56,9 @@ export async function newPage(browser) {
   })
   page.on('pageerror', (error) => problems.push(String(error)))
   page.on('requestfailed', (request) => problems.push(`${request.url()} ${request.failure()?.errorText}`))
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`)
+  })
   return { page, problems }
 }
 
