@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { errorResponses, paymentErrorResponses } from '../../lib/errors'
 import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
