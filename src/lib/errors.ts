@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from './zod'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
 /** Every stable error code Backline answers with, and the HTTP status it maps to. Documented in docs/API.md. */

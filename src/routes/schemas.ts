@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../lib/zod'
 import { MAX_CHARGE_AMOUNT } from '../domain/money'
 
 export const MAX_PAGE_SIZE = 100

@@ -274,6 +274,8 @@ describe('/v1/transfers: retrieve, list, update', () => {
     await expect(stripe.transfers.update(one.id, { amount: 5 } as never)).rejects.toMatchObject({
       param: 'amount',
     })
+    const expanded = await stripe.transfers.retrieve(one.id, { expand: ['destination'] })
+    expect(expanded.destination).toMatchObject({ object: 'account', id: a.id })
   })
 })
 

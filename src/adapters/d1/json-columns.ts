@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { getTableColumns, type GetColumnData } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { paymentStatuses } from '../../adapters/d1/schema'
 import { Currency, PaginationQuery } from '../schemas'
 export { StatsQuery } from '../stats/stats.schemas'

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { instrumentCategories } from '../../adapters/d1/schema'
 import { instrumentColumns } from '../../use-cases/instruments'

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { cancellationPolicies, isTimeZone } from '../../domain/cancellation-policies'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { listingColumns } from '../../use-cases/listings/listings'

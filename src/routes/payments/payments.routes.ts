@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { JSON_BODY, NO_BODY, problemResponses, SIGNED_IN, STRIPE } from '../error-responses'
 import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { paymentStatuses, refundStatuses } from '../../adapters/d1/schema'
 import { paymentColumns, refundColumns } from '../../use-cases/payments/payment-json'

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from '../../lib/zod'
 import { Currency, DateWindowQuery } from '../schemas'
 
 export const StatsQuery = DateWindowQuery

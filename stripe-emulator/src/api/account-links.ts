@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
 import { platformCtx } from '../domain/accounts'
 import { type AccountLinkRecord, LINK_LIFETIME_SECONDS, ONBOARDING_PREFIX } from '../domain/account-links'
-import { invalidRequest } from '../lib/errors'
+import { invalidRequest, missingParam } from '../lib/errors'
 import type { Params } from '../lib/form'
 import { randomToken } from '../lib/ids'
 import { optionalEnum, optionalString, rejectUnknown, requiredString } from '../lib/params'
@@ -31,8 +31,8 @@ export function createAccountLink(request: ApiRequest): Stripe.AccountLink {
   const { ctx, params, site } = request
   rejectUnknown(params, PARAMS)
   const account = connectedAccount(request, requiredString(params, 'account'))
-  const type = requiredString(params, 'type')
-  optionalEnum(params, 'type', ['account_onboarding', 'account_update'] as const)
+  const type = optionalEnum(params, 'type', ['account_onboarding', 'account_update'] as const)
+  if (!type) throw missingParam('type')
   optionalEnum(params, 'collect', ['currently_due', 'eventually_due'] as const)
   const store = platformCtx(ctx).store
   const created = store.now()

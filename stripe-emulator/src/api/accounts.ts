@@ -211,16 +211,18 @@ function parseSchedule(
   return next
 }
 
-function parseTosAcceptance(params: Params, current: Stripe.Account.TosAcceptance | undefined) {
+function parseTosAcceptance(
+  params: Params,
+  current: Stripe.Account.TosAcceptance | undefined,
+): Stripe.Account.TosAcceptance {
   const hash = optionalHash(params, 'tos_acceptance')
   if (!hash) return current ?? { date: null, ip: null, user_agent: null }
+  const agreement = optionalString(hash, 'service_agreement') ?? current?.service_agreement
   return {
     date: optionalInteger(hash, 'date') ?? current?.date ?? null,
     ip: optionalString(hash, 'ip') ?? current?.ip ?? null,
     user_agent: optionalString(hash, 'user_agent') ?? current?.user_agent ?? null,
-    ...(optionalString(hash, 'service_agreement')
-      ? { service_agreement: optionalString(hash, 'service_agreement') }
-      : {}),
+    ...(agreement ? { service_agreement: agreement } : {}),
   }
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { sourceFiles } from '../helpers/source-files'
+
+// In wrangler's builds `zod` is src/lib/zod-alias.ts, whose `z` holds only ZodType (so that the bundle keeps
+// only the parts of zod the app names: BENCHMARKS.md, Bundle size). Tests import zod itself, so they would not
+// notice code that uses that `z`; these rules keep the app from doing so.
+const ZOD_ITSELF = ['../../src/lib/zod.ts', '../../src/lib/zod-alias.ts', '../../src/env.ts']
+
+/** Value imports of the name `z` (`import { z } …`, `import { x, z as y } …`) from zod or its wrappers. */
+export function importsOfZ(text: string): string[] {
+  return [...text.matchAll(/import\s+\{([^}]*)\}\s+from\s+'(zod|@hono\/zod-openapi|[./]+lib\/zod)'/g)]
+    .filter(([, names]) => names!.split(',').some((name) => /^\s*z(\s+as\s+\w+)?\s*$/.test(name)))
+    .map(([statement]) => statement)
+}
+
+describe('zod is imported as a namespace, through src/lib/zod.ts', () => {
+  it('finds what it looks for (the check itself can fail)', () => {
+    expect(importsOfZ("import { z } from '@hono/zod-openapi'")).toHaveLength(1)
+    expect(importsOfZ("import { createRoute, z } from '@hono/zod-openapi'")).toHaveLength(1)
+    expect(importsOfZ("import { z as zod } from 'zod'")).toHaveLength(1)
+    expect(importsOfZ("import { z } from '../../lib/zod'")).toHaveLength(1)
+    expect(importsOfZ("import * as z from '../lib/zod'")).toEqual([])
+    expect(importsOfZ("import { createRoute } from '@hono/zod-openapi'")).toEqual([])
+    expect(importsOfZ("import { zValidator } from '@hono/zod-validator'")).toEqual([])
+  })
+
+  it('never takes the `z` object of zod or @hono/zod-openapi', () => {
+    expect(Object.keys(sourceFiles).length).toBeGreaterThan(30)
+    const found = Object.entries(sourceFiles).flatMap(([path, text]) =>
+      importsOfZ(text).map((statement) => `${path}: ${statement}`),
+    )
+    expect(found).toEqual([])
+  })
+
+  it('imports zod itself only where .openapi() is not needed: schemas go through lib/zod (which loads it)', () => {
+    const direct = Object.entries(sourceFiles)
+      .filter(([path, text]) => !ZOD_ITSELF.includes(path) && /from 'zod(\/[\w/-]+)?'/.test(text))
+      .map(([path]) => path)
+    expect(direct).toEqual([])
+  })
+})
