@@ -7,11 +7,18 @@ export const TEST_SECRETS = {
   JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
   STRIPE_SECRET_KEY: 'sk_test_emulator_backline_tests',
   STRIPE_WEBHOOK_SECRET: 'whsec_test_backline_emulator',
+  // The emulator's Connect endpoint secret below: connected accounts' events (POST /api/webhooks/stripe-connect).
+  STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_test_backline_connect',
 }
 
 // Short enough that a test of a hung Stripe connection finishes in seconds, long enough for a busy machine.
 // Test files share a few renters across many bookings; the hold limit's own test reads this value.
-const TEST_SETTINGS = { STRIPE_TIMEOUT_MS: '3000', MAX_OPEN_HOLDS_PER_RENTER: '5' }
+// Onboarding links in tests come back to the test origin.
+const TEST_SETTINGS = {
+  STRIPE_TIMEOUT_MS: '3000',
+  MAX_OPEN_HOLDS_PER_RENTER: '5',
+  PAYOUT_ONBOARDING_ORIGINS: 'https://backline.test,https://shop.example',
+}
 
 // The Stripe emulator runs as an auxiliary worker: it cannot read its own wrangler.toml here, so it is
 // described with Miniflare WorkerOptions and built to JavaScript by test/global-setup.ts first.
@@ -26,7 +33,7 @@ const stripeEmulator = {
     STRIPE_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_WEBHOOK_SECRET,
     WEBHOOK_URL: '',
     // Connected accounts' events: their own endpoint and secret (test/emulator/connect-webhooks.test.ts).
-    STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_test_backline_connect',
+    STRIPE_CONNECT_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_CONNECT_WEBHOOK_SECRET,
     CONNECT_WEBHOOK_URL: '',
   },
   // The emulator's outbound fetches (webhook pushes) land on this sink: `/status/<code>` answers <code>.

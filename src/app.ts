@@ -20,6 +20,7 @@ import { instrumentRoutes } from './routes/instruments'
 import { listingRoutes } from './routes/listings'
 import { rentalRoutes } from './routes/rentals'
 import { statsRoutes } from './routes/stats'
+import { payoutAccountRoutes, payoutRoutes } from './routes/payouts'
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -71,6 +72,8 @@ export function createApp() {
   app.route('/api/rentals', rentalRoutes)
   app.route('/api/admin', adminRoutes)
   app.route('/api', statsRoutes)
+  app.route('/api', payoutAccountRoutes)
+  app.route('/api/payouts', payoutRoutes)
   app.route('/dashboard', dashboardRoutes)
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).

@@ -43,5 +43,8 @@ export const AttentionSchema = z
     events_not_applied: rows.openapi({
       description: 'Stripe events whose handling failed and never succeeded',
     }),
+    failed_payouts: rows.openapi({
+      description: 'Payouts Stripe refused (retried when the owner’s account can receive transfers again)',
+    }),
   })
   .openapi('Attention')
