@@ -193,7 +193,7 @@ export const payoutMachine = machine(
     // A dispute opened while the cron was sending the transfer: the transfer stands, its reversal follows.
     ['held', 'released', 'release', ['webhook', 'reconciler']],
     ['scheduled', 'failed', 'fail', ['reconciler']],
-    ['failed', 'scheduled', 'retry', ['webhook', 'reconciler']],
+    ['failed', 'scheduled', 'retry'],
     ['scheduled', 'held', 'hold', ['webhook']],
     ['failed', 'held', 'hold', ['webhook']],
     ['held', 'scheduled', 'dispute_closed', ['webhook']],

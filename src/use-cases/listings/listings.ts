@@ -68,7 +68,7 @@ export async function getListing({ db }: Pick<Services, 'db'>, id: string): Prom
  */
 async function requirePayableOwner(services: Services, ownerId: string) {
   if (services.settings.OWNER_PAYOUTS === 'off') return
-  if (await ownerCanBePaid(services, ownerId)) return
+  if (await ownerCanBePaid(services, ownerId, services.clock())) return
   throw new ApiError(
     'payout_account_required',
     'A listing can be offered for rent once your payout account can receive transfers: finish onboarding (POST /api/me/payout-account/onboarding-link)',

@@ -48,6 +48,18 @@ function copyOf(account: Stripe.Account) {
   }
 }
 
+/** A row read with raw SQL (selectRows): SQLite's 0/1 as the booleans Drizzle reads. */
+const asAccount = (row: unknown): PayoutAccount | undefined => {
+  if (!row) return undefined
+  const raw = row as PayoutAccount
+  return {
+    ...raw,
+    chargesEnabled: Boolean(raw.chargesEnabled),
+    payoutsEnabled: Boolean(raw.payoutsEnabled),
+    detailsSubmitted: Boolean(raw.detailsSubmitted),
+  }
+}
+
 const findAccount = (deps: Pick<Services, 'db'>, userId: string) =>
   deps.db.query.payoutAccounts.findFirst({ where: eq(payoutAccounts.userId, userId) })
 
@@ -93,7 +105,7 @@ export async function createPayoutAccount(
   )
   const created = (read.created.results[0] as { created: number }).created === 1
   if (created) deps.logger.info('payout account created', { user_id: user.id, account_id: account.id })
-  return { account: read.account.results[0] as PayoutAccount, created }
+  return { account: asAccount(read.account.results[0])!, created }
 }
 
 const rowValues = (copy: ReturnType<typeof copyOf>) =>
@@ -105,9 +117,7 @@ export async function getPayoutAccount(deps: Deps, user: Actor, now: Date): Prom
   const account = await findAccount(deps, user.id)
   if (!account) throw noAccount()
   // An account still onboarding is read every time: the owner is likely just back from Stripe's pages.
-  const stale =
-    !canReceiveTransfers(account) || now.getTime() - Date.parse(account.refreshedAt) > ACCOUNT_STALE_MS
-  if (!stale) return account
+  if (canReceiveTransfers(account) && !isStale(account, now)) return account
   return (await refreshQuietly(deps, account, 'api')) ?? account
 }
 
@@ -157,7 +167,7 @@ export async function storeAccount(
     [...statements, ...retryFailedPayoutsStatements(deps.db, { owner, source, now })],
     { account: selectRows(deps.db, payoutAccounts, sql`stripe_account_id = ${account.id}`) },
   )
-  return read.account.results[0] as PayoutAccount | undefined
+  return asAccount(read.account.results[0])
 }
 
 /** refreshAccount, or undefined (logged) when Stripe cannot answer: the copy stands. */
@@ -215,20 +225,46 @@ export async function onboardingLink(
 }
 
 /**
- * Whether an owner can be paid: their account can receive transfers. A copy that says no is read again from
- * Stripe first (the owner may have just finished onboarding), unless Stripe cannot answer.
+ * Whether an owner can be paid: their account can receive transfers. The copy decides when it says yes and
+ * is fresh (account.updated keeps it so); otherwise it is read again from Stripe first (the owner may have
+ * just finished onboarding), unless Stripe cannot answer, when the copy decides.
  */
-export async function ownerCanBePaid(deps: Deps, ownerId: string): Promise<boolean> {
+export async function ownerCanBePaid(deps: Deps, ownerId: string, now: Date): Promise<boolean> {
   const account = await findAccount(deps, ownerId)
   if (!account) return false
-  if (canReceiveTransfers(account)) return true
-  const fresh = await refreshQuietly(deps, account, 'api')
-  return fresh !== undefined && canReceiveTransfers(fresh)
+  if (canReceiveTransfers(account) && !isStale(account, now)) return true
+  const current = (await refreshQuietly(deps, account, 'api')) ?? account
+  return canReceiveTransfers(current)
 }
 
-/** Runs the cron's safety net: failed payouts of owners whose account was seen able to receive since. */
-export async function retryFailedPayouts(deps: Pick<Services, 'db'>, now: string) {
-  const [audit, update] = retryFailedPayoutsStatements(deps.db, { source: 'reconciler', now })
-  const { retried } = await runBatchNamed(deps.db, [audit], { retried: update })
-  return retried.meta.changes
+const isStale = (account: PayoutAccount, now: Date) =>
+  now.getTime() - Date.parse(account.refreshedAt) > ACCOUNT_STALE_MS
+
+/** An account whose owner has failed payouts is read again by the cron at most this often. */
+const FAILED_OWNER_REFRESH_MS = 60 * 60_000
+
+/**
+ * The cron's safety net for a lost account.updated: the accounts of owners with failed payouts, least
+ * recently read first and at most hourly each, are read again from Stripe; one that can receive transfers
+ * again has its owner's failed payouts scheduled (refreshAccount). Returns the account ids read.
+ */
+export async function refreshAccountsWithFailedPayouts(
+  deps: Deps,
+  now: Date,
+  limit: number,
+  attempt: (id: string, work: () => Promise<void>) => Promise<void>,
+) {
+  const before = new Date(now.getTime() - FAILED_OWNER_REFRESH_MS).toISOString()
+  const { results } = await deps.db.$client
+    .prepare(
+      // The failed payouts (an index range), then each one's owner's account (its primary key).
+      `SELECT DISTINCT a.stripe_account_id AS id, a.refreshed_at FROM payouts po
+      JOIN payout_accounts a ON a.user_id = po.owner_id
+      WHERE po.status = 'failed' AND a.refreshed_at < ?1 ORDER BY a.refreshed_at LIMIT ?2`,
+    )
+    .bind(before, limit)
+    .all<{ id: string }>()
+  for (const { id } of results)
+    await attempt(id, async () => void (await refreshAccount(deps, id, 'reconciler')))
+  return results.length
 }

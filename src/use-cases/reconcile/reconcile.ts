@@ -16,7 +16,7 @@ import type Stripe from 'stripe'
 import { runBatchNamed } from '../../adapters/d1/client'
 import { payments, payouts, refunds, rentals, stripeEvents } from '../../adapters/d1/schema'
 import { releasePayout, settlePayout } from '../payouts/payout-transfers'
-import { retryFailedPayouts } from '../payouts/payout-accounts'
+import { refreshAccountsWithFailedPayouts } from '../payouts/payout-accounts'
 import { applyStripeIntent, cancelAndApplyIntent, refundOrphanedPayment } from '../payments/apply-intent'
 import { PAID_STATUSES } from '../../domain/state-machines'
 import { transition } from '../../adapters/d1/transitions'
@@ -50,8 +50,8 @@ export interface ReconcileReport {
   payouts_released: number
   /** Due payouts Stripe refused this run (now failed, retried when the owner's account can receive). */
   payouts_failed: number
-  /** Failed payouts scheduled again: their owner's account was seen able to receive since they failed. */
-  payouts_retried: number
+  /** Accounts of owners with failed payouts read again from Stripe (those that can receive get them retried). */
+  payout_accounts_refreshed: number
   /** Released payouts brought to the owner's share at Stripe (reversed, or given back) this run. */
   payouts_settled: number
   /** Items of any sweep that failed this run (failed events included), each logged `reconcile step failed`. */
@@ -73,8 +73,8 @@ interface Run {
  * pending/processing re-read from Stripe; unpaid holds expired and the PaymentIntents of cancelled rentals
  * canceled; payments completed on a cancelled rental refunded; refunds whose Stripe call never landed
  * re-sent with their original idempotency key; Stripe events that never reached us applied. Then owner
- * payouts: failed ones retried where the owner's account can receive again, due ones released, released ones
- * brought to the owner's share.
+ * payouts: the accounts of owners with failed payouts read again (a lost account.updated), due payouts
+ * released, released ones brought to the owner's share.
  */
 export async function reconcile(deps: Services): Promise<ReconcileReport> {
   const now = deps.clock()
@@ -90,7 +90,7 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
     events_skipped: 0,
     payouts_released: 0,
     payouts_failed: 0,
-    payouts_retried: 0,
+    payout_accounts_refreshed: 0,
     payouts_settled: 0,
     errors: 0,
   }
@@ -113,8 +113,10 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
   await refundOrphanedPayments(run)
   await resendUnsentRefunds(run)
   await run.attempt('events', 'recent', () => replayMissedEvents(run))
-  await run.attempt('payouts_retry', 'failed', async () => {
-    report.payouts_retried = await retryFailedPayouts(deps, now.toISOString())
+  await run.attempt('payout_accounts', 'failed', async () => {
+    report.payout_accounts_refreshed = await refreshAccountsWithFailedPayouts(deps, now, BATCH, (id, work) =>
+      run.attempt('payout_account', id, work),
+    )
   })
   await releaseDuePayouts(run)
   await settlePayouts(run)
