@@ -107,7 +107,7 @@ export function disputePayoutStatements(
       sql`UPDATE payouts SET disputed_amount = ${withheld}, updated_at = ${now}
       WHERE payment_id = ${dispute.paymentId} AND disputed_amount <> ${withheld}`,
     ),
-    ...followOwedStatements(db, dispute.paymentId, 'webhook', now),
+    // Held first, so that an owner's share the dispute takes whole leaves it held (not reversed) while open.
     ...(dispute.state === 'open'
       ? transition(db, 'payout', {
           where: unreleased,
@@ -117,6 +117,10 @@ export function disputePayoutStatements(
           now,
           detail,
         })
+      : []),
+    ...followOwedStatements(db, dispute.paymentId, 'webhook', now),
+    ...(dispute.state === 'open'
+      ? []
       : transition(db, 'payout', {
           where: unreleased,
           on: 'dispute_closed',

@@ -212,8 +212,9 @@ export async function syncPayout(
 const SETTLE_LEASE_MS = 60_000
 
 /**
- * Claims a released payout for settling (settled_at is the claim: one worker at a time, for a minute), and
- * returns it as stored; undefined when another worker holds it or it is not released.
+ * Claims a released payout for settling (settled_at is the claim: one worker at a time, for a minute at most,
+ * until it gives the claim up), and returns it as stored; undefined when another worker holds it or it is not
+ * released.
  */
 async function claim(deps: Pick<Services, 'db'>, payoutId: string, now: Date): Promise<Payout | undefined> {
   const lapsed = new Date(now.getTime() - SETTLE_LEASE_MS).toISOString()
@@ -252,6 +253,21 @@ export async function settlePayout(
 ): Promise<SettleOutcome> {
   const payout = await claim(deps, payoutId, now)
   if (!payout) return 'busy'
+  try {
+    return await settleClaimed(deps, payout, source)
+  } finally {
+    await release(deps, payout.id, now)
+  }
+}
+
+/** Gives a claim up once its work is done: the next settling (a refund a second later) need not wait. */
+const release = (deps: Pick<Services, 'db'>, payoutId: string, claimedAt: Date) =>
+  deps.db.$client
+    .prepare('UPDATE payouts SET settled_at = ?1 WHERE id = ?2 AND settled_at = ?3')
+    .bind(new Date(claimedAt.getTime() - SETTLE_LEASE_MS).toISOString(), payoutId, claimedAt.toISOString())
+    .run()
+
+async function settleClaimed(deps: Deps, payout: Payout, source: Trigger): Promise<SettleOutcome> {
   const transfers = await transfersOf(deps, payout)
   const held = await heldAtStripe(deps, transfers)
   let kept = held.kept
