@@ -212,7 +212,10 @@ export function problemResponses(...groups: ErrorCode[][]) {
           content: {
             'application/problem+json': {
               schema: ProblemSchema,
-              examples: Object.fromEntries(codes.map((code) => [code, exampleOf(code)])),
+              // Built when the OpenAPI document is, not at start-up.
+              get examples() {
+                return Object.fromEntries(codes.map((code) => [code, exampleOf(code)]))
+              },
             },
           },
         },
