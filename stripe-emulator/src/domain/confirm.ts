@@ -2,6 +2,7 @@ import type Stripe from 'stripe'
 import { docUrl, StripeApiError, unexpectedState } from '../lib/errors'
 import { idOf, randomToken } from '../lib/ids'
 import type { Ctx } from './context'
+import type { DeletedCustomer } from './customer-objects'
 import { attachPaymentMethod } from './customers'
 import { openDispute } from './disputes'
 import { emit } from './events'
@@ -86,7 +87,8 @@ function requireAction(ctx: Ctx, intent: Stripe.PaymentIntent) {
  */
 function keepPaymentMethod(ctx: Ctx, intent: Stripe.PaymentIntent, method: ResolvedPaymentMethod): void {
   const customerId = idOf(intent.customer)
-  const customer = customerId ? ctx.store.get<Stripe.Customer>(customerId, 'customer') : null
+  const found = customerId ? ctx.store.get<Stripe.Customer | DeletedCustomer>(customerId, 'customer') : null
+  const customer = found && !found.deleted ? found : null
   if (intent.setup_future_usage && customer && !method.paymentMethod.customer)
     attachPaymentMethod(ctx, method, customer)
   if (intent.setup_future_usage === 'off_session' && method.paymentMethod.customer)
