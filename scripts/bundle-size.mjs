@@ -68,7 +68,8 @@ try {
   const locales = inputs
     .map(([path]) => path.match(/zod\/v4\/locales\/([\w-]+)\.js$/)?.[1])
     .filter((locale) => locale && locale !== 'en' && locale !== 'index')
-  if (locales.length) console.log(`bundle: zod locales other than en are bundled (${locales.join(', ')}) → OVER`)
+  if (locales.length)
+    console.log(`bundle: zod locales other than en are bundled (${locales.join(', ')}) → OVER`)
 
   // The profile samples about once a millisecond, and other processes on the machine only ever add to it: the
   // least of several runs is the figure.
