@@ -9,6 +9,7 @@ import { createRouter } from './routes/openapi'
 import { handleError, notFound, wrongMethod } from './middleware/errors'
 import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
+import { BOOKMARK_HEADER } from './adapters/d1/sessions'
 import { adminRoutes } from './routes/admin'
 import { authRoutes } from './routes/auth'
 import { paymentRoutes, refundRoutes } from './routes/payments'
@@ -42,9 +43,9 @@ export function createApp() {
   app.use('*', secureHeaders())
   const corsHeaders = cors({
     origin: (origin, c: Context<AppEnv>) => (c.var.settings.CORS_ORIGINS.includes(origin) ? origin : null),
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', BOOKMARK_HEADER],
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After', BOOKMARK_HEADER],
     maxAge: 600,
   })
   // A request without Origin is not a CORS request (servers, mobile apps, curl): it only needs the Vary, and

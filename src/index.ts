@@ -14,6 +14,8 @@ export default {
   async scheduled(controller, env, ctx) {
     const settings = loadSettings(env)
     const logger = createLogger({ request_id: newId('req'), cron: controller.cron }, settings.LOG_LEVEL)
-    ctx.waitUntil(reconcile(createServices(env, settings, logger, () => new Date(controller.scheduledTime))))
+    const clock = () => new Date(controller.scheduledTime)
+    // On the binding, so on the primary: the cron decides money.
+    ctx.waitUntil(reconcile(createServices(env, settings, logger, { clock })))
   },
 } satisfies ExportedHandler<Bindings>

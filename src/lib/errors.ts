@@ -6,6 +6,7 @@ export const errorCodes = {
   validation_failed: 400,
   invalid_json: 400,
   invalid_date_range: 400,
+  invalid_bookmark: 400,
   unauthorized: 401,
   invalid_token: 401,
   invalid_credentials: 401,

@@ -19,8 +19,18 @@ export const PaginationQuery = z.object({
     .openapi({ description: 'Opaque cursor from the previous page (`next_cursor`)' }),
 })
 
-export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name)
+/**
+ * A schema built at its first use, then kept. Answers are not validated, so a response schema is only read
+ * when the OpenAPI document is built (GET /openapi.json): declared this way, it costs the Worker's start-up
+ * nothing. Request schemas stay plain constants: their validators need them for every request.
+ */
+export function lazySchema<T extends z.ZodType>(build: () => T): () => T {
+  let schema: T | undefined
+  return () => (schema ??= build())
+}
+
+export const pageOf = <T extends z.ZodType>(item: () => T, name: string) =>
+  lazySchema(() => z.object({ data: z.array(item()), next_cursor: z.string().nullable() }).openapi(name))
 
 export const IsoDate = z.iso
   .date({ error: 'Must be a date in YYYY-MM-DD format' })
@@ -53,8 +63,14 @@ export const optionalText = (max: number) => z.string().trim().min(1, 'Must not 
 export function idParam(prefix: string): ReturnType<typeof idParamNamed<'id'>>
 export function idParam<N extends string>(prefix: string, name: N): ReturnType<typeof idParamNamed<N>>
 export function idParam(prefix: string, name = 'id') {
-  return idParamNamed(prefix, name)
+  const key = `${prefix} ${name}`
+  let params = idParams.get(key)
+  if (!params) idParams.set(key, (params = idParamNamed(prefix, name)))
+  return params
 }
+
+/** One schema per prefix and name, however many routes take it (built at start-up: validators need it). */
+const idParams = new Map<string, ReturnType<typeof idParamNamed<string>>>()
 
 function idParamNamed<N extends string>(prefix: string, name: N) {
   const id = idString(prefix).openapi({
@@ -72,8 +88,15 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 })
 
-export const jsonContent = <T extends z.ZodType>(schema: T) => ({
-  content: { 'application/json': { schema } },
+/** A JSON answer, documented by a lazySchema: built when the OpenAPI document reads it, not before. */
+export const jsonContent = <T extends z.ZodType>(schema: () => T) => ({
+  content: {
+    'application/json': {
+      get schema() {
+        return schema()
+      },
+    },
+  },
 })
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe'
-import { createDb, type Database } from '../adapters/d1/client'
+import { createDb, type D1Client, type Database } from '../adapters/d1/client'
 import { stripeClient } from '../adapters/stripe/client'
 import type { Bindings, Settings } from '../env'
 import type { Logger } from '../lib/logger'
@@ -9,7 +9,8 @@ import type { Logger } from '../lib/logger'
  * so adding a dependency touches this type and createServices only.
  */
 export interface Services {
-  db: Database
+  /** On the request's D1 session (read replication), opened at its first use; the primary for the cron. */
+  readonly db: Database
   /** Made on first use (one client per isolate): most requests never talk to Stripe. */
   readonly stripe: Stripe
   logger: Logger
@@ -22,10 +23,20 @@ export function createServices(
   env: Bindings,
   settings: Settings,
   logger: Logger,
-  clock: () => Date = () => new Date(),
+  {
+    clock = () => new Date(),
+    d1 = () => env.DB,
+  }: {
+    clock?: () => Date
+    /** What the queries run on, asked for at the first one: a request's D1 session, else the binding. */
+    d1?: () => D1Client
+  } = {},
 ): Services {
+  let db: Database | undefined
   return {
-    db: createDb(env.DB),
+    get db() {
+      return (db ??= createDb(d1()))
+    },
     get stripe() {
       return stripeClient(env, settings)
     },

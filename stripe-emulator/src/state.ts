@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { handleApi } from './api/router'
 import { handleOnboarding } from './control/onboarding'
+import { expireHolds, nextExpiry } from './domain/holds'
 import { ONBOARDING_PREFIX } from './domain/account-links'
 import { type ControlHost, handleControl } from './control/routes'
 import { NAMESPACE_HEADER } from './lib/namespace'
@@ -50,18 +51,21 @@ export class EmulatorState extends DurableObject<EmulatorEnv> implements Control
     const url = new URL(request.url)
     const origin = (this.env.EMULATOR_PUBLIC_URL || url.origin).replace(/\/$/, '')
     const namespace = request.headers.get(NAMESPACE_HEADER)
+    // Holds the emulator clock has passed expire before anything reads them.
+    expireHolds(this.store)
     const response = url.pathname.startsWith(ONBOARDING_PREFIX)
       ? await handleOnboarding(this.store, request)
       : url.pathname.startsWith('/_emulator/')
         ? await handleControl(this, request)
         : await handleApi(this.store, request, { origin, namespace })
-    await this.scheduleDelivery()
+    await this.scheduleAlarm()
     return response
   }
 
   override async alarm(): Promise<void> {
+    expireHolds(this.store)
     if (this.store.getConfig('auto_deliver') !== 'false') await this.deliver(false)
-    await this.scheduleDelivery()
+    await this.scheduleAlarm()
   }
 
   private targets(): PushTargets {
@@ -82,10 +86,17 @@ export class EmulatorState extends DurableObject<EmulatorEnv> implements Control
     return this.delivering
   }
 
-  private async scheduleDelivery(): Promise<void> {
+  /** When a delivery is due (with a webhook URL and auto_deliver), or a hold lapses (its events then). */
+  private nextAlarmAt(): number | null {
     const endpoints = Object.keys(this.targets()) as Endpoint[]
-    if (endpoints.length === 0 || this.store.getConfig('auto_deliver') === 'false') return
-    const at = nextAttemptAt(this.store, endpoints)
+    const delivering = endpoints.length > 0 && this.store.getConfig('auto_deliver') !== 'false'
+    const times = [delivering ? nextAttemptAt(this.store, endpoints) : null, nextExpiry(this.store)]
+    const due = times.filter((at): at is number => at !== null)
+    return due.length > 0 ? Math.min(...due) : null
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const at = this.nextAlarmAt()
     if (at === null) return
     const delayMs = Math.max(0, at - this.store.now()) * 1000
     const current = await this.ctx.storage.getAlarm()

@@ -68,7 +68,7 @@ describe('HTTP edge cases', () => {
     })
     expect(cross.status).toBe(200)
     expect(cross.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
-    expect(cross.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Retry-After')
+    expect(cross.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Retry-After,X-D1-Bookmark')
     expect(cross.headers.get('vary')).toBe('Origin')
     const plain = await api('GET', '/api/me', { token: user.token })
     expect(plain.status).toBe(200)

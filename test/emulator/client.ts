@@ -28,3 +28,14 @@ export async function paidIntent(
     ...extra,
   })
 }
+
+/** A customer with a card saved for off-session payments, as a checkout with `setup_future_usage` leaves it. */
+export async function customerWithSavedCard(token = 'pm_card_visa', email = 'renter@example.com') {
+  const customer = await stripe.customers.create({ email })
+  const intent = await paidIntent(token, { customer: customer.id, setup_future_usage: 'off_session' })
+  return { customer, intent, paymentMethod: intent.payment_method as string }
+}
+
+/** The types of the events recorded so far, oldest first. */
+export const eventTypes = async () =>
+  (await stripe.events.list({ limit: 100 })).data.map((event) => event.type).reverse()

@@ -1,14 +1,11 @@
 import Stripe from 'stripe'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { authenticate, closeDispute, resetEmulator, settle } from '../helpers/stripe-emulator'
-import { paidIntent, stripe } from './client'
+import { eventTypes, paidIntent, stripe } from './client'
 
 beforeEach(async () => {
   await resetEmulator()
 })
-
-const eventTypes = async () =>
-  (await stripe.events.list({ limit: 100 })).data.map((event) => event.type).reverse()
 
 describe('declined cards', () => {
   it.each([

@@ -15,12 +15,9 @@ export const settings = () => loadSettings(env)
 
 /** What use cases take (Stripe through the emulator, a quiet logger), for calling them directly at a time. */
 export const services = (options: { logger?: Logger; now?: Date | number } = {}) =>
-  createServices(
-    testEnv,
-    settings(),
-    options.logger ?? createLogger({ test: true }, 'error'),
-    options.now === undefined ? undefined : () => new Date(options.now!),
-  )
+  createServices(testEnv, settings(), options.logger ?? createLogger({ test: true }, 'error'), {
+    clock: options.now === undefined ? undefined : () => new Date(options.now!),
+  })
 export const TEST_PASSWORD = 'correct horse battery staple'
 
 // Factories use few PBKDF2 iterations so that seeding stays fast; the API itself always hashes with 100,000.

@@ -1,14 +1,18 @@
 import * as z from '../../lib/zod'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { publicUserColumns } from '../../use-cases/users'
-import { WellFormedText } from '../schemas'
+import { WellFormedText, lazySchema } from '../schemas'
 
-export const UserSchema = jsonSchema(publicUserColumns, {
-  id: (field) => field.openapi({ example: 'usr_9PzXk2LmQ4rT7vW1yB3c' }),
-  email: () => z.email(),
-}).openapi('User')
+export const UserSchema = lazySchema(() =>
+  jsonSchema(publicUserColumns, {
+    id: (field) => field.openapi({ example: 'usr_9PzXk2LmQ4rT7vW1yB3c' }),
+    email: () => z.email(),
+  }).openapi('User'),
+)
 
-export const SessionSchema = z.object({ token: z.string(), user: UserSchema }).openapi('Session')
+export const SessionSchema = lazySchema(() =>
+  z.object({ token: z.string(), user: UserSchema() }).openapi('Session'),
+)
 
 export const RegisterBody = z
   .object({

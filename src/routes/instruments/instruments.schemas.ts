@@ -2,11 +2,13 @@ import * as z from '../../lib/zod'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { instrumentCategories } from '../../adapters/d1/schema'
 import { instrumentColumns } from '../../use-cases/instruments'
-import { optionalText } from '../schemas'
+import { optionalText, lazySchema } from '../schemas'
 
-export const InstrumentSchema = jsonSchema(instrumentColumns, {
-  id: (field) => field.openapi({ example: 'ins_4f1c9a2b7d3e8f0a1b2c' }),
-}).openapi('Instrument')
+export const InstrumentSchema = lazySchema(() =>
+  jsonSchema(instrumentColumns, {
+    id: (field) => field.openapi({ example: 'ins_4f1c9a2b7d3e8f0a1b2c' }),
+  }).openapi('Instrument'),
+)
 
 export const CreateInstrumentBody = z
   .object({

@@ -13,14 +13,17 @@ import {
   PaginationQuery,
   pageOf,
   DateWindowQuery,
+  lazySchema,
 } from '../schemas'
 
-export const ListingSchema = jsonSchema(listingColumns, {
-  id: (field) => field.openapi({ example: 'lst_4f1c9a2b7d3e8f0a1b2c' }),
-  daily_rate: () => MinorUnits,
-  currency: () => Currency,
-  deposit_amount: () => MinorUnits,
-}).openapi('Listing')
+export const ListingSchema = lazySchema(() =>
+  jsonSchema(listingColumns, {
+    id: (field) => field.openapi({ example: 'lst_4f1c9a2b7d3e8f0a1b2c' }),
+    daily_rate: () => MinorUnits,
+    currency: () => Currency,
+    deposit_amount: () => MinorUnits,
+  }).openapi('Listing'),
+)
 
 export const ListingPage = pageOf(ListingSchema, 'ListingPage')
 
@@ -87,14 +90,16 @@ export const ListingSearchQuery = PaginationQuery.extend({
 
 export const AvailabilityQuery = DateWindowQuery
 
-export const AvailabilitySchema = z
-  .object({
-    listing_id: z.string(),
-    from: IsoDate,
-    to: IsoDate,
-    available: z.boolean().openapi({ description: 'True when no day of [from, to) is booked' }),
-    booked: z
-      .array(z.object({ start_date: IsoDate, end_date: IsoDate }))
-      .openapi({ description: 'Booked ranges (end exclusive), clipped to the window, by start date' }),
-  })
-  .openapi('ListingAvailability')
+export const AvailabilitySchema = lazySchema(() =>
+  z
+    .object({
+      listing_id: z.string(),
+      from: IsoDate,
+      to: IsoDate,
+      available: z.boolean().openapi({ description: 'True when no day of [from, to) is booked' }),
+      booked: z
+        .array(z.object({ start_date: IsoDate, end_date: IsoDate }))
+        .openapi({ description: 'Booked ranges (end exclusive), clipped to the window, by start date' }),
+    })
+    .openapi('ListingAvailability'),
+)

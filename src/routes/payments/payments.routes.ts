@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import * as z from '../../lib/zod'
 import { JSON_BODY, NO_BODY, problemResponses, SIGNED_IN, STRIPE } from '../error-responses'
-import { idParam, jsonBody, jsonContent, security } from '../schemas'
+import { idParam, jsonBody, jsonContent, lazySchema, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import {
   ConfirmBody,
@@ -86,10 +86,18 @@ export const timeline = createRoute({
   },
 })
 
-const documentContent = (schema: typeof ReceiptSchema | typeof CreditNoteSchema) => ({
+const printablePage = lazySchema(() =>
+  z.string().openapi({ description: 'A printable page, no external assets' }),
+)
+
+const documentContent = <T extends z.ZodType>(schema: () => T) => ({
   content: {
-    'text/html': { schema: z.string().openapi({ description: 'A printable page, no external assets' }) },
-    'application/json': { schema },
+    'text/html': {
+      get schema() {
+        return printablePage()
+      },
+    },
+    'application/json': jsonContent(schema).content['application/json'],
   },
 })
 

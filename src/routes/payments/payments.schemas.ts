@@ -2,47 +2,59 @@ import * as z from '../../lib/zod'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { paymentStatuses, refundStatuses } from '../../adapters/d1/schema'
 import { paymentColumns, refundColumns } from '../../use-cases/payments/payment-json'
-import { Currency, PaginationQuery, pageOf } from '../schemas'
+import { Currency, PaginationQuery, pageOf, lazySchema } from '../schemas'
 import { STRIPE_REFUND_REASONS } from '../../use-cases/payments/refunds'
 import { MAX_CHARGE_AMOUNT } from '../../domain/money'
 
-export const RefundSchema = jsonSchema(refundColumns, {
-  id: (field) => field.openapi({ example: 'ref_8Jd2kQ9wLm3nB5vX1zC4' }),
-  currency: () => Currency,
-}).openapi('Refund')
-
-export const PaymentSchema = jsonSchema(paymentColumns, {
-  id: (field) => field.openapi({ example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
-  amount: (field) => field.openapi({ description: 'Minor units, computed by the server from the rental' }),
-  currency: () => Currency,
-  platform_fee: (field) =>
-    field.openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
-  owner_payout_amount: (field) => field.openapi({ description: 'amount − platform_fee' }),
-}).openapi('Payment')
-
-export const PaymentWithRefunds = PaymentSchema.extend({ refunds: z.array(RefundSchema) }).openapi(
-  'PaymentWithRefunds',
+export const RefundSchema = lazySchema(() =>
+  jsonSchema(refundColumns, {
+    id: (field) => field.openapi({ example: 'ref_8Jd2kQ9wLm3nB5vX1zC4' }),
+    currency: () => Currency,
+  }).openapi('Refund'),
 )
 
-export const ConfirmPending = PaymentSchema.extend({
-  payment_intent_status: z
-    .string()
-    .openapi({ description: 'Stripe status, e.g. processing or requires_action' }),
-}).openapi('PaymentInProgress')
+export const PaymentSchema = lazySchema(() =>
+  jsonSchema(paymentColumns, {
+    id: (field) => field.openapi({ example: 'pay_3Hk9sLw2Qp7mZx4Rt8Vb' }),
+    amount: (field) => field.openapi({ description: 'Minor units, computed by the server from the rental' }),
+    currency: () => Currency,
+    platform_fee: (field) =>
+      field.openapi({ description: 'round_half_up(amount × PLATFORM_FEE_PERCENT / 100)' }),
+    owner_payout_amount: (field) => field.openapi({ description: 'amount − platform_fee' }),
+  }).openapi('Payment'),
+)
 
-export const InitiateResponse = z
-  .object({
-    payment_id: z.string(),
-    client_secret: z
-      .string()
-      .openapi({ description: 'Pass to Stripe.js (Payment Element) to collect the card' }),
-    payment_intent_id: z.string(),
-    amount: z.number().int(),
-    currency: Currency,
-    stripe_public_key: z.string(),
-    status: z.enum(paymentStatuses),
-  })
-  .openapi('PaymentInitiated')
+export const PaymentWithRefunds = lazySchema(() =>
+  PaymentSchema()
+    .extend({ refunds: z.array(RefundSchema()) })
+    .openapi('PaymentWithRefunds'),
+)
+
+export const ConfirmPending = lazySchema(() =>
+  PaymentSchema()
+    .extend({
+      payment_intent_status: z
+        .string()
+        .openapi({ description: 'Stripe status, e.g. processing or requires_action' }),
+    })
+    .openapi('PaymentInProgress'),
+)
+
+export const InitiateResponse = lazySchema(() =>
+  z
+    .object({
+      payment_id: z.string(),
+      client_secret: z
+        .string()
+        .openapi({ description: 'Pass to Stripe.js (Payment Element) to collect the card' }),
+      payment_intent_id: z.string(),
+      amount: z.number().int(),
+      currency: Currency,
+      stripe_public_key: z.string(),
+      status: z.enum(paymentStatuses),
+    })
+    .openapi('PaymentInitiated'),
+)
 
 export const ConfirmBody = z
   .object({
@@ -65,9 +77,9 @@ export const RefundBody = z
   })
   .openapi('RefundRequest')
 
-export const RefundResponse = z
-  .object({ payment: PaymentSchema, refund: RefundSchema })
-  .openapi('RefundResult')
+export const RefundResponse = lazySchema(() =>
+  z.object({ payment: PaymentSchema(), refund: RefundSchema() }).openapi('RefundResult'),
+)
 
 export const PaymentPage = pageOf(PaymentSchema, 'PaymentPage')
 
@@ -79,21 +91,23 @@ export const PaymentListQuery = PaginationQuery.extend({
   status: z.enum(paymentStatuses).optional(),
 })
 
-export const TimelineSchema = z
-  .object({
-    payment_id: z.string(),
-    rental_id: z.string(),
-    status: z.enum(paymentStatuses),
-    entries: z.array(
-      z.object({
-        at: z.string(),
-        event: z.string().openapi({ example: 'refund_succeeded' }),
-        text: z.string().openapi({ example: 'Refund of $25.00 succeeded' }),
-        refund_id: z.string().optional(),
-      }),
-    ),
-  })
-  .openapi('PaymentTimeline')
+export const TimelineSchema = lazySchema(() =>
+  z
+    .object({
+      payment_id: z.string(),
+      rental_id: z.string(),
+      status: z.enum(paymentStatuses),
+      entries: z.array(
+        z.object({
+          at: z.string(),
+          event: z.string().openapi({ example: 'refund_succeeded' }),
+          text: z.string().openapi({ example: 'Refund of $25.00 succeeded' }),
+          refund_id: z.string().optional(),
+        }),
+      ),
+    })
+    .openapi('PaymentTimeline'),
+)
 
 export const DocumentQuery = z.object({
   locale: z
@@ -112,43 +126,47 @@ export const DocumentQuery = z.object({
 
 const formatted = z.record(z.string(), z.string())
 
-export const ReceiptSchema = z
-  .object({
-    kind: z.literal('receipt'),
-    number: z.string().openapi({ example: 'R-000042', description: 'From one gapless sequence' }),
-    issued_at: z.string(),
-    payment_id: z.string(),
-    rental_id: z.string(),
-    currency: Currency,
-    locale: z.string(),
-    line: z.object({
-      description: z.string(),
-      daily_rate: z.number().int(),
-      days: z.number().int(),
-      amount: z.number().int(),
-      text: z.string().openapi({ example: '3 × $25.00 = $75.00' }),
-    }),
-    total: z.number().int(),
-    platform_fee: z.number().int(),
-    owner_payout_amount: z.number().int(),
-    deposit_amount: z.number().int(),
-    amount_refunded: z.number().int(),
-    formatted,
-  })
-  .openapi('Receipt')
+export const ReceiptSchema = lazySchema(() =>
+  z
+    .object({
+      kind: z.literal('receipt'),
+      number: z.string().openapi({ example: 'R-000042', description: 'From one gapless sequence' }),
+      issued_at: z.string(),
+      payment_id: z.string(),
+      rental_id: z.string(),
+      currency: Currency,
+      locale: z.string(),
+      line: z.object({
+        description: z.string(),
+        daily_rate: z.number().int(),
+        days: z.number().int(),
+        amount: z.number().int(),
+        text: z.string().openapi({ example: '3 × $25.00 = $75.00' }),
+      }),
+      total: z.number().int(),
+      platform_fee: z.number().int(),
+      owner_payout_amount: z.number().int(),
+      deposit_amount: z.number().int(),
+      amount_refunded: z.number().int(),
+      formatted,
+    })
+    .openapi('Receipt'),
+)
 
-export const CreditNoteSchema = z
-  .object({
-    kind: z.literal('credit_note'),
-    number: z.string().openapi({ example: 'C-000007', description: 'From one gapless sequence' }),
-    issued_at: z.string(),
-    refund_id: z.string(),
-    payment_id: z.string(),
-    receipt_number: z.string().nullable(),
-    refund_status: z.enum(refundStatuses),
-    amount: z.number().int(),
-    currency: Currency,
-    locale: z.string(),
-    formatted,
-  })
-  .openapi('CreditNote')
+export const CreditNoteSchema = lazySchema(() =>
+  z
+    .object({
+      kind: z.literal('credit_note'),
+      number: z.string().openapi({ example: 'C-000007', description: 'From one gapless sequence' }),
+      issued_at: z.string(),
+      refund_id: z.string(),
+      payment_id: z.string(),
+      receipt_number: z.string().nullable(),
+      refund_status: z.enum(refundStatuses),
+      amount: z.number().int(),
+      currency: Currency,
+      locale: z.string(),
+      formatted,
+    })
+    .openapi('CreditNote'),
+)

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import * as z from '../../lib/zod'
 import { JSON_BODY, NO_BODY, problemResponses, SIGNED_IN, STRIPE } from '../error-responses'
-import { jsonBody, jsonContent, security } from '../schemas'
+import { jsonBody, jsonContent, lazySchema, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import {
   EarningsQuery,
@@ -14,6 +14,14 @@ import {
 } from './payouts.schemas'
 
 const common = { tags: ['payouts'], security }
+
+const earningsCsvSchema = lazySchema(() =>
+  z.string().openapi({
+    description: "The statement's lines, a header row first; amounts in integer minor units",
+    example:
+      'date,payout_id,payment_id,rental_id,currency,status,gross,refunds,disputed,platform_fees,net,released,reversed,scheduled,unsettled,scheduled_for,released_at\r\n',
+  }),
+)
 
 export const createAccount = createRoute({
   ...common,
@@ -65,13 +73,11 @@ export const earnings = createRoute({
     200: {
       description: 'The statement',
       content: {
-        'application/json': { schema: EarningsSchema },
+        ...jsonContent(EarningsSchema).content,
         'text/csv': {
-          schema: z.string().openapi({
-            description: "The statement's lines, a header row first; amounts in integer minor units",
-            example:
-              'date,payout_id,payment_id,rental_id,currency,status,gross,refunds,disputed,platform_fees,net,released,reversed,scheduled,unsettled,scheduled_for,released_at\r\n',
-          }),
+          get schema() {
+            return earningsCsvSchema()
+          },
         },
       },
     },

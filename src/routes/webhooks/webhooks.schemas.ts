@@ -1,8 +1,11 @@
 import * as z from '../../lib/zod'
+import { lazySchema } from '../schemas'
 
-export const Received = z
-  .object({
-    received: z.literal(true),
-    outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']),
-  })
-  .openapi('WebhookReceived')
+export const Received = lazySchema(() =>
+  z
+    .object({
+      received: z.literal(true),
+      outcome: z.enum(['applied', 'duplicate', 'ignored', 'unknown_object']),
+    })
+    .openapi('WebhookReceived'),
+)

@@ -12,11 +12,13 @@ import { invalidRequest, missingParam } from '../lib/errors'
 import type { Params } from '../lib/form'
 import {
   mergeMetadata,
+  optionalEmail,
   optionalEnum,
   optionalHash,
   optionalInteger,
   optionalString,
   rejectUnknown,
+  rejectUnknownIn,
 } from '../lib/params'
 import { accountInvalid } from './auth'
 import { LIST_PARAMS, paginate } from './list'
@@ -112,13 +114,6 @@ function parseCountry(params: Params): string {
   return country
 }
 
-function parseEmail(params: Params): string | undefined {
-  const email = optionalString(params, 'email')
-  if (email !== undefined && email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    throw invalidRequest(`Invalid email address: ${email}`, { param: 'email' })
-  return email
-}
-
 function parseCurrencyParam(params: Params): string | undefined {
   const currency = optionalString(params, 'default_currency')?.toLowerCase()
   if (currency !== undefined && !/^[a-z]{3}$/.test(currency))
@@ -174,12 +169,7 @@ function parseBusinessProfile(
 ): Stripe.Account.BusinessProfile | undefined {
   const hash = optionalHash(params, 'business_profile')
   if (!hash) return undefined
-  const unknown = Object.keys(hash).find((key) => ![...PROFILE_FIELDS, ...PROFILE_IGNORED].includes(key))
-  if (unknown) {
-    throw invalidRequest(`Received unknown parameter: business_profile[${unknown}]`, {
-      param: `business_profile[${unknown}]`,
-    })
-  }
+  rejectUnknownIn(hash, 'business_profile', [...PROFILE_FIELDS, ...PROFILE_IGNORED])
   const profile = current ? structuredClone(current) : businessProfile()
   for (const field of PROFILE_FIELDS) {
     const value = optionalString(hash, field)
@@ -261,13 +251,7 @@ function enumIn<T extends string>(hash: Params, name: string, param: string, val
  * an Express dashboard with the platform paying fees and bearing losses), or `none`.
  */
 function parseController(hash: Params): { controller: Stripe.Account.Controller; type: Stripe.Account.Type } {
-  const allowed = ['fees', 'losses', 'requirement_collection', 'stripe_dashboard']
-  const unknown = Object.keys(hash).find((key) => !allowed.includes(key))
-  if (unknown) {
-    throw invalidRequest(`Received unknown parameter: controller[${unknown}]`, {
-      param: `controller[${unknown}]`,
-    })
-  }
+  rejectUnknownIn(hash, 'controller', ['fees', 'losses', 'requirement_collection', 'stripe_dashboard'])
   const sub = (name: string) => optionalHash(hash, name) ?? {}
   const fees = enumIn(sub('fees'), 'payer', 'controller[fees][payer]', CONTROLLER_VALUES.fees) ?? 'account'
   const losses =
@@ -344,7 +328,7 @@ export function createAccount({ ctx, params }: ApiRequest) {
       controller,
       country,
       default_currency: parseCurrencyParam(params) ?? defaultCurrency(country),
-      email: parseEmail(params) || null,
+      email: optionalEmail(params) || null,
       business_type: businessType,
       business_profile: parseBusinessProfile(params, null) ?? businessProfile(),
       capabilities,
@@ -388,7 +372,7 @@ export function updateAccount(request: ApiRequest) {
   rejectUnknown(params, UPDATE_PARAMS)
   const account = connectedAccount(request, request.id)
   const after = structuredClone(account)
-  const email = parseEmail(params)
+  const email = optionalEmail(params)
   if (email !== undefined) after.email = email || null
   const businessType = optionalEnum(params, 'business_type', BUSINESS_TYPES)
   if (businessType) {

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe'
+import { idOf } from '../lib/ids'
 import { optionalString, rejectUnknown } from '../lib/params'
 import { LIST_PARAMS, paginate } from './list'
 import { findObject } from './lookup'
@@ -12,7 +13,11 @@ export function retrieveCharge({ ctx, params, id }: ApiRequest) {
 export function listCharges({ ctx, params }: ApiRequest) {
   rejectUnknown(params, [...LIST_PARAMS, 'payment_intent', 'customer', 'transfer_group'])
   const filter = { payment_intent: optionalString(params, 'payment_intent') }
-  return paginate(ctx.store.list<Stripe.Charge>('charge', filter), params, '/v1/charges')
+  const customer = optionalString(params, 'customer')
+  const charges = ctx.store
+    .list<Stripe.Charge>('charge', filter)
+    .filter((charge) => !customer || idOf(charge.customer) === customer)
+  return paginate(charges, params, '/v1/charges')
 }
 
 export function retrieveDispute({ ctx, params, id }: ApiRequest) {

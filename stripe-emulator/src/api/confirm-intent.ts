@@ -1,11 +1,19 @@
 import type Stripe from 'stripe'
 import { assertConfirmable, confirmIntent } from '../domain/confirm'
 import type { Ctx } from '../domain/context'
+import { paymentMethodRefusal } from '../domain/customers'
 import { paymentMethodId, resolvePaymentMethod } from '../domain/payment-method-records'
-import { invalidRequest, unexpectedState } from '../lib/errors'
+import { aboutIntent, invalidRequest, unexpectedState } from '../lib/errors'
 import type { Params } from '../lib/form'
+import { idOf } from '../lib/ids'
 import { optionalBoolean, optionalString, rejectUnknown } from '../lib/params'
-import { CONFIRM_PARAMS, IGNORED_INTENT_PARAMS, parseCaptureMethod } from './intent-params'
+import {
+  CONFIRM_PARAMS,
+  IGNORED_INTENT_PARAMS,
+  parseCaptureMethod,
+  parseOffSession,
+  parseSetupFutureUsage,
+} from './intent-params'
 import { findIntent } from './lookup'
 import type { ApiRequest } from './types'
 
@@ -19,30 +27,36 @@ export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
     optionalString(params, 'payment_method') ?? paymentMethodId(intent) ?? undefined,
   )
   intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
+  const usage = parseSetupFutureUsage(params)
+  if (usage !== undefined) intent.setup_future_usage = usage
   return confirmWith(ctx, intent, params)
 }
 
+function missingPaymentMethod(intent: Stripe.PaymentIntent) {
+  const customer = idOf(intent.customer)
+  const how = customer
+    ? `To confirm the PaymentIntent with ${customer}, specify a payment method attached to this customer along with the customer ID.`
+    : 'You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.'
+  return aboutIntent(
+    unexpectedState(`You cannot confirm this PaymentIntent because it's missing a payment method. ${how}`),
+    intent,
+  )
+}
+
+/**
+ * Confirms with `payment_method` (or the intent's own): a test token becomes a new PaymentMethod; a saved one
+ * must belong to the intent's customer. `off_session=true` charges without the customer (no 3-D Secure).
+ */
 export function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
   const idOrToken = optionalString(params, 'payment_method') ?? paymentMethodId(intent)
-  if (!idOrToken) {
-    throw unexpectedState(
-      "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
-    )
-  }
+  if (!idOrToken) throw missingPaymentMethod(intent)
   const method = resolvePaymentMethod(ctx.store, idOrToken)
-  const offSession =
-    optionalBoolean(params, 'off_session') || optionalBoolean(params, 'error_on_requires_action')
-  if (offSession && method.card.behaviour === 'authenticate') {
-    method.card = {
-      ...method.card,
-      decline: {
-        code: 'authentication_required',
-        decline_code: 'authentication_required',
-        message: 'Your card was declined. This transaction requires authentication.',
-      },
-    }
-  }
-  return confirmIntent(ctx, intent, method)
+  const refusal = paymentMethodRefusal(method, idOf(intent.customer))
+  if (refusal) throw aboutIntent(refusal, intent)
+  return confirmIntent(ctx, intent, method, {
+    offSession: parseOffSession(params) ?? false,
+    errorOnRequiresAction: optionalBoolean(params, 'error_on_requires_action') ?? false,
+  })
 }
 
 /** Stripe refuses a server-side confirm that could need a redirect but has no return_url. */

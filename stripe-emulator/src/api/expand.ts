@@ -9,8 +9,9 @@ type Expandable = Record<string, unknown> & StoredObject
 
 /** Fields that hold an id Stripe can expand, per object type. */
 const EXPANDABLE: Record<string, string[]> = {
-  payment_intent: ['latest_charge'],
-  charge: ['payment_intent', 'refunds'],
+  payment_intent: ['latest_charge', 'customer', 'payment_method'],
+  charge: ['payment_intent', 'refunds', 'customer'],
+  payment_method: ['customer'],
   refund: ['charge', 'payment_intent'],
   dispute: ['charge', 'payment_intent'],
   transfer: ['destination', 'source_transaction'],

@@ -14,7 +14,6 @@ import {
 /** Accepted as Stripe accepts them; the ones the emulator does not model are ignored. */
 export const IGNORED_INTENT_PARAMS = [
   'expand',
-  'setup_future_usage',
   'payment_method_options',
   'shipping',
   'mandate_data',
@@ -29,6 +28,7 @@ export const CONFIRM_PARAMS = [
   'off_session',
   'error_on_requires_action',
   'receipt_email',
+  'setup_future_usage',
 ]
 
 const MINIMUM_AMOUNT: Record<string, number> = { gbp: 30 }
@@ -105,4 +105,19 @@ export function parseApplicationFee(
     })
   }
   return fee
+}
+
+/** `setup_future_usage`: `off_session` or `on_session`; an empty string (on update) unsets it. */
+export function parseSetupFutureUsage(
+  params: Params,
+): Stripe.PaymentIntent.SetupFutureUsage | null | undefined {
+  if (params.setup_future_usage === '') return null
+  return optionalEnum(params, 'setup_future_usage', ['off_session', 'on_session'] as const)
+}
+
+/** `off_session` takes a boolean, or `one_off` / `recurring` (both mean true). */
+export function parseOffSession(params: Params): boolean | undefined {
+  const value = optionalString(params, 'off_session')
+  if (value === 'one_off' || value === 'recurring') return true
+  return optionalBoolean(params, 'off_session')
 }

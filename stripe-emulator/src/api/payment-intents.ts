@@ -1,10 +1,14 @@
 import type Stripe from 'stripe'
+import type { Ctx } from '../domain/context'
+import { findCustomer, paymentMethodRefusal } from '../domain/customers'
 import { emit } from '../domain/events'
 import { cancelIntent, captureIntent } from '../domain/lifecycle'
 import { CONFIRMABLE } from '../domain/confirm'
 import { newPaymentIntent } from '../domain/objects'
 import { resolvePaymentMethod } from '../domain/payment-method-records'
-import { unexpectedState } from '../lib/errors'
+import { aboutIntent, invalidRequest, unexpectedState } from '../lib/errors'
+import type { Params } from '../lib/form'
+import { idOf } from '../lib/ids'
 import {
   mergeMetadata,
   optionalBoolean,
@@ -21,6 +25,7 @@ import {
   parseAutomaticPaymentMethods,
   parseCaptureMethod,
   parseCurrency,
+  parseSetupFutureUsage,
   parseTransferData,
 } from './intent-params'
 import { LIST_PARAMS, paginate } from './list'
@@ -51,6 +56,21 @@ const CREATE_PARAMS = [
   ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_group'],
 ]
 
+/** `customer` names a customer of this account (400 resource_missing otherwise); '' unsets it on update. */
+function parseCustomer(ctx: Ctx, params: Params): string | null | undefined {
+  const id = optionalString(params, 'customer')
+  if (id === undefined || id === '') return id === '' ? null : undefined
+  return findCustomer(ctx.store, id).id
+}
+
+/** A PaymentMethod given for the intent: a test token becomes a new one; Stripe's ownership rules apply. */
+function paymentMethodFor(ctx: Ctx, idOrToken: string, customer: string | null) {
+  const method = resolvePaymentMethod(ctx.store, idOrToken)
+  const refusal = paymentMethodRefusal(method, customer)
+  if (refusal) throw refusal
+  return method
+}
+
 export function createIntent({ ctx, params }: ApiRequest) {
   rejectUnknown(params, CREATE_PARAMS)
   const currency = parseCurrency(params)
@@ -69,7 +89,8 @@ export function createIntent({ ctx, params }: ApiRequest) {
     transfer_data: transferData,
     description: optionalString(params, 'description') ?? null,
     receipt_email: optionalString(params, 'receipt_email') ?? null,
-    customer: optionalString(params, 'customer') ?? null,
+    customer: parseCustomer(ctx, params) ?? null,
+    setup_future_usage: parseSetupFutureUsage(params) ?? null,
     statement_descriptor: optionalString(params, 'statement_descriptor') ?? null,
     statement_descriptor_suffix: optionalString(params, 'statement_descriptor_suffix') ?? null,
     transfer_group: optionalString(params, 'transfer_group') ?? null,
@@ -78,10 +99,13 @@ export function createIntent({ ctx, params }: ApiRequest) {
   const confirm = optionalBoolean(params, 'confirm') ?? false
   const method = optionalString(params, 'payment_method')
   if (confirm) assertCanConfirm(draft.automatic_payment_methods, params, method)
+  else if (params.off_session !== undefined) {
+    throw invalidRequest('off_session can only be used when confirm=true.', { param: 'off_session' })
+  }
   const intent = newPaymentIntent(draft, ctx.store.now())
   if (method)
     Object.assign(intent, {
-      payment_method: resolvePaymentMethod(ctx.store, method).id,
+      payment_method: paymentMethodFor(ctx, method, draft.customer).id,
       status: 'requires_confirmation',
     })
   ctx.store.put(intent)
@@ -96,14 +120,18 @@ export function retrieveIntent({ ctx, params, id }: ApiRequest) {
 
 export function listIntents({ ctx, params }: ApiRequest) {
   rejectUnknown(params, [...LIST_PARAMS, 'customer'])
-  return paginate(ctx.store.list<Stripe.PaymentIntent>('payment_intent'), params, '/v1/payment_intents')
+  const customer = optionalString(params, 'customer')
+  const intents = ctx.store
+    .list<Stripe.PaymentIntent>('payment_intent')
+    .filter((intent) => !customer || idOf(intent.customer) === customer)
+  return paginate(intents, params, '/v1/payment_intents')
 }
 
 export function updateIntent({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, [
     ...['amount', 'currency', 'metadata', 'payment_method', 'description', 'receipt_email', 'capture_method'],
     ...['application_fee_amount', 'transfer_data', 'statement_descriptor', 'statement_descriptor_suffix'],
-    ...['customer', 'transfer_group', 'payment_method_types', ...IGNORED_INTENT_PARAMS],
+    ...['customer', 'transfer_group', 'payment_method_types', 'setup_future_usage', ...IGNORED_INTENT_PARAMS],
   ])
   const intent = findIntent(ctx, id)
   for (const field of ['amount', 'currency', 'payment_method', 'capture_method']) {
@@ -117,16 +145,14 @@ export function updateIntent({ ctx, params, id }: ApiRequest) {
   const currency = params.currency !== undefined ? parseCurrency(params) : intent.currency
   const amount = params.amount !== undefined ? parseAmount(params, currency) : intent.amount
   Object.assign(intent, { currency, amount, metadata: mergeMetadata(intent.metadata, params) })
-  for (const field of [
-    'description',
-    'receipt_email',
-    'customer',
-    'transfer_group',
-    'statement_descriptor',
-  ] as const) {
+  for (const field of ['description', 'receipt_email', 'transfer_group', 'statement_descriptor'] as const) {
     const value = optionalString(params, field)
     if (value !== undefined) intent[field] = value === '' ? null : value
   }
+  const customer = parseCustomer(ctx, params)
+  if (customer !== undefined) intent.customer = customer
+  const usage = parseSetupFutureUsage(params)
+  if (usage !== undefined) intent.setup_future_usage = usage
   intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
   const fee = optionalInteger(params, 'application_fee_amount')
   if (fee !== undefined)
@@ -137,11 +163,12 @@ export function updateIntent({ ctx, params, id }: ApiRequest) {
       intent.on_behalf_of,
     )
   const method = optionalString(params, 'payment_method')
-  if (method)
-    Object.assign(intent, {
-      payment_method: resolvePaymentMethod(ctx.store, method).id,
-      status: 'requires_confirmation',
-    })
+  if (method) {
+    const resolved = resolvePaymentMethod(ctx.store, method)
+    const refusal = paymentMethodRefusal(resolved, idOf(intent.customer))
+    if (refusal) throw aboutIntent(refusal, findIntent(ctx, id))
+    Object.assign(intent, { payment_method: resolved.id, status: 'requires_confirmation' })
+  }
   ctx.store.put(intent)
   return intent
 }

@@ -10,6 +10,15 @@ import {
 import { listPayouts, retrieveBalance, retrievePayout } from './balance'
 import { listCharges, listDisputes, retrieveCharge, retrieveDispute } from './charges'
 import { confirmIntentRoute } from './confirm-intent'
+import {
+  createCustomer,
+  deleteCustomer,
+  listCustomerPaymentMethods,
+  listCustomers,
+  retrieveCustomer,
+  retrieveCustomerPaymentMethod,
+  updateCustomer,
+} from './customers'
 import { listEvents, retrieveEvent } from './events'
 import {
   cancelIntentRoute,
@@ -19,6 +28,12 @@ import {
   retrieveIntent,
   updateIntent,
 } from './payment-intents'
+import {
+  attachPaymentMethodRoute,
+  detachPaymentMethodRoute,
+  listPaymentMethods,
+  retrievePaymentMethod,
+} from './payment-methods'
 import { createRefundRoute, listRefunds, retrieveRefund, updateRefund } from './refunds'
 import {
   createReversal,
@@ -43,6 +58,17 @@ const ROUTES: Route[] = [
   ['POST', '/v1/payment_intents/:id/confirm', confirmIntentRoute],
   ['POST', '/v1/payment_intents/:id/cancel', cancelIntentRoute],
   ['POST', '/v1/payment_intents/:id/capture', captureIntentRoute],
+  ['POST', '/v1/customers', createCustomer],
+  ['GET', '/v1/customers', listCustomers],
+  ['GET', '/v1/customers/:id', retrieveCustomer],
+  ['POST', '/v1/customers/:id', updateCustomer],
+  ['DELETE', '/v1/customers/:id', deleteCustomer],
+  ['GET', '/v1/customers/:id/payment_methods', listCustomerPaymentMethods],
+  ['GET', '/v1/customers/:id/payment_methods/:sub', retrieveCustomerPaymentMethod],
+  ['GET', '/v1/payment_methods', listPaymentMethods],
+  ['GET', '/v1/payment_methods/:id', retrievePaymentMethod],
+  ['POST', '/v1/payment_methods/:id/attach', attachPaymentMethodRoute],
+  ['POST', '/v1/payment_methods/:id/detach', detachPaymentMethodRoute],
   ['GET', '/v1/charges', listCharges],
   ['GET', '/v1/charges/:id', retrieveCharge],
   ['POST', '/v1/refunds', createRefundRoute],

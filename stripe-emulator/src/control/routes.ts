@@ -1,6 +1,7 @@
 import type Stripe from 'stripe'
 import { findIntent, findObject } from '../api/lookup'
 import { closeDispute } from '../domain/disputes'
+import { expireHolds } from '../domain/holds'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
 import { settleRefund } from '../domain/refunds'
 import { errorResponse, invalidRequest, resourceMissing, StripeApiError } from '../lib/errors'
@@ -68,6 +69,8 @@ const CONTROLS: [string, string, Control][] = [
       if (!Number.isInteger(seconds) || seconds < 0)
         throw invalidRequest('seconds must be a non-negative integer', { param: 'seconds' })
       store.setConfig('clock_offset', String(Number(store.getConfig('clock_offset') ?? 0) + seconds))
+      // Holds whose capture_before is passed expire now, so their events are recorded (and delivered).
+      expireHolds(store)
       return { now: store.now() }
     },
   ],

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe'
+import { previousAttributes } from '../lib/diff'
 import { resourceMissing } from '../lib/errors'
 import type { Store } from '../store/store'
 import { type Account, newBankAccount, newCapability, requirements } from './connect-objects'
@@ -37,10 +38,7 @@ export const isVerified = (account: Account) =>
 export function saveAccount(ctx: Ctx, before: Account, after: Account): Account {
   const platform = platformCtx(ctx)
   platform.store.put(after)
-  const previous: Record<string, unknown> = {}
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof Stripe.Account>) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) previous[key] = before[key] ?? null
-  }
+  const previous = previousAttributes(before, after)
   if (Object.keys(previous).length === 0) return after
   const own = accountCtx(ctx, after.id)
   emit(own, {

@@ -1,10 +1,11 @@
 import type Stripe from 'stripe'
-import { invalidRequest, unexpectedState } from '../lib/errors'
-import { authorize, failIntent } from './confirm'
+import { invalidRequest, StripeApiError, unexpectedState } from '../lib/errors'
+import { chargeCard, failIntent } from './confirm'
 import type { Ctx } from './context'
 import { openDispute } from './disputes'
 import { emit } from './events'
-import { cardOf, paymentMethodId } from './payment-method-records'
+import { releaseHold } from './holds'
+import { cardOf, paymentMethodId, resolvePaymentMethod } from './payment-method-records'
 
 const CANCELABLE = [
   'requires_payment_method',
@@ -36,13 +37,13 @@ export function captureIntent(ctx: Ctx, intent: Stripe.PaymentIntent, amountToCa
   }
   const charge = latestCharge(ctx, intent)
   if (!charge) throw unexpectedState('This PaymentIntent has no charge to capture.')
-  // The part of the authorization that is not captured is released, which Stripe shows as refunded.
   Object.assign(charge, {
     captured: true,
     amount_captured: amount,
-    amount_refunded: charge.amount - amount,
     balance_transaction: `txn_${charge.id.slice(3)}`,
   })
+  // The part of the authorization that is not captured is released, which Stripe shows as refunded.
+  releaseHold(ctx, charge, charge.amount - amount)
   Object.assign(intent, { status: 'succeeded', amount_received: amount, amount_capturable: 0 })
   ctx.store.put(charge, { payment_intent: intent.id })
   ctx.store.put(intent)
@@ -63,11 +64,9 @@ export function cancelIntent(
         `Only a PaymentIntent with one of the following statuses may be canceled: ${CANCELABLE.join(', ')}.`,
     )
   }
+  // A held authorization is released: Stripe refunds the whole uncaptured amount (`charge.refunded`).
   const charge = intent.status === 'requires_capture' ? latestCharge(ctx, intent) : null
-  if (charge) {
-    Object.assign(charge, { amount_refunded: charge.amount, refunded: true })
-    ctx.store.put(charge, { payment_intent: intent.id })
-  }
+  if (charge) releaseHold(ctx, charge, charge.amount - charge.amount_captured)
   Object.assign(intent, {
     status: 'canceled',
     canceled_at: ctx.store.now(),
@@ -76,26 +75,43 @@ export function cancelIntent(
     next_action: null,
   })
   ctx.store.put(intent)
+  if (charge) emit(ctx, { type: 'charge.refunded', object: charge })
   emit(ctx, { type: 'payment_intent.canceled', object: intent })
   return intent
 }
 
-/** Emulator-only stand-in for the customer completing (or failing) 3-D Secure. */
+/**
+ * Emulator-only stand-in for the customer completing (or failing) 3-D Secure. Once authenticated the card goes
+ * to the issuer, who may still decline it (then the intent is answered with `last_payment_error`, not a 402).
+ */
 export function authenticateIntent(ctx: Ctx, intent: Stripe.PaymentIntent, outcome: 'succeed' | 'fail') {
-  const card = cardOf(ctx.store, paymentMethodId(intent))
-  if (intent.status !== 'requires_action' || !card) {
+  const methodId = paymentMethodId(intent)
+  if (intent.status !== 'requires_action' || !methodId) {
     throw unexpectedState(
       `PaymentIntent ${intent.id} is not waiting for authentication (status ${intent.status}).`,
     )
   }
-  if (outcome === 'succeed') return authorize(ctx, intent, { id: paymentMethodId(intent) as string, card })
-  const failure = {
+  const method = resolvePaymentMethod(ctx.store, methodId)
+  if (outcome === 'succeed') {
+    try {
+      return chargeCard(ctx, intent, method, false)
+    } catch (error) {
+      if (error instanceof StripeApiError && error.body.type === 'card_error') return intent
+      throw error
+    }
+  }
+  const decline = {
     code: 'payment_intent_authentication_failure',
     decline_code: '',
     message:
       'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
   }
-  failIntent(ctx, intent, null, failure, 'invalid_request_error')
+  failIntent(ctx, intent, {
+    charge: null,
+    decline,
+    type: 'invalid_request_error',
+    paymentMethod: method.paymentMethod,
+  })
   return intent
 }
 
@@ -106,11 +122,12 @@ export function settleIntent(ctx: Ctx, intent: Stripe.PaymentIntent, outcome: 's
     throw unexpectedState(`PaymentIntent ${intent.id} is not processing (status ${intent.status}).`)
   }
   if (outcome === 'fail') {
-    failIntent(ctx, intent, charge, {
+    const decline = {
       code: 'card_declined',
       decline_code: 'generic_decline',
       message: 'Your card was declined.',
-    })
+    }
+    failIntent(ctx, intent, { charge, decline })
     return intent
   }
   Object.assign(charge, { status: 'succeeded', paid: true, captured: true, amount_captured: charge.amount })

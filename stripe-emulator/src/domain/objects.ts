@@ -1,14 +1,6 @@
 import type Stripe from 'stripe'
 import { newId, randomToken } from '../lib/ids'
-import type { Decline, TestCard } from './payment-methods'
-
-/** The PaymentMethod a test token became; Stripe answers `pm_1…` ids, not the `pm_card_visa` token. */
-export interface PaymentMethodRecord {
-  id: string
-  object: 'payment_method'
-  created: number
-  token: string
-}
+import { type Decline, fingerprintOf, type TestCard } from './payment-methods'
 
 interface IntentDraft {
   amount: number
@@ -22,6 +14,7 @@ interface IntentDraft {
   description: string | null
   receipt_email: string | null
   customer: string | null
+  setup_future_usage: Stripe.PaymentIntent.SetupFutureUsage | null
   statement_descriptor: string | null
   statement_descriptor_suffix: string | null
   transfer_group: string | null
@@ -69,7 +62,7 @@ export function newPaymentIntent(draft: IntentDraft, created: number): Stripe.Pa
     processing: null,
     receipt_email: draft.receipt_email,
     review: null,
-    setup_future_usage: null,
+    setup_future_usage: draft.setup_future_usage,
     shipping: null,
     source: null,
     statement_descriptor: draft.statement_descriptor,
@@ -87,6 +80,8 @@ interface ChargeDraft {
   created: number
   captured: boolean
   decline?: Decline
+  /** A manual-capture authorization: when it lapses (`payment_method_details.card.capture_before`). */
+  captureBefore?: number
 }
 
 export function newCharge({
@@ -96,6 +91,7 @@ export function newCharge({
   created,
   captured,
   decline,
+  captureBefore,
 }: ChargeDraft): Stripe.Charge {
   const paid = !decline
   return {
@@ -133,7 +129,7 @@ export function newCharge({
     paid,
     payment_intent: intent.id,
     payment_method: paymentMethod,
-    payment_method_details: { type: 'card', card: cardDetails(card, intent.amount) },
+    payment_method_details: { type: 'card', card: cardDetails(card, intent.amount, captureBefore) },
     radar_options: {},
     receipt_email: intent.receipt_email,
     receipt_number: null,
@@ -169,17 +165,22 @@ function outcome(decline?: Decline): Stripe.Charge.Outcome {
   }
 }
 
-function cardDetails(card: TestCard, amount: number): Stripe.Charge.PaymentMethodDetails.Card {
+function cardDetails(
+  card: TestCard,
+  amount: number,
+  captureBefore: number | undefined,
+): Stripe.Charge.PaymentMethodDetails.Card {
   return {
     amount_authorized: amount,
     authorization_code: null,
     brand: card.brand,
+    ...(captureBefore === undefined ? {} : { capture_before: captureBefore }),
     checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
     country: 'US',
     electronic_commerce_indicator: null,
     exp_month: 12,
     exp_year: 2034,
-    fingerprint: `emu${card.last4}${card.brand}`,
+    fingerprint: fingerprintOf(card),
     funding: card.funding,
     installments: null,
     last4: card.last4,

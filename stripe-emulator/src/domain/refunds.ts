@@ -55,7 +55,7 @@ export function createRefund(ctx: Ctx, request: RefundRequest): Stripe.Refund {
   // Stripe counts a pending refund in amount_refunded; only a failure gives the amount back.
   charge.amount_refunded += amount
   recomputeRefunded(charge)
-  save(ctx, refund, charge)
+  saveRefund(ctx, refund, charge)
   emit(ctx, { type: 'refund.created', object: refund })
   emit(ctx, { type: 'charge.refunded', object: charge })
   const created = structuredClone(refund)
@@ -83,7 +83,7 @@ export function settleRefund(
 function succeedRefund(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): void {
   const previous = { status: refund.status }
   refund.status = 'succeeded'
-  save(ctx, refund, charge)
+  saveRefund(ctx, refund, charge)
   emit(ctx, { type: 'refund.updated', object: refund, previous })
   emit(ctx, { type: 'charge.refund.updated', object: refund, previous })
 }
@@ -97,17 +97,18 @@ function failRefund(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): voi
   })
   charge.amount_refunded -= refund.amount
   recomputeRefunded(charge)
-  save(ctx, refund, charge)
+  saveRefund(ctx, refund, charge)
   emit(ctx, { type: 'refund.updated', object: refund, previous })
   emit(ctx, { type: 'charge.refund.updated', object: refund, previous })
   emit(ctx, { type: 'refund.failed', object: refund })
 }
 
-function recomputeRefunded(charge: Stripe.Charge): void {
+export function recomputeRefunded(charge: Stripe.Charge): void {
   charge.refunded = charge.amount_refunded >= charge.amount
 }
 
-function save(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): void {
+/** Stores the refund and its charge, linked so that lists filter by charge and payment_intent. */
+export function saveRefund(ctx: Ctx, refund: Stripe.Refund, charge: Stripe.Charge): void {
   const paymentIntent = typeof charge.payment_intent === 'string' ? charge.payment_intent : null
   ctx.store.put(refund, { charge: charge.id, payment_intent: paymentIntent })
   ctx.store.put(charge, { payment_intent: paymentIntent })

@@ -13,7 +13,7 @@ export interface ErrorBody {
   doc_url?: string
   charge?: string
   payment_intent?: Stripe.PaymentIntent
-  payment_method?: { id: string; object: 'payment_method'; type: 'card' }
+  payment_method?: Stripe.PaymentMethod
   request_log_url?: string
 }
 
@@ -50,12 +50,22 @@ export function missingParam(param: string): StripeApiError {
   return invalidRequest(`Missing required param: ${param}.`, { param, code: 'parameter_missing' })
 }
 
-export function resourceMissing(kind: string, id: string, param = 'id'): StripeApiError {
-  return invalidRequest(`No such ${kind}: '${id}'`, { param, code: 'resource_missing', status: 404 })
+/** 404 for the object a path names; 400 (`status`) for one a parameter names, as Stripe answers. */
+export function resourceMissing(kind: string, id: string, param = 'id', status = 404): StripeApiError {
+  return invalidRequest(`No such ${kind}: '${id}'`, { param, code: 'resource_missing', status })
 }
 
 export function unexpectedState(message: string): StripeApiError {
   return invalidRequest(message, { code: 'payment_intent_unexpected_state' })
+}
+
+/** The same error carrying the PaymentIntent it was about, as Stripe's errors on an intent do. */
+export function aboutIntent(error: StripeApiError, intent: Stripe.PaymentIntent): StripeApiError {
+  return new StripeApiError(
+    error.status,
+    { ...error.body, payment_intent: structuredClone(intent) },
+    error.headers,
+  )
 }
 
 export function errorResponse(error: StripeApiError, headers: Headers): Response {

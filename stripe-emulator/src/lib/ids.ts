@@ -9,3 +9,7 @@ export function randomToken(length: number): string {
 export function newId(prefix: string): string {
   return `${prefix}_${randomToken(24)}`
 }
+
+/** The id of a field that holds an id or, expanded, the object. */
+export const idOf = (value: string | { id: string } | null | undefined): string | null =>
+  typeof value === 'string' ? value : (value?.id ?? null)

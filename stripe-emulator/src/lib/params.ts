@@ -18,6 +18,23 @@ export function optionalString(params: Params, name: string): string | undefined
   return value
 }
 
+/** An email address ('' is taken: it unsets the field). */
+export function optionalEmail(params: Params, name = 'email'): string | undefined {
+  const email = optionalString(params, name)
+  if (email !== undefined && email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw invalidRequest(`Invalid email address: ${email}`, { param: name })
+  return email
+}
+
+/** `Received unknown parameter: address[colour]` for a key of a hash parameter the endpoint does not take. */
+export function rejectUnknownIn(hash: Params, name: string, allowed: readonly string[]): void {
+  const unknown = Object.keys(hash).find((key) => !allowed.includes(key))
+  if (unknown) {
+    const param = `${name}[${unknown}]`
+    throw invalidRequest(`Received unknown parameter: ${param}`, { param })
+  }
+}
+
 export function requiredString(params: Params, name: string): string {
   const value = optionalString(params, name)
   if (value === undefined || value === '') throw missingParam(name)

@@ -1,7 +1,9 @@
 /**
  * Tables of the emulator's Durable Object; `objects` holds every Stripe object as JSON, each in the scope of
  * one Stripe account: `account` is NULL for the platform's objects, or the connected account's id (objects
- * reached with the `Stripe-Account` header: its payouts, its events, its own payments).
+ * reached with the `Stripe-Account` header: its payouts, its events, its own payments). `payment_method_cards`
+ * holds what Stripe knows of a PaymentMethod but does not show: the test card it was made from, whether it was
+ * set up for off-session payments, and whether it is spent (used once without a Customer, or detached).
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS objects (
@@ -44,6 +46,12 @@ CREATE TABLE IF NOT EXISTS faults (
   options TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS payment_method_cards (
+  id TEXT PRIMARY KEY,
+  token TEXT NOT NULL,
+  set_up_off_session INTEGER NOT NULL DEFAULT 0,
+  spent INTEGER NOT NULL DEFAULT 0
+);
 `
 
 /** Brings a state written before Connect (no `objects.account`) up to date; then the account index. */
@@ -54,4 +62,11 @@ export function migrate(sql: SqlStorage): void {
   sql.exec('CREATE INDEX IF NOT EXISTS objects_account_type_seq ON objects (account, type, seq)')
 }
 
-export const TABLES = ['objects', 'idempotency', 'deliveries', 'faults', 'config'] as const
+export const TABLES = [
+  'objects',
+  'idempotency',
+  'deliveries',
+  'faults',
+  'config',
+  'payment_method_cards',
+] as const
