@@ -247,6 +247,21 @@ describe('GET /api/me/earnings', () => {
     expect(parsed).toEqual(json.body.lines)
   })
 
+  it("reads one index range of the owner's payouts by creation time, each payment by its key", async () => {
+    const plan = await env.DB.prepare(
+      `EXPLAIN QUERY PLAN SELECT po.id, p.amount FROM payouts po JOIN payments p ON p.id = po.payment_id
+       WHERE po.owner_id = ? AND po.created_at >= ? AND po.created_at < ? ORDER BY po.created_at, po.id`,
+    )
+      .bind(owner.id, '2026-01-01', '2027-01-01')
+      .all<{ detail: string }>()
+    const steps = plan.results.map((row) => row.detail).join(' | ')
+    expect(steps).toContain('payouts_owner_created_idx')
+    expect(steps).toMatch(
+      /SEARCH p USING INDEX sqlite_autoindex_payments_1|SEARCH p USING INTEGER PRIMARY KEY/,
+    )
+    expect(steps).not.toMatch(/SCAN|TEMP B-TREE/)
+  })
+
   it("is the caller's own, within a window of at most 366 days", async () => {
     const theirs = await api('GET', `/api/me/earnings?${window()}`, { token: other.token })
     expect(theirs.body.lines.map((line: any) => line.payment_id)).toEqual([ids.theirs!.paymentId])

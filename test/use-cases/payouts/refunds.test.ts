@@ -115,6 +115,15 @@ describe("a refund after release takes the owner's share back with a transfer re
     expect(report.payouts_settled).toBe(0)
   })
 
+  it("the owner cancelling a paid rental after release refunds the renter in full and takes all of the owner's share back", async () => {
+    const owner = await onboardedOwner()
+    const b = await released(owner)
+    const cancelled = await api('POST', `/api/rentals/${b.rentalId}/cancel`, { token: owner.token })
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', cancel_reason: 'cancelled_by_owner' })
+    expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'reversed', owed: 0, amountReversed: 6_750 })
+    expect(await keptAtStripe(b.rentalId)).toBe(0)
+  })
+
   it('a refund made outside Backline (the Stripe dashboard) reaches the payout through its webhooks', async () => {
     const owner = await onboardedOwner()
     const b = await released(owner)
