@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export const TEST_SECRETS = {
   JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
@@ -70,6 +70,8 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      // test/browser/ is node --test's (npm run test:browser: Chromium through playwright-core), not workerd's.
+      exclude: [...configDefaults.exclude, 'test/browser/**'],
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
       testTimeout: 20_000,
