@@ -13,6 +13,7 @@ import { requestContext } from './middleware/request-context'
 import { BOOKMARK_HEADER } from './adapters/d1/sessions'
 import { dashboardRoutes } from './routes/dashboard'
 import { docsPage } from './routes/docs'
+import { withExamples } from './routes/openapi-examples'
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -60,7 +61,7 @@ export function createApp() {
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).
   let document: object | undefined
-  const openApiDocument = () => (document ??= app.getOpenAPI31Document(openApiConfig))
+  const openApiDocument = () => (document ??= withExamples(app.getOpenAPI31Document(openApiConfig)))
   app.get('/openapi.json', (c) => c.json(openApiDocument()))
   app.get('/docs', docsPage)
 
