@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export const TEST_SECRETS = {
   JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
@@ -77,10 +77,10 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      // test/browser/ is node --test's (npm run test:browser: Chromium through playwright-core), not workerd's.
+      exclude: [...configDefaults.exclude, 'test/browser/**'],
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
-      // test/browser/ runs in Node against Chromium (npm run test:browser), not inside workerd.
-      exclude: ['**/node_modules/**', 'test/browser/**'],
       testTimeout: 20_000,
       // Files run in parallel: each has its own D1 (the pool's isolated storage) and its own emulated Stripe
       // account (test/helpers/stripe-emulator.ts names a namespace per file). Much of a file's time is spent
