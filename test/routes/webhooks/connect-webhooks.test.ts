@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import {
+  addBalance,
   completeOnboarding,
   disableAccount,
   expressAccount,
@@ -121,8 +122,6 @@ describe('POST /api/webhooks/stripe-connect', () => {
     expect((await accountCopy(owner.accountId))!.transfersCapability).toBe('pending')
     await completeOnboarding(owner.accountId)
     await deliverConnect(owner.accountId)
-    await frontend.balance.retrieve({}, { stripeAccount: owner.accountId })
-    const { addBalance } = await import('../../emulator/connect')
     await addBalance(1_000, 'usd', owner.accountId)
     await failNextPayout(owner.accountId)
     await runPayouts(owner.accountId)
@@ -216,7 +215,6 @@ describe('transfer.* events on the platform endpoint', () => {
 
   it('transfers Backline did not make are recorded and ignored', async () => {
     const owner = await onboardedOwner()
-    const { addBalance } = await import('../../emulator/connect')
     await addBalance(5_000)
     const made = await frontend.transfers.create({
       amount: 500,
