@@ -23,6 +23,8 @@ export interface ApplyIntent {
   event?: { id: string; type: string }
   /** The owner's payout, scheduled in the batch that completes the payment (none: owners are paid otherwise). */
   payout?: Pick<NewPayout, 'id' | 'scheduledFor' | 'policy'>
+  /** The time the rows are stamped with (default: now), the one the payout's due time was reckoned from. */
+  now?: string
 }
 
 /**
@@ -34,7 +36,7 @@ export async function applyIntent(
   db: Database,
   change: ApplyIntent,
 ): Promise<{ payment: Payment; rental?: Rental }> {
-  const now = nowIso()
+  const now = change.now ?? nowIso()
   const outcome = intentOutcome(change.intent)
   const move = { paymentId: change.payment.id, intentId: change.intent.id, source: change.source, now }
   const statements: D1PreparedStatement[] = []

@@ -20,9 +20,12 @@ export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings'>
  */
 export async function applyStripeIntent(
   deps: IntentDeps,
-  change: Omit<ApplyIntent, 'payout'>,
+  change: Omit<ApplyIntent, 'payout' | 'now'>,
 ): Promise<{ payment: Payment; rental?: Rental }> {
-  const applied = await applyIntent(deps.db, { ...change, payout: await payoutPlan(deps, change) })
+  // One instant for the rows this report stamps and for the payout's due time reckoned from it.
+  const now = new Date()
+  const payout = await payoutPlan(deps, change, now)
+  const applied = await applyIntent(deps.db, { ...change, payout, now: now.toISOString() })
   // Only when this very report completed it: a later report leaves what is owed to the cron's back-off.
   const completedNow = !OWING_STATUSES.includes(change.payment.status)
   if (
@@ -42,7 +45,7 @@ const OWING_STATUSES: readonly string[] = PAID_STATUSES
  * PAYOUT_DELAY_DAYS from the rental's dates (one read of the rental, only for a report of success on a payment
  * not yet completed). None when OWNER_PAYOUTS is off.
  */
-async function payoutPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout'>) {
+async function payoutPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout' | 'now'>, completedAt: Date) {
   const { settings } = deps
   if (settings.OWNER_PAYOUTS === 'off' || change.payment.completedAt) return undefined
   if (intentOutcome(change.intent)?.to !== 'completed') return undefined
@@ -53,7 +56,7 @@ async function payoutPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout'>)
       startDate: rental.startDate,
       endDate: rental.endDate,
       timeZone: rental.timeZone,
-      completedAt: new Date(),
+      completedAt,
     },
     settings.PAYOUT_RELEASE_AT,
     settings.PAYOUT_DELAY_DAYS,
