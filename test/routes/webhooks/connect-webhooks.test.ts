@@ -29,14 +29,9 @@ import {
   payoutFor,
   payoutMoves,
   transfersOfRental,
+  whileStripeFails,
 } from '../../helpers/payouts'
-import {
-  clearFaults,
-  injectFault,
-  markWebhook,
-  resendWebhook,
-  useSettings,
-} from '../../helpers/stripe-emulator'
+import { markWebhook, resendWebhook, useSettings } from '../../helpers/stripe-emulator'
 
 const PLATFORM_SECRET = 'whsec_test_backline_emulator'
 
@@ -162,18 +157,7 @@ describe('transfer.* events on the platform endpoint', () => {
     const b = await paidBooking({ owner, startInDays: 30 })
     await deliverWebhooks()
     const payout = await payoutFor(b.paymentId)
-    await injectFault({
-      kind: 'error_500',
-      count: 3,
-      method: 'POST',
-      path_prefix: '/v1/transfers',
-      after: true,
-    })
-    try {
-      await reconcileAt(justAfter(payout))
-    } finally {
-      await clearFaults()
-    }
+    await whileStripeFails('/v1/transfers', () => reconcileAt(justAfter(payout)), true)
     expect((await payoutFor(b.paymentId)).status).toBe('scheduled')
     const [transfer] = await transfersOfRental(b.rentalId)
     const [created] = await webhooksAbout(transfer!.id, 'transfer.created')
