@@ -70,6 +70,7 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
   const now = clock()
   const stale = addMinutes(now.toISOString(), -settings.RECONCILE_AFTER_MINUTES)
   const week = new Date(now.getTime() - 7 * 86_400_000).toISOString()
+  const hourAgo = addMinutes(now.toISOString(), -60)
   const read = await runBatchNamed(db, [], {
     stuck: prepare(
       db,
@@ -98,6 +99,15 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
       sql`SELECT id, owner_id, amount, currency, failure_code, attempt, updated_at FROM payouts
       WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`,
     ),
+    // How long the last hour's events took from Stripe creating them to being applied here (webhook delivery
+    // and retries, or the cron's replay): one range of stripe_events_processed_idx.
+    lag: prepare(
+      db,
+      sql`SELECT COUNT(*) AS events,
+        ROUND(AVG((julianday(processed_at) - julianday(created_at)) * 86400), 1) AS average_seconds,
+        ROUND(MAX((julianday(processed_at) - julianday(created_at)) * 86400), 1) AS max_seconds
+      FROM stripe_events WHERE processed_at >= ${hourAgo} AND created_at IS NOT NULL`,
+    ),
   })
   type Row = Record<string, string | number | null>
   return {
@@ -106,5 +116,10 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
     failed_refunds_last_7_days: read.failedRefunds.results as Row[],
     events_not_applied: read.events.results as Row[],
     failed_payouts: read.failedPayouts.results as Row[],
+    webhook_lag_last_hour: read.lag.results[0] as {
+      events: number
+      average_seconds: number | null
+      max_seconds: number | null
+    },
   }
 }

@@ -64,16 +64,20 @@ export const cancelRefundedRentalStatements = (
     set: sql`cancel_reason = 'refunded', cancelled_at = ${now}`,
   })
 
-/** Records a Stripe event id; a second delivery of the same event fails the whole batch on the primary key. */
+/**
+ * Records a Stripe event id; a second delivery of the same event fails the whole batch on the primary key.
+ * With Stripe's creation time, the row tells how long the event took to be applied (admin attention's lag).
+ */
 export function recordEventStatement(
   db: Database,
-  event: { id: string; type: string; objectId: string | null },
+  event: { id: string; type: string; objectId: string | null; created?: number },
   now: string,
 ) {
+  const createdAt = event.created === undefined ? null : new Date(event.created * 1000).toISOString()
   return prepare(
     db,
-    sql`INSERT INTO stripe_events (id, type, object_id, processed_at)
-    VALUES (${event.id}, ${event.type}, ${event.objectId}, ${now})`,
+    sql`INSERT INTO stripe_events (id, type, object_id, created_at, processed_at)
+    VALUES (${event.id}, ${event.type}, ${event.objectId}, ${createdAt}, ${now})`,
   )
 }
 

@@ -278,12 +278,19 @@ export const documents = sqliteTable(
 )
 
 /** Stripe event ids already applied: a redelivered event is recognised and changes nothing. */
-export const stripeEvents = sqliteTable('stripe_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  objectId: text('object_id'),
-  processedAt: text('processed_at').notNull(),
-})
+export const stripeEvents = sqliteTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    objectId: text('object_id'),
+    /** When Stripe created the event (null for rows recorded before this column existed). */
+    createdAt: text('created_at'),
+    processedAt: text('processed_at').notNull(),
+  },
+  // The webhook lag of admin attention reads the last hour's events: one index range.
+  (table) => [index('stripe_events_processed_idx').on(table.processedAt)],
+)
 
 /**
  * Stripe events whose handling threw (a webhook answered 5xx, or the cron's replay failed), one row per event:

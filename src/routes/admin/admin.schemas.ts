@@ -48,6 +48,16 @@ export const AttentionSchema = lazySchema(() => {
       failed_payouts: rows.openapi({
         description: 'Payouts Stripe refused (retried when the owner’s account can receive transfers again)',
       }),
+      webhook_lag_last_hour: z
+        .object({
+          events: z.number().int().openapi({ example: 42 }),
+          average_seconds: z.number().nullable().openapi({ example: 1.8 }),
+          max_seconds: z.number().nullable().openapi({ example: 31.4 }),
+        })
+        .openapi({
+          description:
+            'Stripe events applied in the last hour, and how long they took from Stripe creating them (webhook delivery and retries, or the cron’s replay)',
+        }),
     })
     .openapi('Attention')
 })

@@ -199,13 +199,16 @@ export function ownerDashboard(nonce: string, user: AuthUser, window: DateWindow
   )
 }
 
-const attentionLists: { key: keyof Attention; title: string }[] = [
+const attentionLists: { key: Exclude<keyof Attention, 'webhook_lag_last_hour'>; title: string }[] = [
   { key: 'stuck_payments', title: 'Payments stuck pending' },
   { key: 'refund_failed_payments', title: 'Payments whose refund kept failing' },
   { key: 'failed_refunds_last_7_days', title: 'Refunds failed in the last 7 days' },
   { key: 'events_not_applied', title: 'Stripe events not applied' },
   { key: 'failed_payouts', title: 'Owner payouts that failed' },
 ]
+
+const lagText = (lag: Attention['webhook_lag_last_hour']) =>
+  lag.events === 0 ? '—' : `average ${lag.average_seconds} s, at most ${lag.max_seconds} s`
 
 export function adminDashboard(
   nonce: string,
@@ -228,6 +231,10 @@ export function adminDashboard(
               <td class="n">${attention[key].length}</td>
             </tr>`,
         )}
+        <tr data-key="webhook_lag_last_hour">
+          <td>Webhook lag, last hour (${attention.webhook_lag_last_hour.events} events applied)</td>
+          <td class="n">${lagText(attention.webhook_lag_last_hour)}</td>
+        </tr>
       </table>
       <p class="muted">
         Payments by the month they were made in, ${window.from} to ${window.to} (exclusive).

@@ -135,7 +135,7 @@ export async function refreshAccount(
   deps: Deps,
   stripeAccountId: string,
   source: Trigger,
-  event?: { id: string; type: string },
+  event?: { id: string; type: string; created?: number },
 ): Promise<PayoutAccount | undefined> {
   const account = await callStripe(() => deps.stripe.accounts.retrieve(stripeAccountId))
   return storeAccount(deps, account, source, event)

@@ -15,7 +15,8 @@ export type WebhookDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings'
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_object'
 
-export type EventRef = { id: string; type: string }
+/** An event as recorded: its id, type and when Stripe created it (Unix seconds), for the webhook lag. */
+export type EventRef = { id: string; type: string; created?: number }
 
 /** The payment of a PaymentIntent: only its current attempt's intent counts (an old attempt's is unknown). */
 export function findPayment(db: Database, intentId: string): Promise<Payment | undefined> {

@@ -142,7 +142,7 @@ type AnyHandler = (deps: WebhookDeps, event: Stripe.Event, ref: EventRef) => Pro
 const dispatchWith =
   (table: EventHandlers) =>
   async (deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> => {
-    const ref = { id: event.id, type: event.type }
+    const ref = { id: event.id, type: event.type, created: event.created }
     const handle = Object.hasOwn(table, event.type)
       ? (table[event.type as keyof EventHandlers] as AnyHandler)
       : undefined

@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from '../../helpers/api'
-import { createUser, dateFromToday } from '../../helpers/factories'
+import { createUser, dateFromToday, services } from '../../helpers/factories'
+import { adminAttention } from '../../../src/use-cases/admin-stats'
 import {
   booking,
   confirm,
+  deliverWebhooks,
   initiate,
   initiateAndPay,
   paidBooking,
@@ -68,6 +70,37 @@ describe('GET /api/admin/stats and /api/admin/attention', () => {
     expect(res.body.events_not_applied).toEqual([
       expect.objectContaining({ event_id: 'evt_attention', attempts: 3 }),
     ])
+  })
+
+  it("tells the last hour's webhook lag: from Stripe creating each event to applying it", async () => {
+    const admin = await createUser({ role: 'admin' })
+    // A paid booking's events, delivered by the emulator and recorded with Stripe's creation time.
+    await paidBooking()
+    await deliverWebhooks()
+    const live = await api('GET', '/api/admin/attention', { token: admin.token })
+    expect(live.body.webhook_lag_last_hour.events).toBeGreaterThan(0)
+    expect(live.body.webhook_lag_last_hour.max_seconds).toBeGreaterThanOrEqual(0)
+    // At a later hour: only that hour's events count, each by how long it took.
+    const at = (iso: string, lagSeconds: number) => [
+      `evt_lag${lagSeconds}`,
+      new Date(Date.parse(iso) - lagSeconds * 1000).toISOString(),
+      iso,
+    ]
+    for (const [id, created, processed] of [
+      at('2031-05-01T11:20:00.000Z', 12),
+      at('2031-05-01T11:50:00.000Z', 30),
+      at('2031-05-01T10:30:00.000Z', 999), // over an hour before: not counted
+    ]) {
+      await env.DB.prepare(
+        `INSERT INTO stripe_events (id, type, object_id, created_at, processed_at) VALUES (?, 'payment_intent.succeeded', NULL, ?, ?)`,
+      )
+        .bind(id, created, processed)
+        .run()
+    }
+    const later = await adminAttention(services({ now: Date.parse('2031-05-01T12:00:00.000Z') }), admin)
+    expect(later.webhook_lag_last_hour).toEqual({ events: 2, average_seconds: 21, max_seconds: 30 })
+    const quiet = await adminAttention(services({ now: Date.parse('2032-01-01T00:00:00.000Z') }), admin)
+    expect(quiet.webhook_lag_last_hour).toEqual({ events: 0, average_seconds: null, max_seconds: null })
   })
 
   it('is for admins only (403), and validates the window', async () => {
