@@ -72,6 +72,8 @@ export default defineConfig(async () => {
     test: {
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
+      // test/browser/ runs in Node against Chromium (npm run test:browser), not inside workerd.
+      exclude: ['**/node_modules/**', 'test/browser/**'],
       testTimeout: 20_000,
       // Files run in parallel: each has its own D1 (the pool's isolated storage) and its own emulated Stripe
       // account (test/helpers/stripe-emulator.ts names a namespace per file). Much of a file's time is spent

@@ -50,11 +50,11 @@ export const benchToken = (user) =>
 
 const bundle = (entry, outfile, minify = true) => bundleWorker(entry, outfile, { minify })
 
-/** Builds the API (the bench build by default; `entry: 'src/index.ts'` for the app as deployed) and the emulator. */
-export async function buildWorkers({ minify = true, entry = 'bench/worker.ts' } = {}) {
+/** Builds the bench build of the API (`api: false` skips it) and the emulator. */
+export async function buildWorkers({ minify = true, api = true } = {}) {
   mkdirSync(OUT, { recursive: true })
   await Promise.all([
-    bundle(entry, join(OUT, 'api.js'), minify),
+    api ? bundle('bench/worker.ts', join(OUT, 'api.js'), minify) : undefined,
     bundle('stripe-emulator/src/index.ts', join(OUT, 'emulator.js')),
   ])
 }
@@ -87,7 +87,13 @@ export function useStorageDirectory() {
  * (its state in a SQLite Durable Object) behind the STRIPE_EMULATOR service binding. No rate-limit bindings:
  * the middleware skips limiting when they are absent, which is what a load test of one user needs.
  */
-export async function startServer({ onLog, inspectorPort, bindings = {}, assets } = {}) {
+export async function startServer({
+  onLog,
+  inspectorPort,
+  bindings = {},
+  assets,
+  apiScript = join(OUT, 'api.js'),
+} = {}) {
   useStorageDirectory()
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -101,7 +107,7 @@ export async function startServer({ onLog, inspectorPort, bindings = {}, assets 
         {
           name: 'backline-bench',
           modules: true,
-          scriptPath: join(OUT, 'api.js'),
+          scriptPath: apiScript,
           ...COMPATIBILITY,
           d1Databases: { DB: 'backline-bench' },
           // Workers Static Assets ([assets] in wrangler.toml), served before the Worker as in production.

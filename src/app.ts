@@ -16,6 +16,7 @@ import { paymentRoutes, refundRoutes } from './routes/payments'
 import { webhookRoutes } from './routes/webhooks'
 import { dashboardRoutes } from './routes/dashboard'
 import { docsPage } from './routes/docs'
+import { withExamples } from './routes/openapi-examples'
 import { instrumentRoutes } from './routes/instruments'
 import { listingRoutes } from './routes/listings'
 import { rentalRoutes } from './routes/rentals'
@@ -75,7 +76,7 @@ export function createApp() {
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).
   let document: object | undefined
-  const openApiDocument = () => (document ??= app.getOpenAPI31Document(openApiConfig))
+  const openApiDocument = () => (document ??= withExamples(app.getOpenAPI31Document(openApiConfig)))
   app.get('/openapi.json', (c) => c.json(openApiDocument()))
   app.get('/docs', docsPage)
 

@@ -166,31 +166,3 @@ export const ProblemSchema = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .openapi('Problem')
-
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-})
-
-/** Spread into every route's `responses`, like unkey's errorResponses. */
-export const errorResponses = {
-  400: problem('The request is malformed or a field is invalid (code validation_failed or invalid_json).'),
-  401: problem('Missing, malformed, expired or wrongly signed bearer token.'),
-  403: problem('Authenticated, but not allowed to act on this object.'),
-  404: problem('The object does not exist or is not visible to the caller.'),
-  409: problem('The request conflicts with the current state of the object.'),
-  429: problem('Too many requests; retry after the Retry-After header.'),
-  500: problem('Unexpected error; the body carries only the request id.'),
-} as const
-
-export const paymentErrorResponses = {
-  402: problem(
-    'The card was declined or the payment failed. Extension members: `decline_code`, and from confirm ' +
-      "`payment_id` and `payment_status` (the payment's own status; `status` is always the HTTP status).",
-  ),
-  422: problem(
-    'The request is well formed but cannot be applied (e.g. a refund above the remaining amount).',
-  ),
-  502: problem('Stripe answered with an error.'),
-  503: problem('Stripe could not be reached; retry later (no charge was made twice).'),
-} as const

@@ -17,6 +17,24 @@ after(async () => {
   await server?.mf.dispose()
 })
 
+describe('the production build', () => {
+  it("answers a validation error with zod's English messages (its locale survives the lean bundle)", async () => {
+    const response = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'someone@example.com', name: 42 }),
+    })
+    assert.equal(response.status, 400)
+    const problem = await response.json()
+    assert.equal(problem.code, 'validation_failed')
+    assert.deepEqual(
+      problem.errors.map((error) => error.path),
+      ['body.password', 'body.name'],
+    )
+    assert.match(problem.errors[1].message, /expected string, received number/)
+  })
+})
+
 describe('/docs in Chromium', () => {
   it('renders every operation of /openapi.json, offline', async () => {
     const document = await (await fetch(`${server.url}/openapi.json`)).json()

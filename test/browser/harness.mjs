@@ -1,6 +1,7 @@
-// The browser tests' world: the app as deployed (src/index.ts, its static assets, migrated D1 with
+// The browser tests' world: the app as deployed (its production build, its static assets, migrated D1 with
 // seed/seed.sql, the Stripe emulator) served by Miniflare on a free port, and Debian's Chromium driven by
 // playwright-core (no browser download). Screenshots go to test-results/browser/ (git-ignored).
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -23,10 +24,28 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ]
 
+const BUILD = 'node_modules/.cache/backline-browser'
+
+/**
+ * The Worker exactly as `npm run deploy` uploads it: wrangler's production build (its [alias] and minify
+ * included), not a bundle of our own.
+ */
+function productionBuild() {
+  // Through this process's own Node (22 when run by npm or node_modules/.bin/node), whatever PATH says.
+  const wrangler = ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--env', 'production']
+  const result = spawnSync(process.execPath, [...wrangler, '--outdir', BUILD], { encoding: 'utf8' })
+  if (result.status !== 0) {
+    throw new Error(
+      `wrangler deploy --dry-run failed: ${result.error ?? ''}\n${result.stdout}${result.stderr}`,
+    )
+  }
+  return join(BUILD, 'index.js')
+}
+
 /** The app with the demo data, once per test file. */
 export async function startApp() {
-  await buildWorkers({ minify: true, entry: 'src/index.ts' })
-  const server = await startServer({ assets: 'public' })
+  await buildWorkers({ api: false })
+  const server = await startServer({ assets: 'public', apiScript: productionBuild() })
   const statements = readFileSync('seed/seed.sql', 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('INSERT'))

@@ -1,7 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, type ApiResponse } from '../helpers/api'
+import { api, openApiDocument, type ApiResponse } from '../helpers/api'
+import { undeclaredProblem } from '../helpers/declared-problems'
 import { createListing, createUser, dateFromToday, type TestUser } from '../helpers/factories'
 import {
   encodeSegment,
@@ -113,6 +114,8 @@ async function probe(label: string, request: Case): Promise<ApiResponse> {
   entry.statuses.set(response.status, (entry.statuses.get(response.status) ?? 0) + 1)
   tally.set(label, entry)
   const violations = responseViolations(response)
+  const undeclared = await undeclaredProblem(openApiDocument, request.method, request.path, response)
+  if (undeclared) violations.push(undeclared)
   if (response.status === 429) violations.push('rate limited: the case did not reach what it tests')
   if (violations.length > 0) {
     const shown = { ...request, body: request.body?.slice(0, 300), path: request.path.slice(0, 300) }

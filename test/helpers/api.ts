@@ -2,6 +2,7 @@ import { createExecutionContext } from 'cloudflare:test'
 import { testEnv } from './stripe-emulator'
 import worker from '../../src/index'
 import { ProblemSchema } from '../../src/lib/errors'
+import { undeclaredProblem } from './declared-problems'
 
 export interface ApiResponse<T = any> {
   status: number
@@ -43,8 +44,14 @@ export async function api<T = any>(
   const response = await callWorker(new Request(`https://backline.test${path}`, { method, headers, body }))
   const type = response.headers.get('content-type') ?? ''
   const parsed = type.includes('json') ? await response.json() : await response.text()
-  return { status: response.status, body: parsed as T, headers: response.headers }
+  const result = { status: response.status, body: parsed as T, headers: response.headers }
+  const undeclared = await undeclaredProblem(openApiDocument, method, path, result)
+  if (undeclared) throw new Error(undeclared)
+  return result
 }
+
+export const openApiDocument = async () =>
+  (await callWorker(new Request('https://backline.test/openapi.json'))).json<any>()
 
 /**
  * Asserts the RFC 9457 shape: the status and code expected, `application/problem+json`, a body that parses

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../lib/errors'
+import { problemResponses, SIGNED_IN } from '../error-responses'
 import { jsonContent, security } from '../schemas'
 import { AdminPaymentQuery, AdminStatsSchema, AttentionSchema, StatsQuery } from './admin.schemas'
 import { requireAuth } from '../../middleware/auth'
@@ -14,7 +14,10 @@ export const listPayments = createRoute({
   path: '/payments',
   summary: 'Payments of every user in one status, newest first (admin only)',
   request: { query: AdminPaymentQuery },
-  responses: { 200: { description: 'A page of payments', ...jsonContent(PaymentPage) }, ...errorResponses },
+  responses: {
+    200: { description: 'A page of payments', ...jsonContent(PaymentPage) },
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'forbidden']),
+  },
 })
 
 export type ListPaymentsRoute = typeof listPayments
@@ -26,7 +29,10 @@ export const stats = createRoute({
   path: '/stats',
   summary: 'Gross volume, fees, refund, dispute and failure rates per month and currency (admin only)',
   request: { query: StatsQuery },
-  responses: { 200: { description: 'The figures', ...jsonContent(AdminStatsSchema) }, ...errorResponses },
+  responses: {
+    200: { description: 'The figures', ...jsonContent(AdminStatsSchema) },
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'invalid_date_range', 'forbidden']),
+  },
 })
 
 export const attention = createRoute({
@@ -36,7 +42,10 @@ export const attention = createRoute({
   path: '/attention',
   summary:
     'What needs an operator: stuck payments, refunds that keep failing, events not applied (admin only)',
-  responses: { 200: { description: 'Bounded lists', ...jsonContent(AttentionSchema) }, ...errorResponses },
+  responses: {
+    200: { description: 'Bounded lists', ...jsonContent(AttentionSchema) },
+    ...problemResponses(SIGNED_IN, ['forbidden']),
+  },
 })
 
 export type StatsRoute = typeof stats

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../lib/errors'
+import { problemResponses, JSON_BODY, SIGNED_IN } from '../error-responses'
 import { jsonBody, jsonContent, security } from '../schemas'
 import { LoginBody, RegisterBody, SessionSchema, UserSchema } from './auth.schemas'
 
@@ -11,7 +11,7 @@ export const register = createRoute({
   request: { body: jsonBody(RegisterBody) },
   responses: {
     201: { description: 'Account created', ...jsonContent(SessionSchema) },
-    ...errorResponses,
+    ...problemResponses([...JSON_BODY, 'email_taken', 'rate_limited']),
   },
 })
 
@@ -23,7 +23,7 @@ export const login = createRoute({
   request: { body: jsonBody(LoginBody) },
   responses: {
     200: { description: 'Signed in', ...jsonContent(SessionSchema) },
-    ...errorResponses,
+    ...problemResponses([...JSON_BODY, 'invalid_credentials', 'rate_limited']),
   },
 })
 
@@ -35,7 +35,7 @@ export const me = createRoute({
   security,
   responses: {
     200: { description: 'The current user', ...jsonContent(UserSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, ['user_not_found']),
   },
 })
 

@@ -5,7 +5,7 @@ import type { AuthUser } from '../../env'
 import { ApiError } from '../../lib/errors'
 import { issueToken } from '../../lib/jwt'
 import { userFromToken } from '../../middleware/auth'
-import { limitClientAddress } from '../../middleware/rate-limit'
+import { enforceRateLimit, limitClientAddress } from '../../middleware/rate-limit'
 import { adminAttention, adminStats } from '../../use-cases/admin-stats'
 import { ownerStats } from '../../use-cases/owner-stats'
 import { authenticateUser } from '../../use-cases/users'
@@ -81,6 +81,8 @@ export async function page(c: DashboardContext) {
   const fallback = { from: '', to: '' }
   if (typeof window === 'string') return c.html(problemPage(nonce, user, fallback, window), 400)
   try {
+    // The same per-user budget as the API's (requireAuth): each view reads figures from D1.
+    await enforceRateLimit(c.env.USER_RATE_LIMITER, `user:${user.id}`)
     const services = c.var.services
     if (user.role === 'admin') {
       const [figures, attention] = await Promise.all([

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../lib/errors'
+import { problemResponses, JSON_BODY, SIGNED_IN } from '../error-responses'
 import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { CreateInstrumentBody, InstrumentSchema } from './instruments.schemas'
 import { requireAuth } from '../../middleware/auth'
@@ -14,7 +14,7 @@ export const create = createRoute({
   request: { body: jsonBody(CreateInstrumentBody) },
   responses: {
     201: { description: 'Instrument created', ...jsonContent(InstrumentSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, JSON_BODY),
   },
 })
 
@@ -26,7 +26,7 @@ export const getOne = createRoute({
   request: { params: idParam('ins') },
   responses: {
     200: { description: 'The instrument', ...jsonContent(InstrumentSchema) },
-    ...errorResponses,
+    ...problemResponses(['validation_failed', 'instrument_not_found']),
   },
 })
 

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../lib/errors'
+import { problemResponses, JSON_BODY, NO_BODY, SIGNED_IN } from '../error-responses'
 import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import {
@@ -21,7 +21,7 @@ export const create = createRoute({
   request: { body: jsonBody(CreateListingBody) },
   responses: {
     201: { description: 'Listing created', ...jsonContent(ListingSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, JSON_BODY, ['instrument_not_found']),
   },
 })
 
@@ -33,7 +33,7 @@ export const search = createRoute({
   request: { query: ListingSearchQuery },
   responses: {
     200: { description: 'A page of listings', ...jsonContent(ListingPage) },
-    ...errorResponses,
+    ...problemResponses(['validation_failed']),
   },
 })
 
@@ -45,7 +45,7 @@ export const getOne = createRoute({
   request: { params: idParam('lst') },
   responses: {
     200: { description: 'The listing', ...jsonContent(ListingSchema) },
-    ...errorResponses,
+    ...problemResponses(['validation_failed', 'listing_not_found']),
   },
 })
 
@@ -63,7 +63,7 @@ const toggle = (action: 'activate' | 'deactivate') =>
     request: { params: idParam('lst') },
     responses: {
       200: { description: 'The listing', ...jsonContent(ListingSchema) },
-      ...errorResponses,
+      ...problemResponses(SIGNED_IN, NO_BODY, ['validation_failed', 'listing_not_found', 'not_owner']),
     },
   })
 
@@ -78,7 +78,7 @@ export const availability = createRoute({
   request: { params: idParam('lst'), query: AvailabilityQuery },
   responses: {
     200: { description: 'Availability of the listing', ...jsonContent(AvailabilitySchema) },
-    ...errorResponses,
+    ...problemResponses(['validation_failed', 'invalid_date_range', 'listing_not_found']),
   },
 })
 

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import * as z from '../../lib/zod'
-import { errorResponses, paymentErrorResponses } from '../../lib/errors'
+import { JSON_BODY, NO_BODY, problemResponses, SIGNED_IN, STRIPE } from '../error-responses'
 import { idParam, jsonBody, jsonContent, lazySchema, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import {
@@ -37,8 +37,16 @@ export const initiate = createRoute({
   request: { params: idParam('rnt', 'rental_id') },
   responses: {
     200: { description: 'The payment and its PaymentIntent', ...jsonContent(InitiateResponse) },
-    ...errorResponses,
-    ...paymentErrorResponses,
+    ...problemResponses(SIGNED_IN, NO_BODY, STRIPE, [
+      'validation_failed',
+      'rental_not_found',
+      'not_renter',
+      'rental_not_payable',
+      'rental_hold_expired',
+      'payment_already_completed',
+      'payment_attempt_in_progress',
+      'amount_too_small',
+    ]),
   },
 })
 
@@ -55,8 +63,13 @@ export const confirm = createRoute({
       description: 'Still processing or waiting for customer action (3-D Secure)',
       ...jsonContent(ConfirmPending),
     },
-    ...errorResponses,
-    ...paymentErrorResponses,
+    ...problemResponses(SIGNED_IN, JSON_BODY, STRIPE, [
+      'rental_not_found',
+      'not_renter',
+      'payment_not_found',
+      'payment_intent_mismatch',
+      'payment_failed',
+    ]),
   },
 })
 
@@ -69,7 +82,7 @@ export const timeline = createRoute({
   request: { params: paymentOrRentalId },
   responses: {
     200: { description: 'What happened, in order', ...jsonContent(TimelineSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'payment_not_found']),
   },
 })
 
@@ -96,7 +109,10 @@ export const receipt = createRoute({
   summary:
     "A completed payment's receipt (by payment id, or by rental id): HTML, or JSON with Accept: application/json",
   request: { params: paymentOrRentalId, query: DocumentQuery },
-  responses: { 200: { description: 'The receipt', ...documentContent(ReceiptSchema) }, ...errorResponses },
+  responses: {
+    200: { description: 'The receipt', ...documentContent(ReceiptSchema) },
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'payment_not_found', 'receipt_not_found']),
+  },
 })
 
 export const creditNote = createRoute({
@@ -109,7 +125,7 @@ export const creditNote = createRoute({
   request: { params: idParam('ref'), query: DocumentQuery },
   responses: {
     200: { description: 'The credit note', ...documentContent(CreditNoteSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'refund_not_found', 'credit_note_not_found']),
   },
 })
 
@@ -120,7 +136,10 @@ export const list = createRoute({
   path: '/',
   summary: 'My payments as renter and/or owner, newest first',
   request: { query: PaymentListQuery },
-  responses: { 200: { description: 'A page of payments', ...jsonContent(PaymentPage) }, ...errorResponses },
+  responses: {
+    200: { description: 'A page of payments', ...jsonContent(PaymentPage) },
+    ...problemResponses(SIGNED_IN, ['validation_failed']),
+  },
 })
 
 export const getOne = createRoute({
@@ -130,7 +149,10 @@ export const getOne = createRoute({
   path: '/{id}',
   summary: "A rental's payment (by rental id, or by payment id), with its refunds",
   request: { params: paymentOrRentalId },
-  responses: { 200: { description: 'The payment', ...jsonContent(PaymentWithRefunds) }, ...errorResponses },
+  responses: {
+    200: { description: 'The payment', ...jsonContent(PaymentWithRefunds) },
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'payment_not_found']),
+  },
 })
 
 export const refund = createRoute({
@@ -142,8 +164,14 @@ export const refund = createRoute({
   request: { params: idParam('pay', 'payment_id'), body: { ...jsonBody(RefundBody), required: false } },
   responses: {
     200: { description: 'The refund and the payment after it', ...jsonContent(RefundResponse) },
-    ...errorResponses,
-    ...paymentErrorResponses,
+    ...problemResponses(SIGNED_IN, JSON_BODY, STRIPE, [
+      'payment_not_found',
+      'not_owner',
+      'payment_not_refundable',
+      'refund_exceeds_remaining',
+      'refund_in_progress',
+      'amount_too_small',
+    ]),
   },
 })
 

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../lib/errors'
+import { JSON_BODY, NO_BODY, problemResponses, SIGNED_IN, STRIPE } from '../error-responses'
 import { idParam, jsonBody, jsonContent, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
 import {
@@ -20,7 +20,16 @@ export const create = createRoute({
   request: { body: jsonBody(CreateRentalBody) },
   responses: {
     201: { description: 'Rental created, pending payment', ...jsonContent(RentalSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, JSON_BODY, STRIPE, [
+      'invalid_date_range',
+      'amount_too_large',
+      'listing_not_found',
+      'listing_inactive',
+      'listing_unavailable',
+      'own_listing',
+      'rental_hold_exists',
+      'rental_hold_limit',
+    ]),
   },
 })
 
@@ -34,7 +43,7 @@ export const list = createRoute({
   request: { query: RentalListQuery },
   responses: {
     200: { description: 'A page of rentals', ...jsonContent(RentalPage) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, ['validation_failed']),
   },
 })
 
@@ -48,7 +57,7 @@ export const getOne = createRoute({
   request: { params: idParam('rnt') },
   responses: {
     200: { description: 'The rental', ...jsonContent(RentalSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'rental_not_found']),
   },
 })
 
@@ -62,7 +71,14 @@ export const cancel = createRoute({
   request: { params: idParam('rnt') },
   responses: {
     200: { description: 'The cancelled rental', ...jsonContent(RentalSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, NO_BODY, STRIPE, [
+      'validation_failed',
+      'rental_not_found',
+      'forbidden',
+      'rental_not_cancellable',
+      'rental_already_paid',
+      'refund_in_progress',
+    ]),
   },
 })
 
@@ -76,7 +92,13 @@ export const complete = createRoute({
   request: { params: idParam('rnt') },
   responses: {
     200: { description: 'The completed rental', ...jsonContent(RentalSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, NO_BODY, [
+      'validation_failed',
+      'rental_not_found',
+      'not_owner',
+      'rental_not_completable',
+      'rental_not_started',
+    ]),
   },
 })
 
@@ -90,7 +112,12 @@ export const cancellationQuote = createRoute({
   request: { params: idParam('rnt') },
   responses: {
     200: { description: 'The quote', ...jsonContent(CancellationQuoteSchema) },
-    ...errorResponses,
+    ...problemResponses(SIGNED_IN, [
+      'validation_failed',
+      'rental_not_found',
+      'forbidden',
+      'rental_not_cancellable',
+    ]),
   },
 })
 

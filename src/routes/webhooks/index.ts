@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../lib/errors'
+import { problemResponses } from '../error-responses'
 import { jsonContent } from '../schemas'
 import { Received } from './webhooks.schemas'
 import { createRouter } from '../openapi'
@@ -17,8 +17,7 @@ const stripeWebhook = createRoute({
       description: 'Event received (applied, duplicate, ignored or for an unknown object)',
       ...jsonContent(Received),
     },
-    400: errorResponses[400],
-    500: errorResponses[500],
+    ...problemResponses(['invalid_signature', 'payload_too_large', 'unsupported_media_type']),
   },
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CLIENT_ADDRESS, callWorker } from '../../helpers/api'
+import { api, CLIENT_ADDRESS, callWorker } from '../../helpers/api'
 import { createUser, dateFromToday, TEST_PASSWORD, type TestUser } from '../../helpers/factories'
 import { paidBooking } from '../../helpers/payments'
 
@@ -149,5 +149,26 @@ describe('/dashboard', () => {
     const out = await post('/dashboard/sign-out', {}, { origin: ORIGIN, cookie })
     expect(out.status).toBe(303)
     expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=;.*Max-Age=0`))
+  })
+})
+
+describe('/dashboard rate limits', () => {
+  it("shares the user's API budget: once spent, the page answers 429", async () => {
+    const user = await createUser()
+    const cookie = await signIn(user)
+    await Promise.all(Array.from({ length: 300 }, () => api('GET', '/api/me', { token: user.token })))
+    const refused = await get('/dashboard', cookie)
+    expect(refused.status).toBe(429)
+    expect(await refused.text()).toContain('Too many requests')
+  })
+
+  it('limits sign-in attempts per client address', async () => {
+    const user = await createUser()
+    const headers = { origin: ORIGIN, 'cf-connecting-ip': '203.0.113.99' }
+    for (let i = 0; i < 30; i++)
+      await post('/dashboard/sign-in', { email: user.email, password: 'wrong' }, headers)
+    const refused = await post('/dashboard/sign-in', { email: user.email, password: TEST_PASSWORD }, headers)
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('set-cookie')).toBeNull()
   })
 })
