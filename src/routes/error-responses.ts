@@ -25,6 +25,10 @@ const examples = {
     errors: [{ path: 'body.start_date', message: 'Must be a date in YYYY-MM-DD format' }],
   },
   invalid_json: { summary: 'The body is not JSON', detail: 'Request body is not valid JSON' },
+  invalid_bookmark: {
+    summary: 'The X-D1-Bookmark header is not a bookmark this API answered with',
+    detail: 'X-D1-Bookmark must be a bookmark this API answered with, sent back unchanged',
+  },
   invalid_date_range: {
     summary: 'The dates are in the wrong order or too far apart',
     detail: 'Invalid body.end_date: Must be after start_date',
@@ -176,8 +180,8 @@ const examples = {
   },
 } as const satisfies Record<ErrorCode, Example>
 
-/** Every operation may fail unexpectedly. */
-const ALWAYS: ErrorCode[] = ['internal_error']
+/** Every operation reads D1 in a session that a malformed X-D1-Bookmark cannot open, and may fail unexpectedly. */
+const ALWAYS: ErrorCode[] = ['invalid_bookmark', 'internal_error']
 /** Operations behind requireAuth: the bearer token, and the per-user rate limit. */
 export const SIGNED_IN: ErrorCode[] = ['unauthorized', 'invalid_token', 'rate_limited']
 /** Operations that read a JSON body. */
