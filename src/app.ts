@@ -6,21 +6,14 @@ import { newId } from './lib/ids'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './app-env'
 import { createRouter } from './routes/openapi'
+import { mountApi } from './routes/api'
 import { handleError, notFound, wrongMethod } from './middleware/errors'
 import { jsonBodyOnly, limitBody } from './middleware/json-body'
 import { requestContext } from './middleware/request-context'
 import { BOOKMARK_HEADER } from './adapters/d1/sessions'
-import { adminRoutes } from './routes/admin'
-import { authRoutes } from './routes/auth'
-import { paymentRoutes, refundRoutes } from './routes/payments'
-import { webhookRoutes } from './routes/webhooks'
 import { dashboardRoutes } from './routes/dashboard'
 import { docsPage } from './routes/docs'
 import { withExamples } from './routes/openapi-examples'
-import { instrumentRoutes } from './routes/instruments'
-import { listingRoutes } from './routes/listings'
-import { rentalRoutes } from './routes/rentals'
-import { statsRoutes } from './routes/stats'
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -63,15 +56,7 @@ export function createApp() {
     bearerFormat: 'JWT',
   })
 
-  app.route('/api', authRoutes)
-  app.route('/api/payments', paymentRoutes)
-  app.route('/api/refunds', refundRoutes)
-  app.route('/api/webhooks', webhookRoutes)
-  app.route('/api/instruments', instrumentRoutes)
-  app.route('/api/listings', listingRoutes)
-  app.route('/api/rentals', rentalRoutes)
-  app.route('/api/admin', adminRoutes)
-  app.route('/api', statsRoutes)
+  mountApi(app)
   app.route('/dashboard', dashboardRoutes)
 
   // Built once per isolate, at the first request for it (the routes are all registered by then).
