@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
 const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 150)
-const STARTUP_BUDGET_MS = Number(process.env.STARTUP_BUDGET_MS ?? 35)
+const STARTUP_BUDGET_MS = Number(process.env.STARTUP_BUDGET_MS ?? 40)
 const STARTUP_RUNS = Number(process.env.STARTUP_RUNS ?? 5)
 
 /**

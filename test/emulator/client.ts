@@ -1,4 +1,5 @@
 import Stripe from 'stripe'
+import { expect } from 'vitest'
 import { stripeEmulator } from '../helpers/stripe-emulator'
 
 export const TEST_KEY = 'sk_test_emulator_conformance'
@@ -29,6 +30,26 @@ export async function paidIntent(
   })
 }
 
+/** A merchant-initiated payment with a saved card: the renter is not there. */
+export const offSession = (
+  customer: string,
+  paymentMethod: string,
+  extra: Partial<Stripe.PaymentIntentCreateParams> = {},
+  options: Stripe.RequestOptions = {},
+) =>
+  stripe.paymentIntents.create(
+    {
+      amount: 30_000,
+      currency: 'usd',
+      customer,
+      payment_method: paymentMethod,
+      off_session: true,
+      confirm: true,
+      ...extra,
+    },
+    options,
+  )
+
 /** A customer with a card saved for off-session payments, as a checkout with `setup_future_usage` leaves it. */
 export async function customerWithSavedCard(token = 'pm_card_visa', email = 'renter@example.com') {
   const customer = await stripe.customers.create({ email })
@@ -36,6 +57,31 @@ export async function customerWithSavedCard(token = 'pm_card_visa', email = 'ren
   return { customer, intent, paymentMethod: intent.payment_method as string }
 }
 
+/** The Stripe error a request is refused with; the test fails if the request went through. */
+export async function refusal(attempt: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  const error = await attempt.then(
+    () => expect.unreachable('the request went through'),
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(Stripe.errors.StripeError)
+  return error as Stripe.errors.StripeError
+}
+
 /** The types of the events recorded so far, oldest first. */
 export const eventTypes = async () =>
   (await stripe.events.list({ limit: 100 })).data.map((event) => event.type).reverse()
+
+/** Stands in for the customer in 3-D Secure on a SetupIntent (`POST /_emulator/setup_intents/:id/authenticate`). */
+export async function authenticateSetup(setupIntentId: string, outcome: 'succeed' | 'fail') {
+  const response = await stripeEmulator.fetch(
+    `https://stripe-emulator/_emulator/setup_intents/${setupIntentId}/authenticate`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome }),
+    },
+  )
+  const json = await response.json()
+  if (!response.ok) throw new Error(`emulator authenticate: ${response.status} ${JSON.stringify(json)}`)
+  return json as Stripe.SetupIntent
+}

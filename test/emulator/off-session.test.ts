@@ -1,37 +1,14 @@
 import Stripe from 'stripe'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { authenticate, resetEmulator } from '../helpers/stripe-emulator'
-import { customerWithSavedCard, eventTypes, paidIntent, stripe } from './client'
+import { customerWithSavedCard, eventTypes, offSession, paidIntent, refusal, stripe } from './client'
 
 beforeEach(async () => {
   await resetEmulator()
 })
 
-/** A merchant-initiated payment with a saved card: the renter is not there. */
-const offSession = (
-  customer: string,
-  paymentMethod: string,
-  extra: Partial<Stripe.PaymentIntentCreateParams> = {},
-  options: Stripe.RequestOptions = {},
-) =>
-  stripe.paymentIntents.create(
-    {
-      amount: 30_000,
-      currency: 'usd',
-      customer,
-      payment_method: paymentMethod,
-      off_session: true,
-      confirm: true,
-      ...extra,
-    },
-    options,
-  )
-
 const cardError = async (attempt: Promise<unknown>) => {
-  const error = await attempt.then(
-    () => expect.unreachable('the payment went through'),
-    (caught: unknown) => caught,
-  )
+  const error = await refusal(attempt)
   expect(error).toBeInstanceOf(Stripe.errors.StripeCardError)
   return error as Stripe.errors.StripeCardError
 }

@@ -292,7 +292,6 @@ describe('/v1/transfers/:id/reversals', () => {
     const partial: Stripe.TransferReversal = await stripe.transfers.createReversal(transfer.id, {
       amount: 800,
       metadata: { refund_id: 're_1' },
-      description: 'Refund of rnt_1',
     })
     expect(partial).toMatchObject({
       object: 'transfer_reversal',
@@ -312,7 +311,7 @@ describe('/v1/transfers/:id/reversals', () => {
       statusCode: 400,
       param: 'amount',
     })
-    const rest = await stripe.transfers.createReversal(transfer.id, { refund_application_fee: true })
+    const rest = await stripe.transfers.createReversal(transfer.id)
     expect(rest.amount).toBe(1_000)
     const reversed = await stripe.transfers.retrieve(transfer.id)
     expect(reversed).toMatchObject({ amount_reversed: 1_800, reversed: true })

@@ -8,9 +8,10 @@ import {
   saveAccount,
 } from '../domain/accounts'
 import { type Account, businessProfile, newAccount, requirements } from '../domain/connect-objects'
-import { invalidRequest, missingParam } from '../lib/errors'
+import { invalidRequest, missingParam, unknownParameter } from '../lib/errors'
 import type { Params } from '../lib/form'
 import {
+  hashOf,
   mergeMetadata,
   optionalEmail,
   optionalEnum,
@@ -24,19 +25,13 @@ import { accountInvalid } from './auth'
 import { LIST_PARAMS, paginate } from './list'
 import type { ApiRequest } from './types'
 
-/** Taken as Stripe takes them, not modelled: onboarding (the hosted page or a control) completes an account. */
-const IGNORED = [
-  'expand',
-  'account_token',
-  'company',
-  'documents',
-  'external_account',
-  'groups',
-  'individual',
-]
-
+/**
+ * What the emulator takes. Stripe's `individual`, `company`, `external_account`, `account_token`, `documents`
+ * and `groups` are not implemented (onboarding, the hosted page or a control, completes an account), so they
+ * are refused as unknown parameters rather than taken and dropped.
+ */
 const UPDATE_PARAMS = [
-  ...IGNORED,
+  'expand',
   ...['business_profile', 'business_type', 'capabilities', 'default_currency', 'email', 'metadata'],
   ...['settings', 'tos_acceptance'],
 ]
@@ -126,18 +121,8 @@ function parseCapabilities(params: Params): { requested: string[]; unrequested: 
   const hash = optionalHash(params, 'capabilities') ?? {}
   const result = { requested: [] as string[], unrequested: [] as string[] }
   for (const name of Object.keys(hash)) {
-    if (!CAPABILITIES.includes(name)) {
-      throw invalidRequest(`Received unknown parameter: capabilities[${name}]`, {
-        param: `capabilities[${name}]`,
-      })
-    }
-    const entry = optionalHash(hash, name) ?? {}
-    const unknown = Object.keys(entry).find((key) => key !== 'requested')
-    if (unknown) {
-      throw invalidRequest(`Received unknown parameter: capabilities[${name}][${unknown}]`, {
-        param: `capabilities[${name}][${unknown}]`,
-      })
-    }
+    if (!CAPABILITIES.includes(name)) throw unknownParameter(`capabilities[${name}]`)
+    const entry = hashOf(hash, name, ['requested'], `capabilities[${name}]`) ?? {}
     const param = `capabilities[${name}][requested]`
     const requested = entry.requested
     if (requested === undefined) throw missingParam(param)
@@ -158,18 +143,15 @@ const PROFILE_FIELDS = [
   'support_url',
   'url',
 ]
-const PROFILE_IGNORED = [
-  ...['annual_revenue', 'estimated_worker_count', 'minority_owned_business_designation'],
-  ...['monthly_estimated_revenue', 'support_address'],
-]
 
 function parseBusinessProfile(
   params: Params,
   current: Stripe.Account.BusinessProfile | null | undefined,
 ): Stripe.Account.BusinessProfile | undefined {
-  const hash = optionalHash(params, 'business_profile')
+  // Stripe's annual_revenue, estimated_worker_count, monthly_estimated_revenue, support_address… are not
+  // implemented: unknown parameters.
+  const hash = hashOf(params, 'business_profile', PROFILE_FIELDS)
   if (!hash) return undefined
-  rejectUnknownIn(hash, 'business_profile', [...PROFILE_FIELDS, ...PROFILE_IGNORED])
   const profile = current ? structuredClone(current) : businessProfile()
   for (const field of PROFILE_FIELDS) {
     const value = optionalString(hash, field)
@@ -179,15 +161,19 @@ function parseBusinessProfile(
 }
 
 const INTERVALS = ['manual', 'daily', 'weekly', 'monthly'] as const
+const SCHEDULE_FIELDS = ['interval', 'delay_days', 'weekly_anchor', 'monthly_anchor']
 
-/** `settings[payouts][schedule][interval|delay_days|…]`; the other settings are taken and not modelled. */
+/**
+ * `settings[payouts][schedule][interval|delay_days|weekly_anchor|monthly_anchor]`, the only settings modelled:
+ * any other (`settings[branding]`, `settings[payouts][statement_descriptor]`…) is an unknown parameter.
+ */
 function parseSchedule(
   params: Params,
   current: Stripe.Account.Settings.Payouts.Schedule,
 ): Stripe.Account.Settings.Payouts.Schedule {
-  const settings = optionalHash(params, 'settings')
-  const payouts = settings && optionalHash(settings, 'payouts')
-  const schedule = payouts && optionalHash(payouts, 'schedule')
+  const settings = hashOf(params, 'settings', ['payouts'])
+  const payouts = settings && hashOf(settings, 'payouts', ['schedule'], 'settings[payouts]')
+  const schedule = payouts && hashOf(payouts, 'schedule', SCHEDULE_FIELDS, 'settings[payouts][schedule]')
   if (!schedule) return current
   const next = { ...current }
   const interval = optionalEnum(schedule, 'interval', INTERVALS)
@@ -205,7 +191,7 @@ function parseTosAcceptance(
   params: Params,
   current: Stripe.Account.TosAcceptance | undefined,
 ): Stripe.Account.TosAcceptance {
-  const hash = optionalHash(params, 'tos_acceptance')
+  const hash = hashOf(params, 'tos_acceptance', ['date', 'ip', 'user_agent', 'service_agreement'])
   if (!hash) return current ?? { date: null, ip: null, user_agent: null }
   const agreement = optionalString(hash, 'service_agreement') ?? current?.service_agreement
   return {
@@ -252,7 +238,8 @@ function enumIn<T extends string>(hash: Params, name: string, param: string, val
  */
 function parseController(hash: Params): { controller: Stripe.Account.Controller; type: Stripe.Account.Type } {
   rejectUnknownIn(hash, 'controller', ['fees', 'losses', 'requirement_collection', 'stripe_dashboard'])
-  const sub = (name: string) => optionalHash(hash, name) ?? {}
+  const keys: Record<string, string[]> = { fees: ['payer'], losses: ['payments'], stripe_dashboard: ['type'] }
+  const sub = (name: string) => hashOf(hash, name, keys[name] ?? [], `controller[${name}]`) ?? {}
   const fees = enumIn(sub('fees'), 'payer', 'controller[fees][payer]', CONTROLLER_VALUES.fees) ?? 'account'
   const losses =
     enumIn(sub('losses'), 'payments', 'controller[losses][payments]', CONTROLLER_VALUES.losses) ?? 'stripe'

@@ -14,9 +14,11 @@ export function listCharges({ ctx, params }: ApiRequest) {
   rejectUnknown(params, [...LIST_PARAMS, 'payment_intent', 'customer', 'transfer_group'])
   const filter = { payment_intent: optionalString(params, 'payment_intent') }
   const customer = optionalString(params, 'customer')
+  const group = optionalString(params, 'transfer_group')
   const charges = ctx.store
     .list<Stripe.Charge>('charge', filter)
     .filter((charge) => !customer || idOf(charge.customer) === customer)
+    .filter((charge) => !group || charge.transfer_group === group)
   return paginate(charges, params, '/v1/charges')
 }
 

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe'
 import { assertConfirmable, confirmIntent } from '../domain/confirm'
 import type { Ctx } from '../domain/context'
+import type { ActionOptions } from '../domain/three-d-secure'
 import { paymentMethodRefusal } from '../domain/customers'
 import { paymentMethodId, resolvePaymentMethod } from '../domain/payment-method-records'
 import { aboutIntent, invalidRequest, unexpectedState } from '../lib/errors'
@@ -8,18 +9,22 @@ import type { Params } from '../lib/form'
 import { idOf } from '../lib/ids'
 import { optionalBoolean, optionalString, rejectUnknown } from '../lib/params'
 import {
+  assertClientSecret,
   CONFIRM_PARAMS,
-  IGNORED_INTENT_PARAMS,
+  parseAllowedPaymentMethodTypes,
   parseCaptureMethod,
   parseOffSession,
   parseSetupFutureUsage,
+  refusePaymentMethodTypes,
 } from './intent-params'
 import { findIntent } from './lookup'
 import type { ApiRequest } from './types'
 
 export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
-  rejectUnknown(params, [...CONFIRM_PARAMS, ...IGNORED_INTENT_PARAMS, 'capture_method', 'client_secret'])
+  refusePaymentMethodTypes(params)
+  rejectUnknown(params, [...CONFIRM_PARAMS, 'capture_method', 'client_secret'])
   const intent = findIntent(ctx, id)
+  assertClientSecret(params, intent, 'PaymentIntent')
   assertConfirmable(intent)
   assertCanConfirm(
     intent.automatic_payment_methods,
@@ -29,6 +34,10 @@ export function confirmIntentRoute({ ctx, params, id }: ApiRequest) {
   intent.capture_method = parseCaptureMethod(params) ?? intent.capture_method
   const usage = parseSetupFutureUsage(params)
   if (usage !== undefined) intent.setup_future_usage = usage
+  const allowed = parseAllowedPaymentMethodTypes(params)
+  if (allowed !== undefined) intent.allowed_payment_method_types = allowed
+  const receiptEmail = optionalString(params, 'receipt_email')
+  if (receiptEmail !== undefined) intent.receipt_email = receiptEmail || null
   return confirmWith(ctx, intent, params)
 }
 
@@ -47,8 +56,12 @@ function missingPaymentMethod(intent: Stripe.PaymentIntent) {
  * Confirms with `payment_method` (or the intent's own): a test token becomes a new PaymentMethod; a saved one
  * must belong to the intent's customer. `off_session=true` charges without the customer (no 3-D Secure).
  */
-export function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Params) {
-  const idOrToken = optionalString(params, 'payment_method') ?? paymentMethodId(intent)
+export function confirmWith(
+  ctx: Ctx,
+  intent: Stripe.PaymentIntent,
+  params: Params,
+  idOrToken = optionalString(params, 'payment_method') ?? paymentMethodId(intent),
+) {
   if (!idOrToken) throw missingPaymentMethod(intent)
   const method = resolvePaymentMethod(ctx.store, idOrToken)
   const refusal = paymentMethodRefusal(method, idOf(intent.customer))
@@ -56,12 +69,19 @@ export function confirmWith(ctx: Ctx, intent: Stripe.PaymentIntent, params: Para
   return confirmIntent(ctx, intent, method, {
     offSession: parseOffSession(params) ?? false,
     errorOnRequiresAction: optionalBoolean(params, 'error_on_requires_action') ?? false,
+    ...actionOptions(params),
   })
 }
 
+/** `return_url` and `use_stripe_sdk`: how a confirmation that needs 3-D Secure tells the caller (`next_action`). */
+export const actionOptions = (params: Params): ActionOptions => ({
+  returnUrl: optionalString(params, 'return_url') || null,
+  useStripeSdk: optionalBoolean(params, 'use_stripe_sdk') ?? false,
+})
+
 /** Stripe refuses a server-side confirm that could need a redirect but has no return_url. */
 export function assertCanConfirm(
-  automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null,
+  automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | Stripe.SetupIntent.AutomaticPaymentMethods | null,
   params: Params,
   method?: string,
 ) {

@@ -12,6 +12,7 @@ const EXPANDABLE: Record<string, string[]> = {
   payment_intent: ['latest_charge', 'customer', 'payment_method'],
   charge: ['payment_intent', 'refunds', 'customer'],
   payment_method: ['customer'],
+  setup_intent: ['customer', 'payment_method'],
   refund: ['charge', 'payment_intent'],
   dispute: ['charge', 'payment_intent'],
   transfer: ['destination', 'source_transaction'],

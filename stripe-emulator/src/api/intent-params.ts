@@ -2,34 +2,41 @@ import type Stripe from 'stripe'
 import { invalidRequest, missingParam } from '../lib/errors'
 import type { Params } from '../lib/form'
 import {
+  hashOf,
   optionalBoolean,
   optionalEnum,
-  optionalHash,
   optionalInteger,
   optionalString,
   requiredInteger,
   requiredString,
+  stringList,
 } from '../lib/params'
 
-/** Accepted as Stripe accepts them; the ones the emulator does not model are ignored. */
-export const IGNORED_INTENT_PARAMS = [
-  'expand',
-  'payment_method_options',
-  'shipping',
-  'mandate_data',
-  'use_stripe_sdk',
-  'radar_options',
-  'payment_method_data',
-] as const
-
+/**
+ * What a PaymentIntent's confirmation takes (at create with confirm=true, or `/confirm`). Stripe's others
+ * (`payment_method_options`, `payment_method_data`, `mandate_data`, `radar_options`, `shipping`…) are not
+ * implemented, so they are refused as unknown parameters.
+ */
 export const CONFIRM_PARAMS = [
+  'expand',
   'payment_method',
   'return_url',
   'off_session',
   'error_on_requires_action',
   'receipt_email',
   'setup_future_usage',
+  'use_stripe_sdk',
+  'allowed_payment_method_types',
 ]
+
+/** Confirmation parameters Stripe takes at create only with `confirm=true`. */
+const CONFIRM_ONLY = ['off_session', 'return_url', 'error_on_requires_action', 'use_stripe_sdk']
+
+export function assertConfirmOnly(params: Params, confirm: boolean): void {
+  if (confirm) return
+  const given = CONFIRM_ONLY.find((name) => params[name] !== undefined)
+  if (given) throw invalidRequest(`${given} can only be used when confirm=true.`, { param: given })
+}
 
 const MINIMUM_AMOUNT: Record<string, number> = { gbp: 30 }
 const MAXIMUM_AMOUNT = 99_999_999
@@ -67,7 +74,7 @@ export function parseCaptureMethod(params: Params) {
 export function parseAutomaticPaymentMethods(
   params: Params,
 ): Stripe.PaymentIntent.AutomaticPaymentMethods | null {
-  const hash = optionalHash(params, 'automatic_payment_methods')
+  const hash = hashOf(params, 'automatic_payment_methods', ['enabled', 'allow_redirects'])
   if (!hash) return null
   const enabled = optionalBoolean(hash, 'enabled')
   if (enabled === undefined) throw missingParam('automatic_payment_methods[enabled]')
@@ -75,8 +82,71 @@ export function parseAutomaticPaymentMethods(
   return { enabled, allow_redirects: allowRedirects }
 }
 
+/**
+ * `payment_method_types` is no parameter on this API version: since 2026-09-30.endive Stripe answers 400
+ * `payment_method_types_no_longer_supported` on PaymentIntents' create, update and confirm and SetupIntents'
+ * create and update (https://docs.stripe.com/changelog/endive/2026-09-30/removes-the-payment-method-types-parameter-from-payment-intents-and-setup-intents).
+ */
+export function refusePaymentMethodTypes(params: Params): void {
+  if (params.payment_method_types === undefined) return
+  throw invalidRequest(
+    '`payment_method_types` is no longer supported on this API version. Use dynamic payment methods (`automatic_payment_methods`), or `allowed_payment_method_types` to limit the payment method types.',
+    { param: 'payment_method_types', code: 'payment_method_types_no_longer_supported' },
+  )
+}
+
+/**
+ * `allowed_payment_method_types[]` (null when '' unsets it on update): Stripe keeps the compatible ones in
+ * `payment_method_types`. The emulator has cards only, so the list must allow `card`; Stripe refuses it
+ * together with `automatic_payment_methods`.
+ */
+export function parseAllowedPaymentMethodTypes(params: Params): string[] | null | undefined {
+  const value = params.allowed_payment_method_types
+  if (value === undefined) return undefined
+  if (value === '') return null
+  if (params.automatic_payment_methods !== undefined) {
+    throw invalidRequest(
+      'You may only specify one of these parameters: allowed_payment_method_types, automatic_payment_methods.',
+      { code: 'parameters_exclusive' },
+    )
+  }
+  const types = stringList(value, 'allowed_payment_method_types')
+  if (!types.includes('card')) {
+    throw invalidRequest(
+      `None of the allowed_payment_method_types (${types.join(', ')}) can be used: the emulator has cards only (\`card\`).`,
+      { param: 'allowed_payment_method_types' },
+    )
+  }
+  return types
+}
+
+/** `confirmation_method`: only `automatic` (manual confirmation after 3-D Secure is not modelled). */
+export function parseConfirmationMethod(params: Params): void {
+  const value = optionalString(params, 'confirmation_method')
+  if (value !== undefined && value !== 'automatic') {
+    throw invalidRequest(
+      'Invalid confirmation_method: must be automatic (the emulator does not implement manual confirmation)',
+      { param: 'confirmation_method' },
+    )
+  }
+}
+
+/** `client_secret` (as Stripe.js sends it) must be the intent's own. */
+export function assertClientSecret(
+  params: Params,
+  intent: { client_secret: string | null },
+  kind: 'PaymentIntent' | 'SetupIntent',
+): void {
+  const secret = optionalString(params, 'client_secret')
+  if (secret === undefined || secret === intent.client_secret) return
+  throw invalidRequest(
+    `The client_secret provided does not match the client_secret associated with the ${kind}.`,
+    { param: 'client_secret' },
+  )
+}
+
 export function parseTransferData(params: Params): Stripe.PaymentIntent.TransferData | null {
-  const hash = optionalHash(params, 'transfer_data')
+  const hash = hashOf(params, 'transfer_data', ['destination', 'amount'])
   if (!hash) return null
   const destination = optionalString(hash, 'destination')
   if (!destination) throw missingParam('transfer_data[destination]')

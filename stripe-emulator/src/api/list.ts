@@ -1,6 +1,6 @@
 import { invalidRequest } from '../lib/errors'
 import type { Params } from '../lib/form'
-import { optionalHash, optionalInteger, optionalString } from '../lib/params'
+import { hashOf, optionalInteger, optionalString } from '../lib/params'
 import type { StoredObject } from '../store/store'
 import type { ListObject } from './types'
 
@@ -11,7 +11,7 @@ export function paginate<T extends StoredObject>(items: T[], params: Params, url
   const limit = optionalInteger(params, 'limit') ?? 10
   if (limit < 1 || limit > 100)
     throw invalidRequest('This value must be between 1 and 100.', { param: 'limit' })
-  const filtered = items.filter(createdFilter(params))
+  const filtered = items.filter(rangeFilter<T>(params, 'created', (item) => item.created))
   const after = optionalString(params, 'starting_after')
   const before = optionalString(params, 'ending_before')
   if (before) {
@@ -31,15 +31,27 @@ function indexOf(items: StoredObject[], id: string, param: string): number {
   return index
 }
 
-function createdFilter(params: Params): (item: StoredObject) => boolean {
-  const exact = typeof params.created === 'string' ? optionalInteger(params, 'created') : undefined
-  if (exact !== undefined) return (item) => item.created === exact
-  const range = optionalHash(params, 'created') ?? {}
-  const bound = (name: string) => optionalInteger(range, name)
+/**
+ * A timestamp filter as Stripe takes `created` (and a payout's `arrival_date`): one exact value, or a range
+ * `name[gt|gte|lt|lte]`; any other key of the range is an unknown parameter.
+ */
+export function rangeFilter<T>(
+  params: Params,
+  name: string,
+  valueOf: (item: T) => number | null | undefined,
+): (item: T) => boolean {
+  const exact = typeof params[name] === 'string' ? optionalInteger(params, name) : undefined
+  if (exact !== undefined) return (item) => valueOf(item) === exact
+  const range = hashOf(params, name, ['gt', 'gte', 'lt', 'lte']) ?? {}
+  const bound = (key: string) => optionalInteger(range, key)
   const [gt, gte, lt, lte] = [bound('gt'), bound('gte'), bound('lt'), bound('lte')]
-  return (item) =>
-    (gt === undefined || item.created > gt) &&
-    (gte === undefined || item.created >= gte) &&
-    (lt === undefined || item.created < lt) &&
-    (lte === undefined || item.created <= lte)
+  return (item) => {
+    const value = valueOf(item) ?? Number.NaN
+    return (
+      (gt === undefined || value > gt) &&
+      (gte === undefined || value >= gte) &&
+      (lt === undefined || value < lt) &&
+      (lte === undefined || value <= lte)
+    )
+  }
 }

@@ -5,11 +5,12 @@ import { emit } from '../domain/events'
 import { cancelIntent, captureIntent } from '../domain/lifecycle'
 import { CONFIRMABLE } from '../domain/confirm'
 import { newPaymentIntent } from '../domain/objects'
-import { resolvePaymentMethod } from '../domain/payment-method-records'
-import { aboutIntent, invalidRequest, unexpectedState } from '../lib/errors'
+import { paymentMethodId, resolvePaymentMethod } from '../domain/payment-method-records'
+import { aboutIntent, invalidRequest, missingParam, unexpectedState } from '../lib/errors'
 import type { Params } from '../lib/form'
 import { idOf } from '../lib/ids'
 import {
+  hashOf,
   mergeMetadata,
   optionalBoolean,
   optionalEnum,
@@ -18,15 +19,19 @@ import {
   rejectUnknown,
 } from '../lib/params'
 import {
+  assertClientSecret,
+  assertConfirmOnly,
   CONFIRM_PARAMS,
-  IGNORED_INTENT_PARAMS,
   parseAmount,
   parseApplicationFee,
   parseAutomaticPaymentMethods,
   parseCaptureMethod,
+  parseAllowedPaymentMethodTypes,
+  parseConfirmationMethod,
   parseCurrency,
   parseSetupFutureUsage,
   parseTransferData,
+  refusePaymentMethodTypes,
 } from './intent-params'
 import { LIST_PARAMS, paginate } from './list'
 import { assertCanConfirm, confirmWith } from './confirm-intent'
@@ -34,30 +39,21 @@ import { findIntent } from './lookup'
 import type { ApiRequest } from './types'
 
 const CREATE_PARAMS = [
-  ...IGNORED_INTENT_PARAMS,
   ...CONFIRM_PARAMS,
-  ...[
-    'amount',
-    'currency',
-    'metadata',
-    'automatic_payment_methods',
-    'capture_method',
-    'confirm',
-    'confirmation_method',
-  ],
-  ...[
-    'payment_method_types',
-    'transfer_data',
-    'application_fee_amount',
-    'description',
-    'customer',
-    'on_behalf_of',
-  ],
-  ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_group'],
+  ...['amount', 'currency', 'metadata', 'automatic_payment_methods', 'capture_method', 'confirm'],
+  ...['confirmation_method', 'transfer_data', 'application_fee_amount'],
+  ...['description', 'customer', 'on_behalf_of', 'statement_descriptor', 'statement_descriptor_suffix'],
+  'transfer_group',
+]
+
+const UPDATE_PARAMS = [
+  ...['amount', 'currency', 'metadata', 'payment_method', 'description', 'receipt_email', 'capture_method'],
+  ...['application_fee_amount', 'transfer_data', 'statement_descriptor', 'statement_descriptor_suffix'],
+  ...['customer', 'transfer_group', 'allowed_payment_method_types', 'setup_future_usage', 'expand'],
 ]
 
 /** `customer` names a customer of this account (400 resource_missing otherwise); '' unsets it on update. */
-function parseCustomer(ctx: Ctx, params: Params): string | null | undefined {
+export function parseCustomer(ctx: Ctx, params: Params): string | null | undefined {
   const id = optionalString(params, 'customer')
   if (id === undefined || id === '') return id === '' ? null : undefined
   return findCustomer(ctx.store, id).id
@@ -72,7 +68,9 @@ function paymentMethodFor(ctx: Ctx, idOrToken: string, customer: string | null) 
 }
 
 export function createIntent({ ctx, params }: ApiRequest) {
+  refusePaymentMethodTypes(params)
   rejectUnknown(params, CREATE_PARAMS)
+  parseConfirmationMethod(params)
   const currency = parseCurrency(params)
   const amount = parseAmount(params, currency)
   const transferData = parseTransferData(params)
@@ -84,7 +82,7 @@ export function createIntent({ ctx, params }: ApiRequest) {
     capture_method: parseCaptureMethod(params) ?? 'automatic_async',
     metadata: mergeMetadata({}, params),
     automatic_payment_methods: automatic,
-    payment_method_types: ['card'],
+    allowed_payment_method_types: parseAllowedPaymentMethodTypes(params) ?? null,
     application_fee_amount: parseApplicationFee(params, amount, transferData, onBehalfOf),
     transfer_data: transferData,
     description: optionalString(params, 'description') ?? null,
@@ -98,10 +96,8 @@ export function createIntent({ ctx, params }: ApiRequest) {
   }
   const confirm = optionalBoolean(params, 'confirm') ?? false
   const method = optionalString(params, 'payment_method')
+  assertConfirmOnly(params, confirm)
   if (confirm) assertCanConfirm(draft.automatic_payment_methods, params, method)
-  else if (params.off_session !== undefined) {
-    throw invalidRequest('off_session can only be used when confirm=true.', { param: 'off_session' })
-  }
   const intent = newPaymentIntent(draft, ctx.store.now())
   if (method)
     Object.assign(intent, {
@@ -110,12 +106,15 @@ export function createIntent({ ctx, params }: ApiRequest) {
     })
   ctx.store.put(intent)
   emit(ctx, { type: 'payment_intent.created', object: intent })
-  return confirm ? confirmWith(ctx, intent, params) : intent
+  // The payment method resolved above (a test token became one already), not a second one from the token.
+  return confirm ? confirmWith(ctx, intent, params, paymentMethodId(intent)) : intent
 }
 
 export function retrieveIntent({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, ['expand', 'client_secret'])
-  return findIntent(ctx, id)
+  const intent = findIntent(ctx, id)
+  assertClientSecret(params, intent, 'PaymentIntent')
+  return intent
 }
 
 export function listIntents({ ctx, params }: ApiRequest) {
@@ -128,13 +127,11 @@ export function listIntents({ ctx, params }: ApiRequest) {
 }
 
 export function updateIntent({ ctx, params, id }: ApiRequest) {
-  rejectUnknown(params, [
-    ...['amount', 'currency', 'metadata', 'payment_method', 'description', 'receipt_email', 'capture_method'],
-    ...['application_fee_amount', 'transfer_data', 'statement_descriptor', 'statement_descriptor_suffix'],
-    ...['customer', 'transfer_group', 'payment_method_types', 'setup_future_usage', ...IGNORED_INTENT_PARAMS],
-  ])
+  refusePaymentMethodTypes(params)
+  rejectUnknown(params, UPDATE_PARAMS)
   const intent = findIntent(ctx, id)
-  for (const field of ['amount', 'currency', 'payment_method', 'capture_method']) {
+  const methodFields = ['payment_method', 'capture_method', 'allowed_payment_method_types']
+  for (const field of ['amount', 'currency', ...methodFields]) {
     if (params[field] !== undefined && !CONFIRMABLE.includes(intent.status)) {
       throw unexpectedState(
         `This PaymentIntent's ${field} could not be updated because it has a status of ${intent.status}. ` +
@@ -145,10 +142,15 @@ export function updateIntent({ ctx, params, id }: ApiRequest) {
   const currency = params.currency !== undefined ? parseCurrency(params) : intent.currency
   const amount = params.amount !== undefined ? parseAmount(params, currency) : intent.amount
   Object.assign(intent, { currency, amount, metadata: mergeMetadata(intent.metadata, params) })
-  for (const field of ['description', 'receipt_email', 'transfer_group', 'statement_descriptor'] as const) {
+  const texts = ['description', 'receipt_email', 'transfer_group', 'statement_descriptor'] as const
+  for (const field of [...texts, 'statement_descriptor_suffix'] as const) {
     const value = optionalString(params, field)
     if (value !== undefined) intent[field] = value === '' ? null : value
   }
+  const allowed = parseAllowedPaymentMethodTypes(params)
+  if (allowed !== undefined) intent.allowed_payment_method_types = allowed
+  const transferAmount = parseTransferAmount(params, intent, amount)
+  if (transferAmount !== undefined && intent.transfer_data) intent.transfer_data.amount = transferAmount
   const customer = parseCustomer(ctx, params)
   if (customer !== undefined) intent.customer = customer
   const usage = parseSetupFutureUsage(params)
@@ -180,12 +182,49 @@ export function cancelIntentRoute({ ctx, params, id }: ApiRequest) {
   return cancelIntent(ctx, findIntent(ctx, id), reason)
 }
 
+/**
+ * `transfer_data[amount]` on update and capture (the destination is set at creation only): the intent must have
+ * a destination, and the amount may not exceed what is charged (`limit`).
+ */
+function parseTransferAmount(params: Params, intent: Stripe.PaymentIntent, limit: number) {
+  const hash = hashOf(params, 'transfer_data', ['amount'])
+  if (!hash) return undefined
+  const amount = optionalInteger(hash, 'amount')
+  if (amount === undefined) throw missingParam('transfer_data[amount]')
+  if (!intent.transfer_data) {
+    throw invalidRequest(
+      'transfer_data[amount] can only be set on a PaymentIntent with a transfer_data[destination].',
+      { param: 'transfer_data[amount]' },
+    )
+  }
+  if (amount < 0 || amount > limit) {
+    throw invalidRequest(`The transfer_data[amount] must be between 0 and ${limit}.`, {
+      param: 'transfer_data[amount]',
+    })
+  }
+  return amount
+}
+
+/**
+ * `POST /v1/payment_intents/:id/capture`: all or `amount_to_capture` of a hold; `application_fee_amount`,
+ * `statement_descriptor[_suffix]` and `transfer_data[amount]` are set on the intent and its charge.
+ * `final_capture` (multicapture) is not implemented, so it is refused as an unknown parameter.
+ */
 export function captureIntentRoute({ ctx, params, id }: ApiRequest) {
   rejectUnknown(params, [
-    ...['amount_to_capture', 'application_fee_amount', 'expand', 'final_capture', 'metadata'],
+    ...['amount_to_capture', 'application_fee_amount', 'expand', 'metadata'],
     ...['statement_descriptor', 'statement_descriptor_suffix', 'transfer_data'],
   ])
   const intent = findIntent(ctx, id)
+  const amountToCapture = optionalInteger(params, 'amount_to_capture')
+  const captured = amountToCapture ?? intent.amount_capturable
+  const changes = {
+    application_fee_amount:
+      parseApplicationFee(params, captured, intent.transfer_data, intent.on_behalf_of) ?? undefined,
+    statement_descriptor: optionalString(params, 'statement_descriptor'),
+    statement_descriptor_suffix: optionalString(params, 'statement_descriptor_suffix'),
+    transfer_amount: parseTransferAmount(params, intent, captured),
+  }
   intent.metadata = mergeMetadata(intent.metadata, params)
-  return captureIntent(ctx, intent, optionalInteger(params, 'amount_to_capture'))
+  return captureIntent(ctx, intent, amountToCapture, changes)
 }

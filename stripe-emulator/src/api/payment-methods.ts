@@ -4,7 +4,7 @@ import { attachPaymentMethod, detachPaymentMethod, findCustomer } from '../domai
 import { resolvePaymentMethod } from '../domain/payment-method-records'
 import type { Params } from '../lib/form'
 import { idOf } from '../lib/ids'
-import { optionalString, rejectUnknown, requiredString } from '../lib/params'
+import { optionalEnum, optionalString, rejectUnknown, requiredString } from '../lib/params'
 import { LIST_PARAMS, paginate } from './list'
 import type { ApiRequest } from './types'
 
@@ -12,13 +12,18 @@ import type { ApiRequest } from './types'
 const pathPaymentMethod = ({ ctx, id }: ApiRequest) =>
   resolvePaymentMethod(ctx.store, id, 'payment_method', 404)
 
-/** This account's PaymentMethods, newest first: a customer's (or all), of `type` (only `card` has any). */
+/**
+ * This account's PaymentMethods, newest first: a customer's (or all), of `type` (only `card` has any), of
+ * `allow_redisplay` (every one the emulator makes is `unspecified`).
+ */
 export function paymentMethodsOf(ctx: Ctx, params: Params, customer?: string): Stripe.PaymentMethod[] {
   const type = optionalString(params, 'type') ?? 'card'
+  const redisplay = optionalEnum(params, 'allow_redisplay', ['always', 'limited', 'unspecified'] as const)
   return ctx.store
     .list<Stripe.PaymentMethod>('payment_method')
     .filter((method) => method.type === type)
     .filter((method) => customer === undefined || idOf(method.customer) === customer)
+    .filter((method) => !redisplay || method.allow_redisplay === redisplay)
 }
 
 export function retrievePaymentMethod(request: ApiRequest) {

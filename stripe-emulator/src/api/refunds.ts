@@ -9,10 +9,12 @@ import { LIST_PARAMS, paginate } from './list'
 import { findIntent, findObject } from './lookup'
 import type { ApiRequest } from './types'
 
-const CREATE_PARAMS = [
-  ...['charge', 'payment_intent', 'amount', 'reason', 'metadata', 'expand', 'currency', 'customer'],
-  ...['instructions_email', 'origin', 'refund_application_fee', 'reverse_transfer'],
-]
+/**
+ * Stripe's others are not implemented and refused as unknown parameters: `reverse_transfer` and
+ * `refund_application_fee` (destination charges are not settled: no transfer or fee to take back), and the
+ * customer-balance refund's `currency`, `customer`, `origin` and `instructions_email`.
+ */
+const CREATE_PARAMS = ['charge', 'payment_intent', 'amount', 'reason', 'metadata', 'expand']
 
 function chargeToRefund(ctx: Ctx, params: Params): Stripe.Charge {
   const chargeId = optionalString(params, 'charge')

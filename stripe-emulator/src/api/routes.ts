@@ -45,6 +45,14 @@ import {
   updateReversal,
   updateTransfer,
 } from './transfers'
+import {
+  cancelSetupIntentRoute,
+  confirmSetupIntentRoute,
+  createSetupIntent,
+  listSetupIntents,
+  retrieveSetupIntent,
+  updateSetupIntent,
+} from './setup-intents'
 import type { Handler } from './types'
 import { matchPathParams } from '../lib/paths'
 
@@ -58,6 +66,12 @@ const ROUTES: Route[] = [
   ['POST', '/v1/payment_intents/:id/confirm', confirmIntentRoute],
   ['POST', '/v1/payment_intents/:id/cancel', cancelIntentRoute],
   ['POST', '/v1/payment_intents/:id/capture', captureIntentRoute],
+  ['POST', '/v1/setup_intents', createSetupIntent],
+  ['GET', '/v1/setup_intents', listSetupIntents],
+  ['GET', '/v1/setup_intents/:id', retrieveSetupIntent],
+  ['POST', '/v1/setup_intents/:id', updateSetupIntent],
+  ['POST', '/v1/setup_intents/:id/confirm', confirmSetupIntentRoute],
+  ['POST', '/v1/setup_intents/:id/cancel', cancelSetupIntentRoute],
   ['POST', '/v1/customers', createCustomer],
   ['GET', '/v1/customers', listCustomers],
   ['GET', '/v1/customers/:id', retrieveCustomer],

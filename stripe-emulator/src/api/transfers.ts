@@ -4,7 +4,6 @@ import { emit } from '../domain/events'
 import { invalidRequest, resourceMissing } from '../lib/errors'
 import {
   mergeMetadata,
-  optionalBoolean,
   optionalEnum,
   optionalInteger,
   optionalString,
@@ -72,10 +71,12 @@ export function listTransfers({ ctx, params }: ApiRequest) {
   return paginate(transfers, params, '/v1/transfers')
 }
 
+/**
+ * `amount` and `metadata`. Stripe's `description` (which a TransferReversal does not show) and
+ * `refund_application_fee` (no application fees are modelled) are refused as unknown parameters.
+ */
 export function createReversal({ ctx, params, id }: ApiRequest) {
-  rejectUnknown(params, ['amount', 'description', 'metadata', 'refund_application_fee', 'expand'])
-  optionalString(params, 'description')
-  optionalBoolean(params, 'refund_application_fee')
+  rejectUnknown(params, ['amount', 'metadata', 'expand'])
   const transfer = findTransfer(ctx, id)
   return reverseTransfer(ctx, transfer, {
     amount: optionalInteger(params, 'amount'),

@@ -1,9 +1,11 @@
 import type Stripe from 'stripe'
 import { findIntent, findObject } from '../api/lookup'
+import { findSetupIntent } from '../api/setup-intents'
 import { closeDispute } from '../domain/disputes'
 import { expireHolds } from '../domain/holds'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
 import { settleRefund } from '../domain/refunds'
+import { authenticateSetupIntent } from '../domain/setup-intents'
 import { errorResponse, invalidRequest, resourceMissing, StripeApiError } from '../lib/errors'
 import {
   type DeliveryStatus,
@@ -122,6 +124,15 @@ const CONTROLS: [string, string, Control][] = [
     ({ store }, body, id) => {
       const ctx = emulatorCtx(store, id)
       return authenticateIntent(ctx, findIntent(ctx, id), outcomeOf(body, ['succeed', 'fail'] as const))
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/setup_intents/:id/authenticate',
+    ({ store }, body, id) => {
+      const ctx = emulatorCtx(store, id)
+      const outcome = outcomeOf(body, ['succeed', 'fail'] as const)
+      return authenticateSetupIntent(ctx, findSetupIntent(ctx, id), outcome)
     },
   ],
   [

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe'
 import { docUrl, StripeApiError, unexpectedState } from '../lib/errors'
-import { idOf, randomToken } from '../lib/ids'
+import { idOf } from '../lib/ids'
 import type { Ctx } from './context'
 import type { DeletedCustomer } from './customer-objects'
 import { attachPaymentMethod } from './customers'
@@ -10,6 +10,7 @@ import { captureWindow } from './holds'
 import { newCharge } from './objects'
 import { markSetUp, markSpent, type ResolvedPaymentMethod } from './payment-method-records'
 import { type Decline, needsAuthentication } from './payment-methods'
+import { type ActionOptions, authenticationAction } from './three-d-secure'
 
 /** The statuses a PaymentIntent can be confirmed (or have its amount, method and such updated) in. */
 export const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action']
@@ -22,7 +23,7 @@ export function assertConfirmable(intent: Stripe.PaymentIntent): void {
   )
 }
 
-export interface ConfirmOptions {
+export interface ConfirmOptions extends ActionOptions {
   /** `off_session=true`: the customer is not there to authenticate (a merchant-initiated payment). */
   offSession: boolean
   /** `error_on_requires_action=true`: fail rather than ask the customer for 3-D Secure. */
@@ -47,7 +48,7 @@ export function confirmIntent(
   if (needsAuthentication(method.card, options.offSession, method.setUp)) {
     if (options.offSession || options.errorOnRequiresAction)
       return declineIntent(ctx, intent, method, AUTHENTICATION_REQUIRED, false)
-    return requireAction(ctx, intent)
+    return requireAction(ctx, intent, options)
   }
   if (method.card.behaviour === 'processing') return startProcessing(ctx, intent, method)
   return chargeCard(ctx, intent, method, options.offSession)
@@ -65,16 +66,9 @@ export function chargeCard(
   return authorize(ctx, intent, method, offSession)
 }
 
-function requireAction(ctx: Ctx, intent: Stripe.PaymentIntent) {
+function requireAction(ctx: Ctx, intent: Stripe.PaymentIntent, options: ActionOptions) {
   intent.status = 'requires_action'
-  intent.next_action = {
-    type: 'use_stripe_sdk',
-    use_stripe_sdk: {
-      type: 'three_d_secure_redirect',
-      stripe_js: `https://hooks.stripe.com/redirect/authenticate/src_${randomToken(24)}`,
-      source: `src_${randomToken(24)}`,
-    } as Stripe.PaymentIntent.NextAction.UseStripeSdk,
-  }
+  intent.next_action = authenticationAction(options)
   ctx.store.put(intent)
   emit(ctx, { type: 'payment_intent.requires_action', object: intent })
   return intent

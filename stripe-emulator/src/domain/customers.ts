@@ -44,13 +44,14 @@ const SPENT_MESSAGE =
   'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.'
 
 /**
- * Why Stripe refuses this PaymentMethod on a PaymentIntent of `customer` (null when it does not): one attached
+ * Why Stripe refuses this PaymentMethod on a PaymentIntent (or SetupIntent) of `customer` (null when it does not): one attached
  * to another customer, or to a customer the intent does not name, or one spent (used once without a customer,
  * or detached).
  */
 export function paymentMethodRefusal(
   method: ResolvedPaymentMethod,
   customer: string | null,
+  intent: 'PaymentIntent' | 'SetupIntent' = 'PaymentIntent',
 ): StripeApiError | null {
   const owner = idOf(method.paymentMethod.customer)
   if (owner && customer && owner !== customer) {
@@ -61,7 +62,7 @@ export function paymentMethodRefusal(
   }
   if (owner && !customer) {
     return invalidRequest(
-      `The \`payment_method\` parameter supplied ${method.id} belongs to the Customer ${owner}. Please include the Customer in the \`customer\` parameter on the PaymentIntent.`,
+      `The \`payment_method\` parameter supplied ${method.id} belongs to the Customer ${owner}. Please include the Customer in the \`customer\` parameter on the ${intent}.`,
       { param: 'source', code: 'parameter_missing' },
     )
   }

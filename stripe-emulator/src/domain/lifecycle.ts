@@ -20,7 +20,20 @@ export function latestCharge(ctx: Ctx, intent: Stripe.PaymentIntent): Stripe.Cha
   return id ? ctx.store.get<Stripe.Charge>(id, 'charge') : null
 }
 
-export function captureIntent(ctx: Ctx, intent: Stripe.PaymentIntent, amountToCapture?: number) {
+/** What a capture may change besides the amount (`application_fee_amount`, descriptors, `transfer_data[amount]`). */
+export interface CaptureChanges {
+  application_fee_amount?: number | undefined
+  statement_descriptor?: string | undefined
+  statement_descriptor_suffix?: string | undefined
+  transfer_amount?: number | undefined
+}
+
+export function captureIntent(
+  ctx: Ctx,
+  intent: Stripe.PaymentIntent,
+  amountToCapture?: number,
+  changes: CaptureChanges = {},
+) {
   if (intent.status !== 'requires_capture') {
     throw unexpectedState(
       `This PaymentIntent could not be captured because it has a status of ${intent.status}. ` +
@@ -42,6 +55,7 @@ export function captureIntent(ctx: Ctx, intent: Stripe.PaymentIntent, amountToCa
     amount_captured: amount,
     balance_transaction: `txn_${charge.id.slice(3)}`,
   })
+  applyCaptureChanges(intent, charge, changes)
   // The part of the authorization that is not captured is released, which Stripe shows as refunded.
   releaseHold(ctx, charge, charge.amount - amount)
   Object.assign(intent, { status: 'succeeded', amount_received: amount, amount_capturable: 0 })
@@ -51,6 +65,20 @@ export function captureIntent(ctx: Ctx, intent: Stripe.PaymentIntent, amountToCa
   emit(ctx, { type: 'payment_intent.succeeded', object: intent })
   if (cardOf(ctx.store, charge.payment_method)?.behaviour === 'dispute') openDispute(ctx, charge)
   return intent
+}
+
+/** The fields a capture sets, on the intent and on its charge alike. */
+function applyCaptureChanges(intent: Stripe.PaymentIntent, charge: Stripe.Charge, changes: CaptureChanges) {
+  const { transfer_amount: transferAmount, ...fields } = changes
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    Object.assign(intent, { [field]: value })
+    Object.assign(charge, { [field]: value })
+  }
+  if (transferAmount !== undefined && intent.transfer_data && charge.transfer_data) {
+    intent.transfer_data.amount = transferAmount
+    charge.transfer_data.amount = transferAmount
+  }
 }
 
 export function cancelIntent(

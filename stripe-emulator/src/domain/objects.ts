@@ -8,7 +8,7 @@ interface IntentDraft {
   capture_method: Stripe.PaymentIntent.CaptureMethod
   metadata: Record<string, string>
   automatic_payment_methods: Stripe.PaymentIntent.AutomaticPaymentMethods | null
-  payment_method_types: string[]
+  allowed_payment_method_types: string[] | null
   application_fee_amount: number | null
   transfer_data: Stripe.PaymentIntent.TransferData | null
   description: string | null
@@ -26,7 +26,7 @@ export function newPaymentIntent(draft: IntentDraft, created: number): Stripe.Pa
   return {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: draft.allowed_payment_method_types,
     amount: draft.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -57,7 +57,7 @@ export function newPaymentIntent(draft: IntentDraft, created: number): Stripe.Pa
     payment_method_options: {
       card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
     },
-    payment_method_types: draft.payment_method_types,
+    payment_method_types: ['card'],
     payment_record: null,
     processing: null,
     receipt_email: draft.receipt_email,

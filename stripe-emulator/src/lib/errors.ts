@@ -13,6 +13,7 @@ export interface ErrorBody {
   doc_url?: string
   charge?: string
   payment_intent?: Stripe.PaymentIntent
+  setup_intent?: Stripe.SetupIntent
   payment_method?: Stripe.PaymentMethod
   request_log_url?: string
 }
@@ -46,6 +47,14 @@ export function invalidRequest(message: string, options: InvalidOptions = {}): S
   return new StripeApiError(status, body)
 }
 
+/**
+ * Stripe's answer to a parameter an endpoint does not take, and to one the emulator does not implement: it is
+ * refused rather than accepted and ignored, so a caller never relies on something that did not happen.
+ */
+export function unknownParameter(param: string): StripeApiError {
+  return invalidRequest(`Received unknown parameter: ${param}`, { param, code: 'parameter_unknown' })
+}
+
 export function missingParam(param: string): StripeApiError {
   return invalidRequest(`Missing required param: ${param}.`, { param, code: 'parameter_missing' })
 }
@@ -55,8 +64,12 @@ export function resourceMissing(kind: string, id: string, param = 'id', status =
   return invalidRequest(`No such ${kind}: '${id}'`, { param, code: 'resource_missing', status })
 }
 
-export function unexpectedState(message: string): StripeApiError {
-  return invalidRequest(message, { code: 'payment_intent_unexpected_state' })
+export function unexpectedState(
+  message: string,
+  code:
+    'payment_intent_unexpected_state' | 'setup_intent_unexpected_state' = 'payment_intent_unexpected_state',
+): StripeApiError {
+  return invalidRequest(message, { code })
 }
 
 /** The same error carrying the PaymentIntent it was about, as Stripe's errors on an intent do. */
@@ -64,6 +77,15 @@ export function aboutIntent(error: StripeApiError, intent: Stripe.PaymentIntent)
   return new StripeApiError(
     error.status,
     { ...error.body, payment_intent: structuredClone(intent) },
+    error.headers,
+  )
+}
+
+/** The same error carrying the SetupIntent it was about, as Stripe's errors on a SetupIntent do. */
+export function aboutSetupIntent(error: StripeApiError, intent: Stripe.SetupIntent): StripeApiError {
+  return new StripeApiError(
+    error.status,
+    { ...error.body, setup_intent: structuredClone(intent) },
     error.headers,
   )
 }

@@ -1,4 +1,4 @@
-import { invalidRequest } from './errors'
+import { unknownParameter } from './errors'
 
 /** A decoded Stripe request: `metadata[k]=v` nests, `expand[]=a` and `expand[0]=a` become arrays. */
 export type Param = string | Param[] | { [key: string]: Param }
@@ -34,7 +34,7 @@ function assign(root: Params, path: string[], value: string): void {
   path.forEach((segment, index) => {
     const key = segment === '' ? String(Object.keys(node).length) : segment
     // `__proto__` would write to Object.prototype instead of a parameter (every later request would see it).
-    if (key === '__proto__') throw invalidRequest(`Received unknown parameter: ${formKey(path)}`)
+    if (key === '__proto__') throw unknownParameter(formKey(path))
     if (index === path.length - 1) {
       node[key] = value
       return

@@ -1,14 +1,17 @@
-import { invalidRequest, missingParam } from './errors'
+import { invalidRequest, missingParam, unknownParameter } from './errors'
 import type { Param, Params } from './form'
 
 const METADATA_KEY_LIMIT = 40
 const METADATA_VALUE_LIMIT = 500
 const METADATA_KEYS_LIMIT = 50
 
-/** Stripe answers `Received unknown parameter` for anything an endpoint does not take. */
+/**
+ * Stripe answers `Received unknown parameter` (`parameter_unknown`) for anything an endpoint does not take; the
+ * emulator answers it too for a parameter Stripe takes but the emulator does not implement.
+ */
 export function rejectUnknown(params: Params, allowed: readonly string[]): void {
   const unknown = Object.keys(params).find((key) => !allowed.includes(key))
-  if (unknown) throw invalidRequest(`Received unknown parameter: ${unknown}`, { param: unknown })
+  if (unknown) throw unknownParameter(unknown)
 }
 
 export function optionalString(params: Params, name: string): string | undefined {
@@ -29,10 +32,22 @@ export function optionalEmail(params: Params, name = 'email'): string | undefine
 /** `Received unknown parameter: address[colour]` for a key of a hash parameter the endpoint does not take. */
 export function rejectUnknownIn(hash: Params, name: string, allowed: readonly string[]): void {
   const unknown = Object.keys(hash).find((key) => !allowed.includes(key))
-  if (unknown) {
-    const param = `${name}[${unknown}]`
-    throw invalidRequest(`Received unknown parameter: ${param}`, { param })
-  }
+  if (unknown) throw unknownParameter(`${name}[${unknown}]`)
+}
+
+/**
+ * A hash parameter whose keys must all be `allowed` (`Received unknown parameter: path[key]` otherwise);
+ * `path` is how Stripe names it, e.g. `settings[payouts]` for the `payouts` key of `settings`.
+ */
+export function hashOf(
+  params: Params,
+  name: string,
+  allowed: readonly string[],
+  path = name,
+): Params | undefined {
+  const hash = optionalHash(params, name)
+  if (hash) rejectUnknownIn(hash, path, allowed)
+  return hash
 }
 
 export function requiredString(params: Params, name: string): string {

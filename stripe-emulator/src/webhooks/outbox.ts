@@ -189,3 +189,18 @@ export function nextAttemptAt(store: Store, endpoints: readonly Endpoint[]): num
     )
     .one().at
 }
+
+/**
+ * Whether each of these events reached its webhook endpoint: true when every delivery of it is `delivered`,
+ * false when one is still pending, held, dropped or failed (the `delivery_success` filter of `/v1/events`).
+ */
+export function deliverySuccess(store: Store, eventIds: readonly string[]): Map<string, boolean> {
+  const rows = store.sql
+    .exec<{ event_id: string; ok: number }>(
+      `SELECT event_id, MIN(status = 'delivered') AS ok FROM deliveries
+       WHERE event_id IN (SELECT value FROM json_each(?)) GROUP BY event_id`,
+      JSON.stringify(eventIds),
+    )
+    .toArray()
+  return new Map(rows.map((row) => [row.event_id, row.ok === 1]))
+}
