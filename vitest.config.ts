@@ -1,17 +1,24 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export const TEST_SECRETS = {
   JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
   STRIPE_SECRET_KEY: 'sk_test_emulator_backline_tests',
   STRIPE_WEBHOOK_SECRET: 'whsec_test_backline_emulator',
+  // The emulator's Connect endpoint secret below: connected accounts' events (POST /api/webhooks/stripe-connect).
+  STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_test_backline_connect',
 }
 
 // Short enough that a test of a hung Stripe connection finishes in seconds, long enough for a busy machine.
 // Test files share a few renters across many bookings; the hold limit's own test reads this value.
-const TEST_SETTINGS = { STRIPE_TIMEOUT_MS: '3000', MAX_OPEN_HOLDS_PER_RENTER: '5' }
+// Onboarding links in tests come back to the test origin.
+const TEST_SETTINGS = {
+  STRIPE_TIMEOUT_MS: '3000',
+  MAX_OPEN_HOLDS_PER_RENTER: '5',
+  PAYOUT_ONBOARDING_ORIGINS: 'https://backline.test,https://shop.example',
+}
 
 // The Stripe emulator runs as an auxiliary worker: it cannot read its own wrangler.toml here, so it is
 // described with Miniflare WorkerOptions and built to JavaScript by test/global-setup.ts first.
@@ -26,7 +33,7 @@ const stripeEmulator = {
     STRIPE_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_WEBHOOK_SECRET,
     WEBHOOK_URL: '',
     // Connected accounts' events: their own endpoint and secret (test/emulator/connect-webhooks.test.ts).
-    STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_test_backline_connect',
+    STRIPE_CONNECT_WEBHOOK_SECRET: TEST_SECRETS.STRIPE_CONNECT_WEBHOOK_SECRET,
     CONNECT_WEBHOOK_URL: '',
   },
   // The emulator's outbound fetches (webhook pushes) land on this sink: `/status/<code>` answers <code>.
@@ -70,10 +77,10 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      // test/browser/ is node --test's (npm run test:browser: Chromium through playwright-core), not workerd's.
+      exclude: [...configDefaults.exclude, 'test/browser/**'],
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
-      // test/browser/ runs in Node against Chromium (npm run test:browser), not inside workerd.
-      exclude: ['**/node_modules/**', 'test/browser/**'],
       testTimeout: 20_000,
       // Files run in parallel: each has its own D1 (the pool's isolated storage) and its own emulated Stripe
       // account (test/helpers/stripe-emulator.ts names a namespace per file). Much of a file's time is spent

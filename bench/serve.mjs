@@ -15,6 +15,7 @@ export const BENCH_SECRETS = {
   JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdef0123456789',
   STRIPE_SECRET_KEY: 'sk_test_emulator_backline_bench',
   STRIPE_WEBHOOK_SECRET: 'whsec_bench_backline_emulator',
+  STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_bench_backline_connect',
 }
 
 /** wrangler.toml's top-level [vars]: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
@@ -125,7 +126,7 @@ export async function startServer({
           bindings: {
             STRIPE_WEBHOOK_SECRET: BENCH_SECRETS.STRIPE_WEBHOOK_SECRET,
             WEBHOOK_URL: '',
-            STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_bench_backline_connect',
+            STRIPE_CONNECT_WEBHOOK_SECRET: BENCH_SECRETS.STRIPE_CONNECT_WEBHOOK_SECRET,
             CONNECT_WEBHOOK_URL: '',
           },
         },

@@ -10,6 +10,8 @@ export interface Bindings {
   JWT_SECRET: string
   STRIPE_SECRET_KEY: string
   STRIPE_WEBHOOK_SECRET: string
+  /** Signing secret of the Connect webhook endpoint (connected accounts' events); needed with OWNER_PAYOUTS. */
+  STRIPE_CONNECT_WEBHOOK_SECRET?: string
   [setting: string]: unknown
 }
 
@@ -21,6 +23,24 @@ export interface AuthUser {
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
+
+/** How owners are paid: Stripe Connect transfers (docs/PAYOUTS.md), or `off` for a marketplace that pays them another way. */
+export const OWNER_PAYOUT_MODES = ['stripe_connect', 'off'] as const
+/** The moment a payout is due, before PAYOUT_DELAY_DAYS: the rental's start (default), the payment, the rental's end. */
+export const PAYOUT_RELEASE_MOMENTS = ['rental_start', 'payment', 'rental_end'] as const
+/** Who bears the platform fee when a payment is refunded (domain/payouts.ts has the rule). */
+export const REFUND_FEE_POLICIES = ['proportional', 'platform_keeps'] as const
+
+/** A comma-separated list, trimmed, empty items dropped. */
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
 
 const optionalText = z
   .string()
@@ -43,21 +63,20 @@ const settingsSchema = z
     RENTAL_HOLD_MINUTES: integer(30, 1, 24 * 60),
     MAX_RENTAL_DAYS: integer(90, 1, 366),
     MAX_OPEN_HOLDS_PER_RENTER: integer(3, 1, 100),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      ),
+    CORS_ORIGINS: list,
     STRIPE_SECRET_KEY: z.string().min(1),
     STRIPE_WEBHOOK_SECRET: z.string().min(1),
     STRIPE_PUBLISHABLE_KEY: z.string().default('pk_test_emulator'),
     STRIPE_TIMEOUT_MS: integer(10_000, 1_000, 25_000),
     STRIPE_MAX_RETRIES: integer(2, 0, 5),
     RECONCILE_AFTER_MINUTES: integer(15, 1, 24 * 60),
+    OWNER_PAYOUTS: z.enum(OWNER_PAYOUT_MODES).default('stripe_connect'),
+    STRIPE_CONNECT_WEBHOOK_SECRET: optionalText,
+    PAYOUT_RELEASE_AT: z.enum(PAYOUT_RELEASE_MOMENTS).default('rental_start'),
+    PAYOUT_DELAY_DAYS: integer(0, 0, 90),
+    REFUND_FEE_POLICY: z.enum(REFUND_FEE_POLICIES).default('proportional'),
+    /** Origins (scheme, host, port) an onboarding link may send the owner back to. */
+    PAYOUT_ONBOARDING_ORIGINS: list,
   })
   .refine(
     (settings) =>
@@ -67,6 +86,10 @@ const settingsSchema = z
       message: 'The emulator key cannot be used in production',
     },
   )
+  .refine((settings) => settings.OWNER_PAYOUTS === 'off' || settings.STRIPE_CONNECT_WEBHOOK_SECRET, {
+    path: ['STRIPE_CONNECT_WEBHOOK_SECRET'],
+    message: 'STRIPE_CONNECT_WEBHOOK_SECRET is required unless OWNER_PAYOUTS is off',
+  })
   .refine((settings) => !settings.JWKS_URL || settings.JWKS_ISSUER, {
     path: ['JWKS_ISSUER'],
     message: 'JWKS_ISSUER is required when JWKS_URL is set',

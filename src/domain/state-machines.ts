@@ -32,6 +32,17 @@ export const PAID_STATUSES = ['completed', 'partially_refunded'] as const satisf
 export const refundStatuses = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const
 export type RefundStatus = (typeof refundStatuses)[number]
 
+/** An owner's payout of one payment: scheduled when the payment completes, released as a Stripe Transfer. */
+export const payoutStatuses = [
+  'scheduled',
+  'held',
+  'released',
+  'partially_reversed',
+  'reversed',
+  'failed',
+] as const
+export type PayoutStatus = (typeof payoutStatuses)[number]
+
 export interface Move<S extends string, E extends string> {
   /** null: the row is created in `to`. */
   from: S | null
@@ -42,7 +53,8 @@ export interface Move<S extends string, E extends string> {
 }
 
 export interface StateMachine<S extends string, E extends string = string> {
-  entity: 'rental' | 'payment' | 'refund'
+  entity: 'rental' | 'payment' | 'refund' | 'payout'
+  /** Every status, the one rows are created in first. */
   statuses: readonly S[]
   /** Each event in a few words (the label of the docs' diagram). */
   events: Record<E, string>
@@ -156,14 +168,72 @@ export const refundMachine = machine(
   ],
 )
 
-export const stateMachines = { rental: rentalMachine, payment: paymentMachine, refund: refundMachine }
+/*
+ * Before release a payout's amount follows the owner's share (refunds shrink it, a dispute holds it); the
+ * cron releases it when due. After release, what the owner keeps of it follows the same share through
+ * transfer reversals and, when a dispute is won, a new transfer (docs/PAYOUTS.md).
+ */
+export const payoutMachine = machine(
+  'payout',
+  payoutStatuses,
+  {
+    schedule: "payment completed: the owner's share scheduled",
+    release: 'due: sent as a Stripe Transfer (or found sent)',
+    fail: 'Stripe refused the transfer',
+    retry: "the owner's account can receive transfers again",
+    hold: 'dispute opened before release',
+    dispute_closed: 'dispute closed before release (nothing left: reversed)',
+    refund: "refunds took all of the owner's share before release, or gave it back",
+    reverse: "owner's share taken back: a transfer reversal (refund or dispute)",
+    give_back: 'given back: a new transfer (dispute won)',
+  },
+  [
+    [null, 'scheduled', 'schedule'],
+    ['scheduled', 'released', 'release', ['webhook', 'reconciler']],
+    // A dispute opened while the cron was sending the transfer: the transfer stands, its reversal follows.
+    ['held', 'released', 'release', ['webhook', 'reconciler']],
+    ['scheduled', 'failed', 'fail', ['reconciler']],
+    ['failed', 'scheduled', 'retry'],
+    ['scheduled', 'held', 'hold', ['webhook']],
+    ['failed', 'held', 'hold', ['webhook']],
+    ['held', 'scheduled', 'dispute_closed', ['webhook']],
+    ['held', 'reversed', 'dispute_closed', ['webhook']],
+    ['scheduled', 'reversed', 'refund'],
+    ['failed', 'reversed', 'refund'],
+    // A refund Stripe fails after its success gives the owner's share back before release.
+    ['reversed', 'scheduled', 'refund'],
+    ['released', 'partially_reversed', 'reverse'],
+    ['released', 'reversed', 'reverse'],
+    ['partially_reversed', 'partially_reversed', 'reverse'],
+    ['partially_reversed', 'reversed', 'reverse'],
+    ['partially_reversed', 'released', 'give_back'],
+    // Given back more than was sent (a refund Stripe failed after the release): the amount sent grows.
+    ['released', 'released', 'give_back'],
+    ['partially_reversed', 'partially_reversed', 'give_back'],
+    ['reversed', 'released', 'give_back'],
+    ['reversed', 'partially_reversed', 'give_back'],
+  ],
+)
+
+export const stateMachines = {
+  rental: rentalMachine,
+  payment: paymentMachine,
+  refund: refundMachine,
+  payout: payoutMachine,
+}
 export type Entity = keyof typeof stateMachines
-export type StatusOf = { rental: RentalStatus; payment: PaymentStatus; refund: RefundStatus }
+export type StatusOf = {
+  rental: RentalStatus
+  payment: PaymentStatus
+  refund: RefundStatus
+  payout: PayoutStatus
+}
 
 export type RentalEvent = keyof typeof rentalMachine.events
 export type PaymentEvent = keyof typeof paymentMachine.events
 export type RefundEvent = keyof typeof refundMachine.events
-export type EventOf = { rental: RentalEvent; payment: PaymentEvent; refund: RefundEvent }
+export type PayoutEvent = keyof typeof payoutMachine.events
+export type EventOf = { rental: RentalEvent; payment: PaymentEvent; refund: RefundEvent; payout: PayoutEvent }
 
 type AnyMachine = StateMachine<string, string>
 

@@ -8,6 +8,7 @@ import { paymentRoutes, refundRoutes } from './payments'
 import { rentalRoutes } from './rentals'
 import { statsRoutes } from './stats'
 import { webhookRoutes } from './webhooks'
+import { payoutAccountRoutes, payoutRoutes } from './payouts'
 
 /**
  * The JSON API's routes, mounted under /api. One chain, so that its type holds every route with its
@@ -24,6 +25,8 @@ export function mountApi<A extends OpenAPIHono<AppEnv>>(app: A) {
     .route('/api/rentals', rentalRoutes)
     .route('/api/admin', adminRoutes)
     .route('/api', statsRoutes)
+    .route('/api', payoutAccountRoutes)
+    .route('/api/payouts', payoutRoutes)
 }
 
 /** The API's type for `hc<AppType>(baseUrl)` from hono/client (examples/typed-client.ts). */

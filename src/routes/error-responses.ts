@@ -71,6 +71,10 @@ const examples = {
     summary: 'The refund has not succeeded',
     detail: 'This refund is pending: only a succeeded refund has one',
   },
+  payout_account_not_found: {
+    summary: 'The caller has no payout account yet',
+    detail: 'You have no payout account yet: create it with POST /api/me/payout-account',
+  },
   method_not_allowed: {
     summary: 'Another method is allowed here',
     detail: 'PUT is not allowed here; use GET',
@@ -136,6 +140,11 @@ const examples = {
     summary: 'A payment attempt is being confirmed',
     detail: 'The previous attempt is processing; retry shortly',
   },
+  payout_account_required: {
+    summary: "The owner's payout account cannot receive transfers yet",
+    detail:
+      'A listing can be offered for rent once your payout account can receive transfers: finish onboarding (POST /api/me/payout-account/onboarding-link)',
+  },
   invalid_signature: {
     summary: 'The Stripe-Signature header does not match',
     detail: 'Stripe-Signature does not match the body',
@@ -149,6 +158,16 @@ const examples = {
     detail: 'daily_rate × days exceeds 99999999, the most one card payment can be',
   },
   amount_too_small: { summary: 'Below Stripe’s minimum charge', detail: 'Amount must be at least $0.50 usd' },
+  redirect_not_allowed: {
+    summary: 'A return or refresh URL is not on the allow-list',
+    detail: 'Invalid body.return_url: not an allowed origin',
+    errors: [
+      {
+        path: 'body.return_url',
+        message: 'Must start with an allowed origin (PAYOUT_ONBOARDING_ORIGINS: https://example.com)',
+      },
+    ],
+  },
   payment_failed: {
     summary:
       'The card was declined or the payment failed; extension members `decline_code` and, from confirm, ' +

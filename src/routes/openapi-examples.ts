@@ -27,6 +27,10 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   stripe_public_key: 'pk_test_51QxTm2LkdRt7Yb1a',
   next_cursor: 'eyJ0IjoiMjAyNi0xMi0wMVQxMDoxNTowMC4wMDBaIiwiaSI6InBheV80Zkp4MGFRMm1UbjhMelIxdldjMyJ9',
   receipt_number: 'R-000042',
+  payout_id: 'pyo_6Gt2Lm8Qa1Zx5Wc9Rb3N',
+  account_id: 'acct_1QxTm2LkdRt7Yb1a',
+  stripe_transfer_id: 'tr_3QxTm2LkdRt7Yb1a0Jm5Tq8W',
+  requirements_due: ['external_account', 'tos_acceptance.date'],
   // money, in minor units of `currency`
   amount: 7500,
   daily_rate: 2500,
@@ -42,6 +46,14 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   refunds: 0,
   refunded: 0,
   net: 6750,
+  // owner payouts and earnings (the same story: $67.50 released to the owner)
+  gross: 7500,
+  disputed: 0,
+  released: 6750,
+  reversed: 0,
+  scheduled: 0,
+  unsettled: 0,
+  amount_reversed: 0,
   // counts and shares
   days: 3,
   nights: 3,
@@ -67,6 +79,10 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   quoted_at: '2026-12-10T09:00:00.000Z',
   valid_until: '2026-12-23T00:00:00.000Z',
   starts_at: '2026-12-24T00:00:00.000Z',
+  scheduled_for: '2026-12-24T00:00:00.000Z',
+  released_at: '2026-12-24T00:05:00.000Z',
+  expires_at: '2026-12-01T10:20:00.000Z',
+  date: '2026-12-01T10:18:00.000Z',
   at: '2026-12-01T10:18:00.000Z',
   from: '2026-12-01',
   to: '2027-01-01',
@@ -84,6 +100,9 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   failure_message: null,
   failure_reason: null,
   payment_intent_status: 'succeeded',
+  url: 'https://connect.stripe.com/setup/e/acct_1QxTm2LkdRt7Yb1a/Vb7nQ2LxKd9',
+  return_url: 'https://example.com/owner/payouts/done',
+  refresh_url: 'https://example.com/owner/payouts/again',
 }
 
 type Schema = Record<string, any>

@@ -63,7 +63,7 @@ const LIMIT = 50
 /**
  * What needs an operator now, each list bounded and read through an index: payments stuck pending or
  * processing past the reconciliation delay, payments whose refund kept failing, refunds that failed recently,
- * and Stripe events that could not be applied.
+ * Stripe events that could not be applied, and payouts Stripe refused.
  */
 export async function adminAttention({ db, settings, clock }: Services, admin: Actor) {
   authorizeAdmin(admin)
@@ -93,6 +93,11 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
       WHERE NOT EXISTS (SELECT 1 FROM stripe_events WHERE stripe_events.id = stripe_event_failures.event_id)
       ORDER BY last_failed_at DESC LIMIT ${LIMIT}`,
     ),
+    failedPayouts: prepare(
+      db,
+      sql`SELECT id, owner_id, amount, currency, failure_code, attempt, updated_at FROM payouts
+      WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`,
+    ),
   })
   type Row = Record<string, string | number | null>
   return {
@@ -100,5 +105,6 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
     refund_failed_payments: read.refundFailed.results as Row[],
     failed_refunds_last_7_days: read.failedRefunds.results as Row[],
     events_not_applied: read.events.results as Row[],
+    failed_payouts: read.failedPayouts.results as Row[],
   }
 }

@@ -5,6 +5,7 @@ import { createListing, createUser, dateFromToday, TEST_PASSWORD, type TestUser 
 import { fillPath, loadOperations, type Operation } from '../helpers/operations'
 import { confirm, frontend, initiateAndPay, type Booking } from '../helpers/payments'
 import { hostileTokens } from '../helpers/tokens'
+import { completeOnboarding } from '../emulator/connect'
 
 // Every operation of /openapi.json × every kind of caller, with the status each cell must answer.
 // "rightful" is the party the operation is for (the renter to pay, the owner to refund or complete);
@@ -61,10 +62,24 @@ const EXPECTED: Record<string, number[]> = {
   'POST /api/rentals/{id}/complete':             [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
   'GET /api/rentals/{id}/cancellation-quote':    [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  200,  200],
   'GET /api/admin/payments':                     [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
+  'GET /api/admin/payouts':                      [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
+  'POST /api/webhooks/stripe-connect':           [200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200],
+  // Everyone may have a payout account; the owner made theirs before (200), the others now (201).
+  'POST /api/me/payout-account':                 [401,  401,  401,  401,  401,  401,  401,  201,  201,  201,  201,  200],
+  'GET /api/me/payout-account':                  [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
+  'POST /api/me/payout-account/onboarding-link': [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
+  'GET /api/me/earnings':                        [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
+  // Each caller's own payouts only (the test after the matrix checks whose they are).
+  'GET /api/payouts':                            [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
 }
 
 /** Who plays each role for an operation: the renter is the rightful party unless the owner is. */
 const OWNER_IS_RIGHTFUL = new Set([
+  'POST /api/me/payout-account',
+  'GET /api/me/payout-account',
+  'POST /api/me/payout-account/onboarding-link',
+  'GET /api/me/earnings',
+  'GET /api/payouts',
   'POST /api/payments/{payment_id}/refund',
   'POST /api/listings/{id}/activate',
   'POST /api/listings/{id}/deactivate',
@@ -130,6 +145,9 @@ beforeAll(async () => {
     createUser(),
     createUser({ role: 'admin' }),
   ])
+  // The owner can be paid (a payout account that can receive transfers), as an active listing requires.
+  const account = await api('POST', '/api/me/payout-account', { token: owner.token })
+  await completeOnboarding(account.body.account_id)
   const listing = await createListing(owner)
   const toggleListing = await createListing(owner)
   // The others are real marketplace users with business of their own.
@@ -208,6 +226,13 @@ async function requestFor(operation: Operation, row: Row) {
   if (key.endsWith('/availability')) query = `?from=${dateFromToday(1)}&to=${dateFromToday(60)}`
   // Admins list payments by status across all users; status is required.
   if (key === 'GET /api/admin/payments') query = '?status=refund_failed'
+  if (key === 'GET /api/admin/payouts') query = '?status=failed'
+  if (key === 'GET /api/me/earnings') query = `?from=${dateFromToday(-30)}&to=${dateFromToday(30)}`
+  if (key === 'POST /api/me/payout-account/onboarding-link')
+    body = {
+      return_url: 'https://backline.test/payouts/done',
+      refresh_url: 'https://backline.test/payouts/again',
+    }
   if (key === 'GET /api/me/stats' || key === 'GET /api/admin/stats')
     query = `?from=${dateFromToday(-30)}&to=${dateFromToday(30)}`
   if (key === 'POST /api/auth/register')
@@ -216,16 +241,19 @@ async function requestFor(operation: Operation, row: Row) {
   if (key.includes('/confirm')) body = { stripe_payment_intent_id: s.paid.intentId }
   if (key.endsWith('/refund')) body = { amount: 100 }
   if (key === 'POST /api/instruments') body = { name: 'Matrix Bass', category: 'bass' }
+  // Withdrawn: most callers have no payout account (listing-gate.test.ts tests offering one for rent).
   if (key === 'POST /api/listings')
-    body = { instrument_id: s.instrumentId, title: 'Matrix', daily_rate: 900, currency: 'usd' }
+    body = { instrument_id: s.instrumentId, title: 'Matrix', daily_rate: 900, currency: 'usd', active: false }
   if (key === 'POST /api/rentals') {
     const start = 40 + 3 * n
     body = { listing_id: s.listingId, start_date: dateFromToday(start), end_date: dateFromToday(start + 2) }
   }
-  if (key === 'POST /api/webhooks/stripe') {
+  if (key === 'POST /api/webhooks/stripe' || key === 'POST /api/webhooks/stripe-connect') {
     // Webhooks authenticate by signature, not by bearer token: a signed event is accepted from anyone.
+    const connect = key.endsWith('-connect')
     const payload = JSON.stringify({
       id: `evt_matrix${n}`,
+      ...(connect ? { account: 'acct_matrix' } : {}),
       object: 'event',
       type: 'customer.created',
       created: Math.floor(Date.now() / 1000),
@@ -237,7 +265,7 @@ async function requestFor(operation: Operation, row: Row) {
     })
     headers['stripe-signature'] = await frontend.webhooks.generateTestHeaderStringAsync({
       payload,
-      secret: env.STRIPE_WEBHOOK_SECRET,
+      secret: connect ? env.STRIPE_CONNECT_WEBHOOK_SECRET! : env.STRIPE_WEBHOOK_SECRET,
     })
     body = payload
   }
@@ -326,5 +354,10 @@ describe('authorization matrix', () => {
     const payment = await api('GET', `/api/payments/${s.paid.paymentId}`, { token: s.owner.token })
     expect(payment.body).toMatchObject({ amount_refunded: 200, status: 'partially_refunded' })
     expect(payment.body.refunds).toHaveLength(2)
+    // Payouts are their owner's alone: the owner's two paid rentals, and nobody else sees any of them.
+    const payoutsOf = async (user: TestUser) =>
+      (await api('GET', '/api/payouts', { token: user.token })).body.data.map((p: any) => p.payment_id).sort()
+    expect(await payoutsOf(s.owner)).toEqual([s.paid.paymentId, s.toComplete.paymentId].sort())
+    for (const user of [s.renter, s.otherRenter, s.admin]) expect(await payoutsOf(user)).toEqual([])
   })
 })

@@ -45,10 +45,12 @@ describe('every state machine is well formed', () => {
   })
 
   it.each(machines)(
-    '%s: rows are created pending, and every status is reachable from there',
-    (_, machine) => {
-      expect(machine.moves.filter((move) => move.from === null).map((move) => move.to)).toEqual(['pending'])
-      const reached = new Set<string>(['pending'])
+    '%s: rows are created in the first status (pending; a payout scheduled), and every status is reachable from there',
+    (entity, machine) => {
+      const first = entity === 'payout' ? 'scheduled' : 'pending'
+      expect(machine.statuses[0]).toBe(first)
+      expect(machine.moves.filter((move) => move.from === null).map((move) => move.to)).toEqual([first])
+      const reached = new Set<string>([first])
       for (let grew = true; grew;) {
         grew = false
         for (const move of machine.moves) {

@@ -22,7 +22,7 @@ export interface Booking {
 
 let nextOffset = 1
 
-/** An owner, a renter, a listing and a pending rental of it (each booking gets its own dates). */
+/** An owner (or the one given), a renter, a listing and a pending rental of it (each booking gets its own dates). */
 export async function booking(
   overrides: {
     dailyRate?: number
@@ -31,9 +31,10 @@ export async function booking(
     startInDays?: number
     cancellationPolicy?: 'flexible' | 'moderate' | 'strict'
     timeZone?: string
+    owner?: TestUser
   } = {},
 ): Promise<Booking> {
-  const owner = await createUser()
+  const owner = overrides.owner ?? (await createUser())
   const renter = await createUser()
   const listing = await createListing(owner, {
     dailyRate: overrides.dailyRate ?? 2_500,
@@ -103,9 +104,21 @@ export const postWebhook = (payload: string, signature: string) =>
     }),
   )
 
-/** Delivers every webhook the emulator has queued to the API, in order; returns the HTTP statuses. */
+/** The Connect endpoint: connected accounts' events, signed with their own secret. */
+export const postConnectWebhook = (payload: string, signature: string) =>
+  callWorker(
+    new Request('https://backline.test/api/webhooks/stripe-connect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    }),
+  )
+
+/** Delivers every webhook the emulator has queued to the API (each to its endpoint), in order; returns the HTTP statuses. */
 export async function deliverWebhooks() {
-  return (await deliverPendingWebhooks(postWebhook)).map((response) => response.status)
+  const post = (payload: string, signature: string, delivery: WebhookDelivery) =>
+    delivery.endpoint === 'connect' ? postConnectWebhook(payload, signature) : postWebhook(payload, signature)
+  return (await deliverPendingWebhooks(post)).map((response) => response.status)
 }
 
 export const getPayment = (b: Booking, token = b.renter.token) =>

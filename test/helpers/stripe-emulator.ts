@@ -24,7 +24,16 @@ export const stripeEmulator = {
 } as Fetcher
 
 /** The Worker's env for this file: the same bindings, with Stripe calls going to this file's namespace. */
-export const testEnv: Cloudflare.Env = { ...env, STRIPE_EMULATOR: stripeEmulator }
+export let testEnv: Cloudflare.Env = { ...env, STRIPE_EMULATOR: stripeEmulator }
+
+/**
+ * Runs this file's Worker (api, services, the cron) with other settings from now on, as [vars] would set them:
+ * e.g. `useSettings({ OWNER_PAYOUTS: 'off' })` in a file that creates listings for owners without a payout
+ * account and does not care about payouts.
+ */
+export function useSettings(settings: Record<string, string>) {
+  testEnv = { ...testEnv, ...settings }
+}
 
 /** A delivery as the emulator lists it, with the Stripe-Signature header it would send. */
 export type WebhookDelivery = Delivery & { signature: string }
@@ -60,11 +69,11 @@ export const resendWebhook = (id: string) => control<WebhookDelivery>('POST', `w
 
 /** POSTs every pending delivery through `post` (e.g. to the API's webhook route), recording each result. */
 export async function deliverPendingWebhooks(
-  post: (payload: string, signature: string) => Promise<Response>,
+  post: (payload: string, signature: string, delivery: WebhookDelivery) => Promise<Response>,
 ) {
   const responses: Response[] = []
   for (const delivery of await pendingWebhooks()) {
-    const response = await post(delivery.payload, delivery.signature)
+    const response = await post(delivery.payload, delivery.signature, delivery)
     await markWebhook(delivery.id, response.ok, response.status)
     responses.push(response)
   }

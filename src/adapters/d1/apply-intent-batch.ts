@@ -12,6 +12,7 @@ import {
   type TransitionSource,
 } from './payment-statements'
 import type { Payment, Rental } from './schema'
+import { schedulePayoutStatements, type NewPayout } from './payout-statements'
 
 export interface ApplyIntent {
   payment: Payment
@@ -20,6 +21,8 @@ export interface ApplyIntent {
   actorId?: string | null
   /** When the intent came with a webhook event: recorded in the same batch, so the event applies once. */
   event?: { id: string; type: string }
+  /** The owner's payout, scheduled in the batch that completes the payment (none: owners are paid otherwise). */
+  payout?: Pick<NewPayout, 'id' | 'scheduledFor' | 'policy'>
 }
 
 /**
@@ -48,6 +51,14 @@ export async function applyIntent(
       }),
       ...activateRentalStatements(db, change.payment.rentalId, change.source, now),
       issueReceiptStatement(db, change.payment.id, now),
+      ...(change.payout
+        ? schedulePayoutStatements(db, {
+            ...change.payout,
+            paymentId: change.payment.id,
+            source: change.source,
+            now,
+          })
+        : []),
     )
   } else if (outcome?.to === 'processing') {
     statements.push(

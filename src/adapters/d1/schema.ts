@@ -1,10 +1,19 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { cancellationPolicies } from '../../domain/cancellation-policies'
-import { paymentStatuses, refundStatuses, rentalStatuses, triggers } from '../../domain/state-machines'
+import {
+  paymentStatuses,
+  payoutStatuses,
+  refundStatuses,
+  rentalStatuses,
+  stateMachines,
+  triggers,
+  type Entity,
+} from '../../domain/state-machines'
+import { REFUND_FEE_POLICIES } from '../../env'
 
-export { paymentStatuses, refundStatuses, rentalStatuses }
-export type { PaymentStatus, RefundStatus, RentalStatus } from '../../domain/state-machines'
+export { paymentStatuses, payoutStatuses, refundStatuses, rentalStatuses }
+export type { PaymentStatus, PayoutStatus, RefundStatus, RentalStatus } from '../../domain/state-machines'
 
 /*
  * Every table of Backline. Money is integer minor units plus a lowercase ISO-4217 currency; timestamps are
@@ -291,12 +300,105 @@ export const stripeEventFailures = sqliteTable('stripe_event_failures', {
   lastFailedAt: text('last_failed_at').notNull(),
 })
 
-/** Every state transition of a rental or a payment, who made it and why. */
+/**
+ * An owner's Stripe connected account (Express), one per user: the user id is the key, so two concurrent
+ * creations keep one row (and Stripe gets one idempotency key per user). What Stripe says of it is copied
+ * here when it is read (GET /api/me/payout-account when stale, account.updated, a listing's activation).
+ */
+export const payoutAccounts = sqliteTable(
+  'payout_accounts',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    stripeAccountId: text('stripe_account_id').notNull(),
+    chargesEnabled: integer('charges_enabled', { mode: 'boolean' }).notNull().default(false),
+    payoutsEnabled: integer('payouts_enabled', { mode: 'boolean' }).notNull().default(false),
+    detailsSubmitted: integer('details_submitted', { mode: 'boolean' }).notNull().default(false),
+    /** The `transfers` capability's status at Stripe (active, inactive, pending), null when not requested. */
+    transfersCapability: text('transfers_capability'),
+    /** requirements.disabled_reason */
+    disabledReason: text('disabled_reason'),
+    /** requirements.currently_due and past_due, a JSON array of Stripe's requirement names. */
+    requirementsDue: text('requirements_due').notNull().default('[]'),
+    /** When it was last read from Stripe. */
+    refreshedAt: text('refreshed_at').notNull(),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('payout_accounts_stripe_account_unique').on(table.stripeAccountId)],
+)
+
+/**
+ * What the owner of a completed payment is paid, one row per payment, created in the batch that completes it.
+ * `amount`: before release what will be sent (it follows `owed`), after release what the transfer sent.
+ * `amount_reversed`: after release, what Stripe took back of it (reversals less what was given back).
+ * `owed`: the owner's share now (owner_payout_amount less their share of refunds and of a dispute's
+ * `disputed_amount`, by `refund_fee_policy`, domain/payouts.ts); after release the cron brings
+ * amount − amount_reversed to it at Stripe.
+ */
+export const payouts = sqliteTable(
+  'payouts',
+  {
+    id: text('id').primaryKey(),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    rentalId: text('rental_id')
+      .notNull()
+      .references(() => rentals.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: payoutStatuses }).notNull(),
+    owed: integer('owed').notNull(),
+    amountReversed: integer('amount_reversed').notNull().default(0),
+    /** What an open or lost dispute withholds from the payment (0 when none, or won). */
+    disputedAmount: integer('disputed_amount').notNull().default(0),
+    /** REFUND_FEE_POLICY when the payout was scheduled: a later change of the setting never changes it. */
+    refundFeePolicy: text('refund_fee_policy', { enum: REFUND_FEE_POLICIES }).notNull(),
+    scheduledFor: text('scheduled_for').notNull(),
+    releasedAt: text('released_at'),
+    stripeTransferId: text('stripe_transfer_id'),
+    /** The connected account the transfer went to. */
+    stripeAccountId: text('stripe_account_id'),
+    /** Increments when a failed payout is retried: each try has its own idempotency key. */
+    attempt: integer('attempt').notNull().default(1),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    ...timestamps,
+    /** When the cron last tried to bring it to what is owed ('' = never): it takes the oldest first. */
+    settledAt: text('settled_at').notNull().default(''),
+  },
+  (table) => [
+    uniqueIndex('payouts_payment_unique').on(table.paymentId),
+    uniqueIndex('payouts_transfer_unique').on(table.stripeTransferId),
+    index('payouts_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
+    index('payouts_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
+    index('payouts_status_created_idx').on(table.status, table.createdAt, table.id),
+    // The cron's releases: due scheduled payouts, oldest due first.
+    index('payouts_status_scheduled_idx').on(table.status, table.scheduledFor),
+    // The cron's settling: released payouts whose owner keeps more or less than is owed (usually none).
+    index('payouts_unsettled_idx')
+      .on(table.settledAt)
+      .where(sql`released_at IS NOT NULL AND amount - amount_reversed <> owed`),
+    check('payouts_amounts_non_negative', sql`${table.amount} >= 0 AND ${table.owed} >= 0`),
+    check(
+      'payouts_reversed_bounded',
+      sql`${table.amountReversed} >= 0 AND ${table.amountReversed} <= ${table.amount}`,
+    ),
+  ],
+)
+
+const auditedEntities = Object.keys(stateMachines) as [Entity, ...Entity[]]
+
+/** Every state transition of a rental, payment, refund or payout, who made it and why. */
 export const auditLog = sqliteTable(
   'audit_log',
   {
     id: text('id').primaryKey(),
-    entityType: text('entity_type', { enum: ['rental', 'payment', 'refund'] }).notNull(),
+    entityType: text('entity_type', { enum: auditedEntities }).notNull(),
     entityId: text('entity_id').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
@@ -316,3 +418,5 @@ export type Rental = typeof rentals.$inferSelect
 export type Payment = typeof payments.$inferSelect
 export type Refund = typeof refunds.$inferSelect
 export type Document = typeof documents.$inferSelect
+export type PayoutAccount = typeof payoutAccounts.$inferSelect
+export type Payout = typeof payouts.$inferSelect

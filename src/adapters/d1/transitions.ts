@@ -20,6 +20,7 @@ const tables: Record<Entity, SQL> = {
   rental: sql.raw('rentals'),
   payment: sql.raw('payments'),
   refund: sql.raw('refunds'),
+  payout: sql.raw('payouts'),
 }
 
 export interface Transition<E extends Entity> {

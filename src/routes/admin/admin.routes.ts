@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { problemResponses, SIGNED_IN } from '../error-responses'
 import { jsonContent, security } from '../schemas'
 import { AdminPaymentQuery, AdminStatsSchema, AttentionSchema, StatsQuery } from './admin.schemas'
+import { AdminPayoutQuery, PayoutPage } from '../payouts/payouts.schemas'
 import { requireAuth } from '../../middleware/auth'
 import { PaymentPage } from '../payments/payments.schemas'
 
@@ -22,6 +23,21 @@ export const listPayments = createRoute({
 
 export type ListPaymentsRoute = typeof listPayments
 
+export const listPayouts = createRoute({
+  ...common,
+  middleware: [requireAuth] as const,
+  method: 'get',
+  path: '/payouts',
+  summary: "Owners' payouts in one status, newest first, e.g. `failed` for operations (admin only)",
+  request: { query: AdminPayoutQuery },
+  responses: {
+    200: { description: 'A page of payouts', ...jsonContent(PayoutPage) },
+    ...problemResponses(SIGNED_IN, ['validation_failed', 'forbidden']),
+  },
+})
+
+export type ListPayoutsRoute = typeof listPayouts
+
 export const stats = createRoute({
   ...common,
   middleware: [requireAuth] as const,
@@ -41,7 +57,7 @@ export const attention = createRoute({
   method: 'get',
   path: '/attention',
   summary:
-    'What needs an operator: stuck payments, refunds that keep failing, events not applied (admin only)',
+    'What needs an operator: stuck payments, refunds that keep failing, events not applied, failed payouts (admin only)',
   responses: {
     200: { description: 'Bounded lists', ...jsonContent(AttentionSchema) },
     ...problemResponses(SIGNED_IN, ['forbidden']),

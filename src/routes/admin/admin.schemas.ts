@@ -45,6 +45,9 @@ export const AttentionSchema = lazySchema(() => {
       events_not_applied: rows.openapi({
         description: 'Stripe events whose handling failed and never succeeded',
       }),
+      failed_payouts: rows.openapi({
+        description: 'Payouts Stripe refused (retried when the owner’s account can receive transfers again)',
+      }),
     })
     .openapi('Attention')
 })

@@ -204,6 +204,7 @@ const attentionLists: { key: keyof Attention; title: string }[] = [
   { key: 'refund_failed_payments', title: 'Payments whose refund kept failing' },
   { key: 'failed_refunds_last_7_days', title: 'Refunds failed in the last 7 days' },
   { key: 'events_not_applied', title: 'Stripe events not applied' },
+  { key: 'failed_payouts', title: 'Owner payouts that failed' },
 ]
 
 export function adminDashboard(

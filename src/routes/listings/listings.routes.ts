@@ -21,7 +21,7 @@ export const create = createRoute({
   request: { body: jsonBody(CreateListingBody) },
   responses: {
     201: { description: 'Listing created', ...jsonContent(ListingSchema) },
-    ...problemResponses(SIGNED_IN, JSON_BODY, ['instrument_not_found']),
+    ...problemResponses(SIGNED_IN, JSON_BODY, ['instrument_not_found', 'payout_account_required']),
   },
 })
 
@@ -63,7 +63,12 @@ const toggle = (action: 'activate' | 'deactivate') =>
     request: { params: idParam('lst') },
     responses: {
       200: { description: 'The listing', ...jsonContent(ListingSchema) },
-      ...problemResponses(SIGNED_IN, NO_BODY, ['validation_failed', 'listing_not_found', 'not_owner']),
+      ...problemResponses(SIGNED_IN, NO_BODY, [
+        'validation_failed',
+        'listing_not_found',
+        'not_owner',
+        ...(action === 'activate' ? (['payout_account_required'] as const) : []),
+      ]),
     },
   })
 

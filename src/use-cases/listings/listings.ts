@@ -11,6 +11,7 @@ import { pageBy, pageOfRows, type Page } from '../../adapters/d1/pagination'
 import { cursorOf, cursorParts, decodeCursor } from '../../lib/cursor'
 import { nowIso } from '../../lib/time'
 import { getInstrument, type InstrumentCategory } from '../instruments'
+import { ownerCanBePaid } from '../payouts/payout-accounts'
 import type { Listing } from '../../adapters/d1/schema'
 
 export interface NewListing {
@@ -30,6 +31,7 @@ export async function createListing(services: Services, owner: Actor, input: New
   const { db } = services
   const ownerId = owner.id
   const instrument = await getInstrument(services, input.instrument_id)
+  if (input.active) await requirePayableOwner(services, ownerId)
   const now = nowIso()
   const [listing] = await db
     .insert(listings)
@@ -60,10 +62,25 @@ export async function getListing({ db }: Pick<Services, 'db'>, id: string): Prom
   return listing
 }
 
+/**
+ * A listing is offered for rent only when its owner can be paid: with OWNER_PAYOUTS (stripe_connect), their
+ * payout account must be able to receive transfers (409 payout_account_required otherwise).
+ */
+async function requirePayableOwner(services: Services, ownerId: string) {
+  if (services.settings.OWNER_PAYOUTS === 'off') return
+  if (await ownerCanBePaid(services, ownerId, services.clock())) return
+  throw new ApiError(
+    'payout_account_required',
+    'A listing can be offered for rent once your payout account can receive transfers: finish onboarding (POST /api/me/payout-account/onboarding-link)',
+  )
+}
+
 /** Owner only; setting the flag it already has is a harmless repeat. */
-export async function setListingActive({ db }: Services, owner: Actor, id: string, active: boolean) {
+export async function setListingActive(services: Services, owner: Actor, id: string, active: boolean) {
+  const { db } = services
   const listing = await getListing({ db }, id)
   authorizeListingOwner(owner, listing)
+  if (active && !listing.active) await requirePayableOwner(services, listing.ownerId)
   const ownerId = owner.id
   const [updated] = await db
     .update(listings)

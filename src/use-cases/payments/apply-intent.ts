@@ -1,12 +1,16 @@
+import { eq } from 'drizzle-orm'
 import { PAID_STATUSES, type Trigger } from '../../domain/state-machines'
 import { cancelIntent } from '../../adapters/stripe/intents'
 import type { Services } from '../context'
 import { applyIntent, type ApplyIntent } from '../../adapters/d1/apply-intent-batch'
 import { reserveOwedRefund, sendRefund } from './refunds'
-import type { Payment, Rental } from '../../adapters/d1/schema'
+import { rentals, type Payment, type Rental } from '../../adapters/d1/schema'
+import { intentOutcome } from '../../domain/intent-outcome'
+import { payoutDueAt } from '../../domain/payouts'
+import { newId } from '../../lib/ids'
 
 /** What applying an intent uses of the services (the Stripe event handlers share it). */
-export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger'>
+export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings'>
 
 /**
  * What Stripe says about a PaymentIntent, applied: the one function confirm, webhooks, the cron, cancel and
@@ -16,9 +20,9 @@ export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger'>
  */
 export async function applyStripeIntent(
   deps: IntentDeps,
-  change: ApplyIntent,
+  change: Omit<ApplyIntent, 'payout'>,
 ): Promise<{ payment: Payment; rental?: Rental }> {
-  const applied = await applyIntent(deps.db, change)
+  const applied = await applyIntent(deps.db, { ...change, payout: await payoutPlan(deps, change) })
   // Only when this very report completed it: a later report leaves what is owed to the cron's back-off.
   const completedNow = !OWING_STATUSES.includes(change.payment.status)
   if (
@@ -32,6 +36,30 @@ export async function applyStripeIntent(
 }
 
 const OWING_STATUSES: readonly string[] = PAID_STATUSES
+
+/**
+ * The payout to schedule if this report completes the payment: due by PAYOUT_RELEASE_AT and
+ * PAYOUT_DELAY_DAYS from the rental's dates (one read of the rental, only for a report of success on a payment
+ * not yet completed). None when OWNER_PAYOUTS is off.
+ */
+async function payoutPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout'>) {
+  const { settings } = deps
+  if (settings.OWNER_PAYOUTS === 'off' || change.payment.completedAt) return undefined
+  if (intentOutcome(change.intent)?.to !== 'completed') return undefined
+  const rental = await deps.db.query.rentals.findFirst({ where: eq(rentals.id, change.payment.rentalId) })
+  if (!rental) return undefined
+  const due = payoutDueAt(
+    {
+      startDate: rental.startDate,
+      endDate: rental.endDate,
+      timeZone: rental.timeZone,
+      completedAt: new Date(),
+    },
+    settings.PAYOUT_RELEASE_AT,
+    settings.PAYOUT_DELAY_DAYS,
+  )
+  return { id: newId('pyo'), scheduledFor: due.toISOString(), policy: settings.REFUND_FEE_POLICY }
+}
 
 /**
  * Cancels a payment's intent at Stripe so that it can no longer be paid, and applies what Stripe answers: when

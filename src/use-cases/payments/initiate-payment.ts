@@ -148,6 +148,8 @@ function createIntent(deps: Services, payment: Payment, rental: Rental) {
         currency: payment.currency,
         automatic_payment_methods: { enabled: true },
         description: `Backline rental ${rental.id} (${rental.startDate} to ${rental.endDate})`,
+        // The owner's payout is a transfer of this group (use-cases/payouts/release-payout.ts).
+        transfer_group: rental.id,
         metadata: { rental_id: rental.id, payment_id: payment.id, attempt: String(payment.attempt) },
       },
       { idempotencyKey: intentKey(payment) },

@@ -3,6 +3,7 @@ import { payments, type Payment, type Refund } from '../../adapters/d1/schema'
 import { authorizePayment, type Actor } from '../../domain/access'
 import type { Services } from '../context'
 import { createRefund, type RefundRequest } from './refunds'
+import { settlePayoutOf } from '../payouts/settle-after'
 
 /**
  * Reserves the amount in D1 first (a conditional insert: concurrent refunds cannot exceed what remains), then
@@ -17,7 +18,13 @@ export async function refundPayment(
   request: RefundRequest,
 ): Promise<{ payment: Payment; refund: Refund }> {
   const payment = await paymentForRefund(services, user, paymentId)
-  return createRefund(services.db, services.stripe, payment, request, { actorId: user.id, source: 'api' })
+  const refunded = await createRefund(services.db, services.stripe, payment, request, {
+    actorId: user.id,
+    source: 'api',
+  })
+  // After release, the owner's share of the refund is taken back from their transfer now.
+  await settlePayoutOf(services, payment.id, 'api')
+  return refunded
 }
 
 /** Refunds are the listing owner's or an admin's to make (domain/access.ts). */

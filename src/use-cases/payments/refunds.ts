@@ -13,6 +13,7 @@ import {
   type TransitionSource,
 } from '../../adapters/d1/payment-statements'
 import { transition } from '../../adapters/d1/transitions'
+import { followOwedStatements } from '../../adapters/d1/payout-statements'
 import { issueCreditNoteStatement } from '../../adapters/d1/documents'
 import { callStripe, stripeFailure } from '../../adapters/stripe/client'
 import type { Payment, Refund } from '../../adapters/d1/schema'
@@ -320,6 +321,8 @@ export async function applyRefund(
   }
   if (status === 'succeeded') statements.push(issueCreditNoteStatement(db, refund.id, now))
   statements.push(...cancelRefundedRentalStatements(db, refund.paymentId, source, now))
+  // The owner's payout follows what is refunded (before release its amount; after, the cron's settling).
+  statements.push(...followOwedStatements(db, refund.paymentId, source, now))
   const read = await runBatchNamed(db, statements, {
     payment: selectRows(db, payments, sql`id = ${refund.paymentId}`),
     refund: selectRows(db, refunds, sql`id = ${refund.id}`),

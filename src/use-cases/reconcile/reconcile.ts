@@ -7,13 +7,16 @@ import {
   isNotNull,
   isNull,
   lt,
+  lte,
   notExists,
   sql,
   type SQL,
 } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { runBatchNamed } from '../../adapters/d1/client'
-import { payments, refunds, rentals, stripeEvents } from '../../adapters/d1/schema'
+import { payments, payouts, refunds, rentals, stripeEvents } from '../../adapters/d1/schema'
+import { releasePayout, settlePayout } from '../payouts/payout-transfers'
+import { refreshAccountsWithFailedPayouts } from '../payouts/payout-accounts'
 import { applyStripeIntent, cancelAndApplyIntent, refundOrphanedPayment } from '../payments/apply-intent'
 import { PAID_STATUSES } from '../../domain/state-machines'
 import { transition } from '../../adapters/d1/transitions'
@@ -43,6 +46,14 @@ export interface ReconcileReport {
   events_failed: number
   /** Missed events not tried: given up after MAX_EVENT_ATTEMPTS failed tries (not in `errors`). */
   events_skipped: number
+  /** Due payouts sent to their owner's connected account (or found sent) this run. */
+  payouts_released: number
+  /** Due payouts Stripe refused this run (now failed, retried when the owner's account can receive). */
+  payouts_failed: number
+  /** Accounts of owners with failed payouts read again from Stripe (those that can receive get them retried). */
+  payout_accounts_refreshed: number
+  /** Released payouts brought to the owner's share at Stripe (reversed, or given back) this run. */
+  payouts_settled: number
   /** Items of any sweep that failed this run (failed events included), each logged `reconcile step failed`. */
   errors: number
 }
@@ -58,10 +69,12 @@ interface Run {
 }
 
 /**
- * What lost webhooks and abandoned holds leave behind, settled in five bounded sweeps: payments stuck in
+ * What lost webhooks and abandoned holds leave behind, settled in bounded sweeps: payments stuck in
  * pending/processing re-read from Stripe; unpaid holds expired and the PaymentIntents of cancelled rentals
  * canceled; payments completed on a cancelled rental refunded; refunds whose Stripe call never landed
- * re-sent with their original idempotency key; Stripe events that never reached us applied.
+ * re-sent with their original idempotency key; Stripe events that never reached us applied. Then owner
+ * payouts: the accounts of owners with failed payouts read again (a lost account.updated), due payouts
+ * released, released ones brought to the owner's share.
  */
 export async function reconcile(deps: Services): Promise<ReconcileReport> {
   const now = deps.clock()
@@ -75,6 +88,10 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
     events_replayed: 0,
     events_failed: 0,
     events_skipped: 0,
+    payouts_released: 0,
+    payouts_failed: 0,
+    payout_accounts_refreshed: 0,
+    payouts_settled: 0,
     errors: 0,
   }
   const run: Run = {
@@ -96,6 +113,13 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
   await refundOrphanedPayments(run)
   await resendUnsentRefunds(run)
   await run.attempt('events', 'recent', () => replayMissedEvents(run))
+  await run.attempt('payout_accounts', 'failed', async () => {
+    report.payout_accounts_refreshed = await refreshAccountsWithFailedPayouts(deps, now, BATCH, (id, work) =>
+      run.attempt('payout_account', id, work),
+    )
+  })
+  await releaseDuePayouts(run)
+  await settlePayouts(run)
   deps.logger.info('reconciled', { ...report })
   return report
 }
@@ -259,6 +283,45 @@ async function resendUnsentRefunds({ deps, cutoff, report, attempt }: Run) {
     await attempt('refund', refund.id, async () => {
       await resendRefund(deps.db, deps.stripe, payment, refund, { actorId: null, source: 'reconciler' })
       report.refunds_resent++
+    })
+  }
+}
+
+/**
+ * Payouts due by now (scheduled_for, from PAYOUT_RELEASE_AT and PAYOUT_DELAY_DAYS), oldest due first: each
+ * released as a Stripe Transfer (use-cases/payouts/payout-transfers.ts). Two runs at once send one transfer:
+ * both use the payout's idempotency key, and only one moves it to released.
+ */
+async function releaseDuePayouts({ deps, now, report, attempt }: Run) {
+  const due = await deps.db
+    .select()
+    .from(payouts)
+    .where(and(eq(payouts.status, 'scheduled'), lte(payouts.scheduledFor, now.toISOString())))
+    .orderBy(payouts.scheduledFor)
+    .limit(BATCH)
+  for (const payout of due) {
+    await attempt('payout_release', payout.id, async () => {
+      if ((await releasePayout(deps, payout)) === 'released') report.payouts_released++
+      else report.payouts_failed++
+    })
+  }
+}
+
+/**
+ * Released payouts whose owner keeps more or less at Stripe than they are owed (a refund or a dispute that
+ * could not be settled at once, a reversal the owner's balance could not cover yet), least recently tried
+ * first: the partial index payouts_unsettled_idx holds only these.
+ */
+async function settlePayouts({ deps, now, report, attempt }: Run) {
+  const unsettled = await deps.db
+    .select({ id: payouts.id })
+    .from(payouts)
+    .where(sql`released_at IS NOT NULL AND amount - amount_reversed <> owed`)
+    .orderBy(payouts.settledAt)
+    .limit(BATCH)
+  for (const { id } of unsettled) {
+    await attempt('payout_settle', id, async () => {
+      if ((await settlePayout(deps, id, 'reconciler', now)) === 'settled') report.payouts_settled++
     })
   }
 }

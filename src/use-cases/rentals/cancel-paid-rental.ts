@@ -9,6 +9,7 @@ import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { reserveRefundAfter, sendRefund } from '../payments/refunds'
+import { settlePayoutOf } from '../payouts/settle-after'
 
 /**
  * A party cancels a paid (active) rental. The renter is refunded what the rental's cancellation policy gives
@@ -95,6 +96,7 @@ async function sendReserved(
 ) {
   try {
     await sendRefund(services.db, services.stripe, payment, refund, { actorId: user.id, source: 'api' })
+    await settlePayoutOf(services, payment.id, 'api')
   } catch (error) {
     services.logger.warn('the refund of a cancelled rental was not sent; the cron will retry it', {
       refund_id: refund.id,

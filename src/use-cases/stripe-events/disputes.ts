@@ -4,6 +4,8 @@ import { runBatch } from '../../adapters/d1/client'
 import { nowIso } from '../../lib/time'
 import { recordEventStatement, statusFromRefunds } from '../../adapters/d1/payment-statements'
 import { transition } from '../../adapters/d1/transitions'
+import { disputePayoutStatements } from '../../adapters/d1/payout-statements'
+import { settlePayoutOf } from '../payouts/settle-after'
 import { callStripe, idOf } from '../../adapters/stripe/client'
 import {
   catchUpWithIntent,
@@ -53,7 +55,14 @@ export async function applyDispute(
       now,
       detail,
     }),
+    // Open or lost, the owner's share of the disputed amount is withheld (held before release, reversed after).
+    ...disputePayoutStatements(
+      deps.db,
+      { paymentId: payment.id, id: dispute.id, amount: dispute.amount, state: outcome },
+      now,
+    ),
   ])
+  await settlePayoutOf(deps, payment.id, 'webhook')
   if (outcome === 'lost') {
     deps.logger.warn('dispute lost', {
       payment_id: payment.id,

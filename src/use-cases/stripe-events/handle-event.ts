@@ -3,6 +3,8 @@ import Stripe from 'stripe'
 import { payments, refunds, type Refund } from '../../adapters/d1/schema'
 import { ApiError } from '../../lib/errors'
 import { applyDispute } from './disputes'
+import { transferEvent } from './transfer-events'
+import { accountEvent } from './connect-events'
 import type { Services } from '../context'
 import {
   catchUpWithIntent,
@@ -16,6 +18,7 @@ import {
 import { errorMessage, recordEventFailure } from '../../adapters/d1/event-failures'
 import { applyStripeIntent } from '../payments/apply-intent'
 import { applyRefund, importRefund } from '../payments/refunds'
+import { settlePayoutOf } from '../payouts/settle-after'
 import { callStripe, idOf } from '../../adapters/stripe/client'
 import type { Payment } from '../../adapters/d1/schema'
 
@@ -27,6 +30,8 @@ export async function verifyEvent(
   secret: string,
 ) {
   if (!signature) throw new ApiError('invalid_signature', 'Missing Stripe-Signature header')
+  // An empty key would accept a body anyone can sign: an endpoint without its secret accepts nothing.
+  if (!secret) throw new ApiError('invalid_signature', 'This endpoint has no signing secret configured')
   let event: Stripe.Event
   try {
     event = await stripe.webhooks.constructEventAsync(rawBody, signature, secret)
@@ -57,13 +62,23 @@ const isEventShaped = (event: unknown): event is Stripe.Event => {
  * from Stripe, so out-of-order deliveries apply the current truth and the state machine never goes back.
  * A handler that throws is recorded in stripe_event_failures (its attempts counted) and the error rethrown.
  */
-export async function handleEvent(deps: Services, event: Stripe.Event): Promise<WebhookOutcome> {
+export const handleEvent = (deps: Services, event: Stripe.Event) => applyOnce(deps, event, dispatch)
+
+/** The same, for the events of connected accounts (POST /api/webhooks/stripe-connect). */
+export const handleConnectEvent = (deps: Services, event: Stripe.Event) =>
+  applyOnce(deps, event, dispatchConnect)
+
+async function applyOnce(
+  deps: Services,
+  event: Stripe.Event,
+  apply: (deps: WebhookDeps, event: Stripe.Event) => Promise<WebhookOutcome>,
+): Promise<WebhookOutcome> {
   const seen = await deps.db.query.stripeEvents.findFirst({
     where: (table, { eq }) => eq(table.id, event.id),
   })
   if (seen) return 'duplicate'
   try {
-    return await dispatch(deps, event)
+    return await apply(deps, event)
   } catch (error) {
     if (isUniqueViolation(error)) return 'duplicate'
     // Every failed try is counted (stripe_event_failures), whoever made it: the webhook or the cron's replay.
@@ -100,6 +115,18 @@ const handlers = {
   'charge.dispute.created': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
   'charge.dispute.updated': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
   'charge.dispute.closed': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
+  // Owner payouts: the platform's transfers to connected accounts (use-cases/payouts/).
+  'transfer.created': (deps, event, ref) => transferEvent(deps, event.data.object, ref),
+  'transfer.updated': (deps, event, ref) => transferEvent(deps, event.data.object, ref),
+  'transfer.reversed': (deps, event, ref) => transferEvent(deps, event.data.object, ref),
+} satisfies EventHandlers
+
+/** What each event of a connected account Backline acts on does (their own endpoint and secret). */
+const connectHandlers = {
+  'account.updated': accountEvent,
+  'capability.updated': accountEvent,
+  'payout.paid': accountEvent,
+  'payout.failed': accountEvent,
 } satisfies EventHandlers
 
 type HandledType = keyof typeof handlers
@@ -107,21 +134,27 @@ type HandledType = keyof typeof handlers
 /** The event types Backline acts on (the keys of its handlers): the Stripe endpoint should send these. */
 export const HANDLED_EVENT_TYPES = Object.keys(handlers) as HandledType[]
 
-const isHandled = (type: string): type is HandledType => Object.hasOwn(handlers, type)
+/** The events of connected accounts the Connect endpoint should send. */
+export const HANDLED_CONNECT_EVENT_TYPES = Object.keys(connectHandlers) as (keyof typeof connectHandlers)[]
 
-async function dispatch(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
-  const ref = { id: event.id, type: event.type }
-  if (!isHandled(event.type)) {
-    await recordOnly(deps.db, ref, null)
-    return 'ignored'
+type AnyHandler = (deps: WebhookDeps, event: Stripe.Event, ref: EventRef) => Promise<WebhookOutcome>
+
+const dispatchWith =
+  (table: EventHandlers) =>
+  async (deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> => {
+    const ref = { id: event.id, type: event.type }
+    const handle = Object.hasOwn(table, event.type)
+      ? (table[event.type as keyof EventHandlers] as AnyHandler)
+      : undefined
+    if (!handle) {
+      await recordOnly(deps.db, ref, null)
+      return 'ignored'
+    }
+    return handle(deps, event, ref)
   }
-  const handle = handlers[event.type] as (
-    deps: WebhookDeps,
-    event: Stripe.Event,
-    ref: EventRef,
-  ) => Promise<WebhookOutcome>
-  return handle(deps, event, ref)
-}
+
+const dispatch = dispatchWith(handlers)
+const dispatchConnect = dispatchWith(connectHandlers)
 
 async function intentEvent(
   deps: WebhookDeps,
@@ -142,6 +175,7 @@ async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventR
   const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
   if (payment?.stripePaymentIntentId) await catchUpWithIntent(deps, payment, payment.stripePaymentIntentId)
   await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook', event: ref })
+  await settlePayoutOf(deps, refund.paymentId, 'webhook')
   return 'applied'
 }
 
@@ -165,6 +199,7 @@ async function chargeRefundedEvent(
   await catchUpWithIntent(deps, found, intentId)
   for (const [refund, stripeRefund] of known)
     await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook' })
+  await settlePayoutOf(deps, found.id, 'webhook')
   await recordOnly(deps.db, ref, charge.id)
   return 'applied'
 }

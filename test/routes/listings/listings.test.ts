@@ -11,6 +11,10 @@ import {
   dateFromToday,
   db,
 } from '../../helpers/factories'
+import { useSettings } from '../../helpers/stripe-emulator'
+
+// Owners here have no payout account and the tests are not about payouts (test/routes/payouts/ is).
+useSettings({ OWNER_PAYOUTS: 'off' })
 
 async function createInstrument(token: string, category = 'bass') {
   const res = await api('POST', '/api/instruments', { token, body: { name: 'Fender Precision', category } })

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { api } from '../../helpers/api'
 import { createUser, dateFromToday } from '../../helpers/factories'
 import { confirm, deliverWebhooks, frontend, RETURN_URL } from '../../helpers/payments'
+import { useSettings } from '../../helpers/stripe-emulator'
+
+// Owners here have no payout account and the tests are not about payouts (test/routes/payouts/ is).
+useSettings({ OWNER_PAYOUTS: 'off' })
 
 // The original Flask system's ten-step test, end to end through the API and the Stripe emulator.
 describe('the payment lifecycle, end to end', () => {

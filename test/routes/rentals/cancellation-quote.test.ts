@@ -4,6 +4,10 @@ import { startOfDay } from '../../../src/domain/cancellation-policies'
 import { api, expectProblem } from '../../helpers/api'
 import { createUser, dateFromToday, type TestUser } from '../../helpers/factories'
 import { confirm, initiateAndPay } from '../../helpers/payments'
+import { useSettings } from '../../helpers/stripe-emulator'
+
+// Owners here have no payout account and the tests are not about payouts (test/routes/payouts/ is).
+useSettings({ OWNER_PAYOUTS: 'off' })
 
 /** A listing made through the API (so its policy and time zone are validated), and its owner. */
 async function listingWith(body: Record<string, unknown>) {

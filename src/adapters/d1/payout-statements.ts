@@ -1,0 +1,233 @@
+import { sql, type SQL } from 'drizzle-orm'
+import { prepare, type Database } from './client'
+import { auditIfChanged } from './audit'
+import { transition } from './transitions'
+import type { Trigger } from '../../domain/state-machines'
+import type { RefundFeePolicy } from '../../domain/payouts'
+
+/*
+ * The SQL of payouts. Each statement carries its own condition, so whichever of confirm, webhook or cron
+ * reports first makes the change and the others change nothing; every status move is a transition (its audit
+ * row in the same batch).
+ */
+
+/**
+ * What the owner is owed of a payout's payment, in SQL over a `payouts` row: the same rule as
+ * domain/payouts.ts ownerShareAfter (test/adapters/d1/payout-statements.test.ts proves they agree):
+ * owner_payout_amount less the owner's part of taken = MIN(amount, amount_refunded + disputed_amount), where
+ * the fee gives back round_half_up(taken × platform_fee / amount) (proportional) or what passes the owner's
+ * payout (platform_keeps). SQLite's integers are 64-bit and `/` floors on non-negative operands.
+ */
+const taken = 'MIN(p.amount, p.amount_refunded + payouts.disputed_amount)'
+const owedSql = sql.raw(`(SELECT p.owner_payout_amount - (${taken} - CASE payouts.refund_fee_policy
+    WHEN 'platform_keeps' THEN MAX(0, ${taken} - p.owner_payout_amount)
+    ELSE (2 * ${taken} * p.platform_fee + p.amount) / (2 * p.amount) END)
+  FROM payments p WHERE p.id = payouts.payment_id)`)
+
+export interface NewPayout {
+  id: string
+  paymentId: string
+  scheduledFor: string
+  policy: RefundFeePolicy
+  source: Trigger
+  now: string
+}
+
+/**
+ * The payout of a payment that has just completed (in the same batch, after the statement that completes it):
+ * the owner's share, due at `scheduledFor`. Nothing when the payment is not completed or has its payout.
+ */
+export function schedulePayoutStatements(db: Database, payout: NewPayout) {
+  return [
+    prepare(
+      db,
+      sql`INSERT INTO payouts (id, payment_id, rental_id, owner_id, amount, currency, status, owed, refund_fee_policy,
+        scheduled_for, created_at, updated_at)
+      SELECT ${payout.id}, id, rental_id, owner_id, owner_payout_amount, currency, 'scheduled', owner_payout_amount,
+        ${payout.policy}, ${payout.scheduledFor}, ${payout.now}, ${payout.now}
+      FROM payments WHERE id = ${payout.paymentId} AND status = 'completed'
+      ON CONFLICT (payment_id) DO NOTHING`,
+    ),
+    auditIfChanged(db, 'payout', payout.id, {
+      to: 'scheduled',
+      source: payout.source,
+      now: payout.now,
+      detail: `due ${payout.scheduledFor}`,
+    }),
+    // A refund already recorded (a charge.refunded that overtook the completion) counts at once.
+    ...followOwedStatements(db, payout.paymentId, payout.source, payout.now),
+  ]
+}
+
+/**
+ * After a payment's refunds or its dispute changed: `owed` follows, and before release so does the amount to
+ * send; a payout left with nothing is `reversed` (and `scheduled` again if that comes back). After release,
+ * the cron brings what the owner keeps at Stripe to `owed` (use-cases/payouts/settle-payout.ts).
+ */
+export function followOwedStatements(db: Database, paymentId: string, source: Trigger, now: string) {
+  const unreleased = sql`payment_id = ${paymentId} AND released_at IS NULL`
+  return [
+    prepare(
+      db,
+      sql`UPDATE payouts SET owed = ${owedSql}, updated_at = ${now}
+      WHERE payment_id = ${paymentId} AND owed <> ${owedSql}`,
+    ),
+    prepare(db, sql`UPDATE payouts SET amount = owed WHERE ${unreleased} AND amount <> owed`),
+    ...transition(db, 'payout', {
+      where: unreleased,
+      on: 'refund',
+      // A held payout waits for its dispute; a failed one keeps failing until retried (unless nothing is left).
+      to: sql`CASE WHEN status = 'held' THEN status WHEN amount = 0 THEN 'reversed'
+        WHEN status = 'reversed' THEN 'scheduled' ELSE status END`,
+      source,
+      now,
+      detail: 'refunds changed the owner share',
+    }),
+  ]
+}
+
+/** A dispute's outcome, as the payment's handler decides it (use-cases/stripe-events/disputes.ts). */
+export type DisputeState = 'open' | 'resolved' | 'lost'
+
+/**
+ * A dispute of the payment: open or lost, its amount is withheld from the owner (before release the payout is
+ * held while it is open); resolved in our favour, nothing is. `owed` follows in the same batch.
+ */
+export function disputePayoutStatements(
+  db: Database,
+  dispute: { paymentId: string; id: string; amount: number; state: DisputeState },
+  now: string,
+) {
+  const withheld = dispute.state === 'resolved' ? 0 : dispute.amount
+  const unreleased = sql`payment_id = ${dispute.paymentId} AND released_at IS NULL`
+  const detail = `dispute ${dispute.id}: ${dispute.state}`
+  return [
+    prepare(
+      db,
+      sql`UPDATE payouts SET disputed_amount = ${withheld}, updated_at = ${now}
+      WHERE payment_id = ${dispute.paymentId} AND disputed_amount <> ${withheld}`,
+    ),
+    // Held first, so that an owner's share the dispute takes whole leaves it held (not reversed) while open.
+    ...(dispute.state === 'open'
+      ? transition(db, 'payout', {
+          where: unreleased,
+          on: 'hold',
+          to: 'held',
+          source: 'webhook',
+          now,
+          detail,
+        })
+      : []),
+    ...followOwedStatements(db, dispute.paymentId, 'webhook', now),
+    ...(dispute.state === 'open'
+      ? []
+      : transition(db, 'payout', {
+          where: unreleased,
+          on: 'dispute_closed',
+          to: sql`CASE WHEN amount = 0 THEN 'reversed' ELSE 'scheduled' END`,
+          source: 'webhook',
+          now,
+          detail,
+        })),
+  ]
+}
+
+/** A transfer sent for the payout: it is released (whoever reports it first). */
+export function releasePayoutStatements(
+  db: Database,
+  release: {
+    payoutId: string
+    transferId: string
+    accountId: string
+    amount: number
+    source: Trigger
+    now: string
+  },
+) {
+  return transition(db, 'payout', {
+    where: sql`id = ${release.payoutId} AND stripe_transfer_id IS NULL`,
+    on: 'release',
+    to: 'released',
+    source: release.source,
+    now: release.now,
+    detail: release.transferId,
+    set: sql`stripe_transfer_id = ${release.transferId}, stripe_account_id = ${release.accountId},
+      amount = ${release.amount}, released_at = ${release.now}, failure_code = NULL, failure_message = NULL`,
+  })
+}
+
+/** Stripe refused the transfer of this try: the payout fails with Stripe's error until retried. */
+export function failPayoutStatements(
+  db: Database,
+  failure: { payoutId: string; attempt: number; code: string; message: string; now: string },
+) {
+  return transition(db, 'payout', {
+    where: sql`id = ${failure.payoutId} AND attempt = ${failure.attempt}`,
+    on: 'fail',
+    to: 'failed',
+    source: 'reconciler',
+    now: failure.now,
+    detail: failure.code,
+    set: sql`failure_code = ${failure.code}, failure_message = ${failure.message}`,
+  })
+}
+
+/**
+ * Failed payouts whose owner's account can receive transfers now, and was last seen so after they failed, are
+ * scheduled again, each for a new try (its own idempotency key). `owner` (SQL yielding a user id): one
+ * owner's (their account was just read), or everyone's (the cron's safety net for a lost account.updated).
+ */
+export function retryFailedPayoutsStatements(
+  db: Database,
+  scope: { owner?: SQL; source: Trigger; now: string },
+) {
+  const owner = scope.owner ? sql`owner_id = ${scope.owner} AND ` : sql``
+  return transition(db, 'payout', {
+    where: sql`${owner}status = 'failed' AND EXISTS (SELECT 1 FROM payout_accounts a
+      WHERE a.user_id = payouts.owner_id AND a.payouts_enabled AND a.transfers_capability = 'active'
+        AND a.refreshed_at > payouts.updated_at)`,
+    on: 'retry',
+    to: 'scheduled',
+    source: scope.source,
+    now: scope.now,
+    detail: "the owner's account can receive transfers",
+    set: sql`attempt = attempt + 1`,
+  })
+}
+
+/**
+ * What Stripe holds of a released payout, recorded: `amount` sent in all and `amount_reversed` taken back
+ * (amount − amount_reversed = what the owner keeps). Written only over the values it was computed from
+ * (`seen`), so an older reading never overwrites a newer one; the status follows.
+ */
+export function recordTransfersStatements(
+  db: Database,
+  record: {
+    payoutId: string
+    seen: { amount: number; amountReversed: number }
+    amount: number
+    amountReversed: number
+    source: Trigger
+    now: string
+    detail: string
+  },
+) {
+  const kept = record.amount - record.amountReversed
+  const keptBefore = record.seen.amount - record.seen.amountReversed
+  if (kept === keptBefore && record.amount === record.seen.amount) return []
+  const where = sql`id = ${record.payoutId} AND released_at IS NOT NULL
+    AND amount = ${record.seen.amount} AND amount_reversed = ${record.seen.amountReversed}`
+  const set = sql`amount = ${record.amount}, amount_reversed = ${record.amountReversed}`
+  const to: SQL = sql`${
+    record.amountReversed === 0 ? 'released' : kept === 0 ? 'reversed' : 'partially_reversed'
+  }`
+  return transition(db, 'payout', {
+    where,
+    on: kept < keptBefore ? 'reverse' : 'give_back',
+    to,
+    source: record.source,
+    now: record.now,
+    detail: record.detail,
+    set,
+  })
+}

@@ -1,0 +1,30 @@
+import { eq } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { payouts } from '../../adapters/d1/schema'
+import { callStripe } from '../../adapters/stripe/client'
+import { recordRelease, syncPayout } from '../payouts/payout-transfers'
+import { unknownObject, type EventRef, type WebhookDeps, type WebhookOutcome } from './event-support'
+
+/**
+ * transfer.created, .updated and .reversed (the platform's own events) of a payout's transfers: the transfer
+ * is re-read, and a release whose answer the cron never got is recorded; otherwise what Stripe holds of the
+ * payout (sent, reversed, given back) is. Transfers Backline did not make are recorded and ignored.
+ */
+export async function transferEvent(
+  deps: WebhookDeps,
+  object: Stripe.Transfer,
+  ref: EventRef,
+): Promise<WebhookOutcome> {
+  const payoutId = object.metadata?.payout_id
+  const payout = payoutId
+    ? await deps.db.query.payouts.findFirst({ where: eq(payouts.id, payoutId) })
+    : undefined
+  if (!payout) return unknownObject(deps, ref, object.id)
+  const transfer = await callStripe(() => deps.stripe.transfers.retrieve(object.id))
+  if (!payout.releasedAt && transfer.metadata?.kind !== 'give_back') {
+    await recordRelease(deps, payout.id, transfer, 'webhook', ref)
+  } else {
+    await syncPayout(deps, payout, { ...ref, objectId: transfer.id })
+  }
+  return 'applied'
+}
