@@ -98,6 +98,11 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
       sql`SELECT id, owner_id, amount, currency, failure_code, attempt, updated_at FROM payouts
       WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`,
     ),
+    claims: prepare(
+      db,
+      sql`SELECT id, rental_id, amount, currency, failure_code, updated_at FROM damage_claims
+      WHERE status = 'collection_failed' ORDER BY updated_at DESC LIMIT ${LIMIT}`,
+    ),
   })
   type Row = Record<string, string | number | null>
   return {
@@ -106,5 +111,6 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
     failed_refunds_last_7_days: read.failedRefunds.results as Row[],
     events_not_applied: read.events.results as Row[],
     failed_payouts: read.failedPayouts.results as Row[],
+    claims_collection_failed: read.claims.results as Row[],
   }
 }

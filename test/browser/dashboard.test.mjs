@@ -105,7 +105,7 @@ describe('/dashboard in Chromium', () => {
     assert.deepEqual(await bars(page, 'gross-usd'), USD_REVENUE)
     assert.equal((await bars(page, 'fees-usd'))['2026-10'], 1800)
     await page.locator('svg[data-chart="gross-usd"]').getByText('$140.00', { exact: true }).waitFor()
-    assert.equal(await page.locator('table[data-table="attention"] tr').count(), 5)
+    assert.equal(await page.locator('table[data-table="attention"] tr').count(), 6)
     await screenshot(page, 'dashboard-admin')
     await Promise.all([
       page.waitForURL(/\/dashboard$/),
