@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { api } from '../../helpers/api'
+import { reconcileAt } from '../../helpers/cron'
+import { services } from '../../helpers/factories'
 import { auditOf } from '../../helpers/payments'
+import { completeRental } from '../../../src/use-cases/rentals/complete-rental'
 import {
   appNow,
   captureBefore,
@@ -15,6 +19,39 @@ import {
 } from '../../helpers/deposits'
 
 describe('the deposit hold', () => {
+  it('of a rental cancelled after payment is released by the next cron run, its hold canceled', async () => {
+    const b = await paidDepositBooking({ startInDays: 0 })
+    expect((await getDeposit(b, b.owner.token)).body.status).toBe('held')
+    const cancelled = await api('POST', `/api/rentals/${b.rentalId}/cancel`, { token: b.owner.token })
+    expect(cancelled.body.status).toBe('cancelled')
+    const { report, errors } = await reconcileAt(Date.now())
+    expect(errors).toEqual([])
+    expect(report.deposits.deposits_released).toBe(1)
+    expect((await getDeposit(b, b.renter.token)).body).toMatchObject({
+      status: 'released',
+      captured_amount: 0,
+    })
+    const row = await depositRow(b.rentalId)
+    expect((await intentsOfDeposit(row!.id)).map((intent) => intent.status)).toEqual(['canceled'])
+    expect((await auditOf(row!.id)).at(-1)).toMatchObject({
+      from_status: 'held',
+      to_status: 'released',
+      source: 'reconciler',
+      detail: 'the rental was cancelled',
+    })
+  })
+
+  it('stays claimable for DEPOSIT_CLAIM_WINDOW_HOURS after a return later than the end', async () => {
+    const b = await paidDepositBooking({ startInDays: 0, days: 1 })
+    const window = Date.parse((await getDeposit(b, b.owner.token)).body.claim_window_ends_at)
+    expect(window).toBe(Date.parse(`${b.endDate}T00:00:00Z`) + 2 * DAY)
+    // Marked returned two days after the end (the API's clock, moved for this call only).
+    const returnedAt = Date.parse(`${b.endDate}T00:00:00Z`) + 2 * DAY + 5 * HOUR
+    await completeRental(services({ now: returnedAt }), { id: b.owner.id, role: 'user' }, b.rentalId)
+    const after = await getDeposit(b, b.owner.token)
+    expect(Date.parse(after.body.claim_window_ends_at)).toBe(returnedAt + 2 * DAY)
+  })
+
   it('is held at payment when the rental starts within DEPOSIT_HOLD_LEAD_HOURS, on the card the payment saved', async () => {
     const b = await paidDepositBooking({ startInDays: 0 })
     const res = await getDeposit(b, b.renter.token)
