@@ -255,6 +255,10 @@ export async function collectClaim(
 ): Promise<DamageClaim> {
   const deposit = await deps.db.query.deposits.findFirst({ where: eq(deposits.id, claim.depositId) })
   if (!deposit) throw new Error(`deposit ${claim.depositId} of claim ${claim.id} not found`)
+  if (!(OPEN_DEPOSIT_STATUSES as readonly string[]).includes(deposit.status)) {
+    // Settled already (this claim captured by a concurrent collector, or the deposit failed): nothing to take.
+    return (await deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.id, claim.id) }))!
+  }
   const amount = amountToCollect(claim)
   if (amount === 0) {
     await releaseDepositNow(deps, deposit, { source, detail: `claim ${claim.id} decided at nothing` })

@@ -279,8 +279,16 @@ function collectedStatements(deps: DepositDeps, move: Move, amount: number): D1P
     : sql`deposit_id = ${deposit.id} AND id = ${attempt.claimId}`
   return [
     closeStatement(deps, move),
+    // Captured from a hold a fresh one replaced meanwhile (a capture racing the cron's renewal): the money is
+    // taken all the same, so the fresh hold is the one to cancel.
+    supersedeCurrentStatement(
+      db,
+      deposit.id,
+      sql`status = 'held' AND stripe_payment_intent_id <> ${intent.id}`,
+      now,
+    ),
     ...transition(db, 'deposit', {
-      where: fromHold ? sql`id = ${deposit.id} AND ${isCurrent(intent)}` : sql`id = ${deposit.id}`,
+      where: sql`id = ${deposit.id}`,
       on: fromHold ? 'capture' : 'collect',
       to: capturedStatusSql(amount),
       source: move.source,

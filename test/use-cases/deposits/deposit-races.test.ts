@@ -1,6 +1,11 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { auditOf, deliver } from '../../helpers/payments'
+import { eq } from 'drizzle-orm'
+import { auditOf, deliver, frontend } from '../../helpers/payments'
+import { db, services } from '../../helpers/factories'
+import { deposits } from '../../../src/adapters/d1/schema'
+import { placeHold } from '../../../src/use-cases/deposits/place-hold'
+import { attemptOfIntent, refreshDepositIntent } from '../../../src/use-cases/deposits/deposit-intents'
 import { injectFault, pendingWebhooks, resendWebhook, clearFaults } from '../../helpers/stripe-emulator'
 import {
   appNow,
@@ -79,6 +84,30 @@ describe('placing a hold', () => {
     expect(row!.status).toBe('held')
     expect(await intentsOfDeposit(row!.id)).toHaveLength(1)
     expect(await transitions(row!.id)).toEqual(['null>scheduled', 'scheduled>held'])
+  })
+})
+
+describe('a capture racing a fresh hold', () => {
+  it('takes the money from the old hold, and the fresh one is canceled', async () => {
+    const b = await paidDepositBooking({ startInDays: Math.ceil((appNow() - Date.now()) / DAY), days: 10 })
+    await cronNow()
+    const row = await depositRow(b.rentalId)
+    const old = row!.stripe_payment_intent_id as string
+    // Captured at Stripe (a claim's capture whose answer is not applied yet) ...
+    await frontend.paymentIntents.capture(old, { amount_to_capture: 3_000 })
+    // ... while the cron places a fresh hold (an hour later: it lasts longer) and switches the deposit to it.
+    await travelTo(appNow() + 60 * 60_000)
+    const deposit = (await db.query.deposits.findFirst({ where: eq(deposits.id, row!.id) }))!
+    const renewed = await placeHold(services({ now: appNow() }), deposit, 'reconciler')
+    expect(renewed.stripePaymentIntentId).not.toBe(old)
+    // The capture is applied last: the money was taken, so the deposit is captured and the fresh hold canceled.
+    const attempt = await attemptOfIntent({ db }, { id: old })
+    const applied = await refreshDepositIntent(services({ now: appNow() }), attempt!, old, 'webhook')
+    expect(applied.deposit).toMatchObject({ status: 'partially_captured', capturedAmount: 3_000 })
+    const statuses = Object.fromEntries(
+      (await intentsOfDeposit(row!.id)).map((intent) => [intent.id, intent.status]),
+    )
+    expect(statuses).toEqual({ [old]: 'succeeded', [renewed.stripePaymentIntentId!]: 'canceled' })
   })
 })
 
