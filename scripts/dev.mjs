@@ -121,8 +121,8 @@ while (Date.now() < deadline && !(await listening(emulatorPort))) {
 await onboardDemoOwner().catch((error) => console.error(`demo owner's payout account: ${error.message}`))
 start([
   ...['-c', 'wrangler.toml', '--port', apiPort],
-  // Onboarding may send owners back to this API's own origin too.
-  ...['--var', `PAYOUT_ONBOARDING_ORIGINS:http://localhost:5173,${api}`],
+  // On another port, onboarding may send owners back to this API's origin too (wrangler.toml allows :8787).
+  ...(process.env.API_PORT ? ['--var', `PAYOUT_ONBOARDING_ORIGINS:http://localhost:5173,${api}`] : []),
   ...process.argv.slice(2),
 ])
 

@@ -3,8 +3,8 @@ import type { Payout } from '../../src/adapters/d1/schema'
 import { completeOnboarding } from '../emulator/connect'
 import { api } from './api'
 import { createUser, db, type TestUser } from './factories'
-import { frontend, postConnectWebhook } from './payments'
-import { markWebhook, pendingWebhooks } from './stripe-emulator'
+import { frontend, paidBooking, postConnectWebhook } from './payments'
+import { clearFaults, injectFault, markWebhook, pendingWebhooks } from './stripe-emulator'
 
 /** The Connect endpoint's secret in vitest.config.ts (TEST_SECRETS). */
 export const CONNECT_SECRET = 'whsec_test_backline_connect'
@@ -33,6 +33,10 @@ export const payoutOf = (paymentId: string) =>
     Payout | undefined
   >
 
+/** A completed payment of a booking of `owner`'s (its own listing, renter and dates). */
+export const paidFor = (owner: TestUser, overrides: Parameters<typeof paidBooking>[0] = {}) =>
+  paidBooking({ ...overrides, owner })
+
 /** The payout of a payment, which must exist. */
 export async function payoutFor(paymentId: string): Promise<Payout> {
   const payout = await payoutOf(paymentId)
@@ -54,6 +58,29 @@ export async function payoutMoves(payoutId: string) {
 /** The transfers the emulator holds for a rental (their transfer group), oldest first. */
 export const transfersOfRental = async (rentalId: string) =>
   (await frontend.transfers.list({ transfer_group: rentalId, limit: 100 })).data.reverse()
+
+/** What the owner keeps of a rental's transfers at the emulator: sent less reversed. */
+export const keptAtStripe = async (rentalId: string) =>
+  (await transfersOfRental(rentalId)).reduce((sum, t) => sum + t.amount - t.amount_reversed, 0)
+
+/**
+ * Runs `work` while Stripe answers 500 to every `POST` under `path` (the SDK's retries included); with
+ * `lostAnswers`, each request is carried out first, so Stripe acts and the caller never hears.
+ */
+export async function whileStripeFails<T>(path: string, work: () => Promise<T>, lostAnswers = false) {
+  await injectFault({
+    kind: 'error_500',
+    count: lostAnswers ? 3 : 1_000,
+    method: 'POST',
+    path_prefix: path,
+    after: lostAnswers,
+  })
+  try {
+    return await work()
+  } finally {
+    await clearFaults()
+  }
+}
 
 /** A connected account's balance at the emulator, in one currency. */
 export async function accountBalance(accountId: string, currency = 'usd') {

@@ -26,6 +26,8 @@ export interface ApplyIntent {
   payout?: Pick<NewPayout, 'id' | 'scheduledFor' | 'policy'>
   /** The rental's deposit, created in the batch that completes the payment (none: the rental has no deposit). */
   deposit?: Omit<NewDeposit, 'paymentId' | 'rentalId' | 'source' | 'now'>
+  /** The time the rows are stamped with (default: now), the one the payout's due time was reckoned from. */
+  now?: string
 }
 
 /**
@@ -37,7 +39,7 @@ export async function applyIntent(
   db: Database,
   change: ApplyIntent,
 ): Promise<{ payment: Payment; rental?: Rental; deposit?: Deposit }> {
-  const now = nowIso()
+  const now = change.now ?? nowIso()
   const outcome = intentOutcome(change.intent)
   const move = { paymentId: change.payment.id, intentId: change.intent.id, source: change.source, now }
   const statements: D1PreparedStatement[] = []

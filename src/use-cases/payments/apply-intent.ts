@@ -23,9 +23,12 @@ export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings' 
  */
 export async function applyStripeIntent(
   deps: IntentDeps,
-  change: Omit<ApplyIntent, 'payout' | 'deposit'>,
+  change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
 ): Promise<{ payment: Payment; rental?: Rental }> {
-  const applied = await applyIntent(deps.db, { ...change, ...(await completionPlans(deps, change)) })
+  // One instant for the rows this report stamps and for the payout's due time reckoned from it.
+  const now = new Date()
+  const plans = await completionPlans(deps, change, now)
+  const applied = await applyIntent(deps.db, { ...change, ...plans, now: now.toISOString() })
   // Only by the report that completed the payment (and created the deposit); after that, the cron places it.
   if (
     applied.deposit &&
@@ -52,18 +55,22 @@ const OWING_STATUSES: readonly string[] = PAID_STATUSES
  * What the batch that completes the payment also creates: the owner's payout and the rental's deposit (one read
  * of the rental, only for a report of success on a payment not yet completed).
  */
-async function completionPlans(deps: IntentDeps, change: Omit<ApplyIntent, 'payout' | 'deposit'>) {
+async function completionPlans(
+  deps: IntentDeps,
+  change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
+  completedAt: Date,
+) {
   if (change.payment.completedAt || intentOutcome(change.intent)?.to !== 'completed') return {}
   const rental = await deps.db.query.rentals.findFirst({ where: eq(rentals.id, change.payment.rentalId) })
   if (!rental) return {}
-  return { payout: payoutPlan(deps, rental), deposit: depositPlan(deps, change, rental) }
+  return { payout: payoutPlan(deps, rental, completedAt), deposit: depositPlan(deps, change, rental) }
 }
 
 /**
  * The payout to schedule if this report completes the payment: due by PAYOUT_RELEASE_AT and
  * PAYOUT_DELAY_DAYS from the rental's dates. None when OWNER_PAYOUTS is off.
  */
-function payoutPlan(deps: IntentDeps, rental: Rental) {
+function payoutPlan(deps: IntentDeps, rental: Rental, completedAt: Date) {
   const { settings } = deps
   if (settings.OWNER_PAYOUTS === 'off') return undefined
   const due = payoutDueAt(
@@ -71,7 +78,7 @@ function payoutPlan(deps: IntentDeps, rental: Rental) {
       startDate: rental.startDate,
       endDate: rental.endDate,
       timeZone: rental.timeZone,
-      completedAt: new Date(),
+      completedAt,
     },
     settings.PAYOUT_RELEASE_AT,
     settings.PAYOUT_DELAY_DAYS,
@@ -83,7 +90,11 @@ function payoutPlan(deps: IntentDeps, rental: Rental) {
  * The deposit to create if this report completes the payment of a rental with a deposit: its hold due
  * DEPOSIT_HOLD_LEAD_HOURS before the start, on the card the payment saved to the renter's customer.
  */
-function depositPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout' | 'deposit'>, rental: Rental) {
+function depositPlan(
+  deps: IntentDeps,
+  change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
+  rental: Rental,
+) {
   if (rental.depositAmount <= 0) return undefined
   return {
     id: newId('dep'),

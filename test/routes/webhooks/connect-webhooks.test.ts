@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import {
+  addBalance,
   completeOnboarding,
   disableAccount,
   expressAccount,
@@ -28,14 +29,9 @@ import {
   payoutFor,
   payoutMoves,
   transfersOfRental,
+  whileStripeFails,
 } from '../../helpers/payouts'
-import {
-  clearFaults,
-  injectFault,
-  markWebhook,
-  resendWebhook,
-  useSettings,
-} from '../../helpers/stripe-emulator'
+import { markWebhook, resendWebhook, useSettings } from '../../helpers/stripe-emulator'
 
 const PLATFORM_SECRET = 'whsec_test_backline_emulator'
 
@@ -121,8 +117,6 @@ describe('POST /api/webhooks/stripe-connect', () => {
     expect((await accountCopy(owner.accountId))!.transfersCapability).toBe('pending')
     await completeOnboarding(owner.accountId)
     await deliverConnect(owner.accountId)
-    await frontend.balance.retrieve({}, { stripeAccount: owner.accountId })
-    const { addBalance } = await import('../../emulator/connect')
     await addBalance(1_000, 'usd', owner.accountId)
     await failNextPayout(owner.accountId)
     await runPayouts(owner.accountId)
@@ -163,18 +157,7 @@ describe('transfer.* events on the platform endpoint', () => {
     const b = await paidBooking({ owner, startInDays: 30 })
     await deliverWebhooks()
     const payout = await payoutFor(b.paymentId)
-    await injectFault({
-      kind: 'error_500',
-      count: 3,
-      method: 'POST',
-      path_prefix: '/v1/transfers',
-      after: true,
-    })
-    try {
-      await reconcileAt(justAfter(payout))
-    } finally {
-      await clearFaults()
-    }
+    await whileStripeFails('/v1/transfers', () => reconcileAt(justAfter(payout)), true)
     expect((await payoutFor(b.paymentId)).status).toBe('scheduled')
     const [transfer] = await transfersOfRental(b.rentalId)
     const [created] = await webhooksAbout(transfer!.id, 'transfer.created')
@@ -216,7 +199,6 @@ describe('transfer.* events on the platform endpoint', () => {
 
   it('transfers Backline did not make are recorded and ignored', async () => {
     const owner = await onboardedOwner()
-    const { addBalance } = await import('../../emulator/connect')
     await addBalance(5_000)
     const made = await frontend.transfers.create({
       amount: 500,

@@ -12,6 +12,7 @@ import {
 import {
   accountBalance,
   justAfter,
+  keptAtStripe,
   onboardedOwner,
   payoutFor,
   payoutMoves,
@@ -28,9 +29,6 @@ async function disputedPayment(owner: TestUser) {
   const [dispute] = (await frontend.disputes.list({ payment_intent: intentId })).data
   return { ...b, intentId, paymentId, disputeId: dispute!.id }
 }
-
-const keptAtStripe = async (rentalId: string) =>
-  (await transfersOfRental(rentalId)).reduce((sum, t) => sum + t.amount - t.amount_reversed, 0)
 
 describe('a dispute before release holds the payout', () => {
   it('held while open (the cron does not release it); won, it is scheduled again and released', async () => {

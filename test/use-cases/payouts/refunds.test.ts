@@ -4,19 +4,19 @@ import { settlePayout } from '../../../src/use-cases/payouts/payout-transfers'
 import { api } from '../../helpers/api'
 import { reconcileAt } from '../../helpers/cron'
 import { services, type TestUser } from '../../helpers/factories'
-import { deliverWebhooks, frontend, paidBooking } from '../../helpers/payments'
+import { deliverWebhooks, frontend, type paidBooking } from '../../helpers/payments'
 import {
   accountBalance,
   justAfter,
+  keptAtStripe,
   onboardedOwner,
+  paidFor,
   payoutFor,
   payoutMoves,
   transfersOfRental,
+  whileStripeFails,
 } from '../../helpers/payouts'
-import { clearFaults, injectFault, useSettings } from '../../helpers/stripe-emulator'
-
-const paidFor = (owner: TestUser, overrides: Parameters<typeof paidBooking>[0] = {}) =>
-  paidBooking({ ...overrides, owner })
+import { useSettings } from '../../helpers/stripe-emulator'
 
 const refund = (owner: TestUser, paymentId: string, amount?: number) =>
   api('POST', `/api/payments/${paymentId}/refund`, {
@@ -33,10 +33,6 @@ async function released(owner: TestUser, overrides: Parameters<typeof paidBookin
   if (after.status !== 'released') throw new Error(`not released: ${JSON.stringify(after)}`)
   return { ...b, payout: after }
 }
-
-/** What the owner keeps of the payout's transfers at the emulator. */
-const keptAtStripe = async (rentalId: string) =>
-  (await transfersOfRental(rentalId)).reduce((sum, t) => sum + t.amount - t.amount_reversed, 0)
 
 describe('a refund before release shrinks the scheduled payout', () => {
   it('proportional at odd amounts: $29.99 (fee 3.00) refunded $10.00 takes $9.00 from the owner; all of it, all', async () => {
@@ -141,12 +137,8 @@ describe("a refund after release takes the owner's share back with a transfer re
   it('Stripe down during the reversal: the refund stands, the payout stays unsettled and the cron settles it', async () => {
     const owner = await onboardedOwner()
     const b = await released(owner)
-    await injectFault({ kind: 'error_500', count: 1_000, method: 'POST', path_prefix: `/v1/transfers/` })
-    try {
-      expect((await refund(owner, b.paymentId, 1_000)).status).toBe(200)
-    } finally {
-      await clearFaults()
-    }
+    const refunded = await whileStripeFails('/v1/transfers/', () => refund(owner, b.paymentId, 1_000))
+    expect(refunded.status).toBe(200)
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'released', amountReversed: 0, owed: 5_850 })
     expect(await keptAtStripe(b.rentalId)).toBe(6_750)
     // The cron settles it, once.
@@ -161,12 +153,7 @@ describe("a refund after release takes the owner's share back with a transfer re
   it('settlers at once (the refund request, its webhook, the cron) reverse once: one holds the claim', async () => {
     const owner = await onboardedOwner()
     const b = await released(owner)
-    await injectFault({ kind: 'error_500', count: 1_000, method: 'POST', path_prefix: `/v1/transfers/` })
-    try {
-      await refund(owner, b.paymentId, 1_000)
-    } finally {
-      await clearFaults()
-    }
+    await whileStripeFails('/v1/transfers/', () => refund(owner, b.paymentId, 1_000))
     const payout = await payoutFor(b.paymentId)
     const outcomes = await Promise.all(
       Array.from({ length: 4 }, () => settlePayout(services(), payout.id, 'reconciler')),
