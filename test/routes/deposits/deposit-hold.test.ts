@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { env } from 'cloudflare:test'
 import { api } from '../../helpers/api'
+import { frontend } from '../../helpers/payments'
+import { stripeCustomerFor } from '../../../src/use-cases/deposits/customers'
 import { reconcileAt } from '../../helpers/cron'
-import { services } from '../../helpers/factories'
+import { createUser, services } from '../../helpers/factories'
 import { auditOf } from '../../helpers/payments'
 import { completeRental } from '../../../src/use-cases/rentals/complete-rental'
 import {
@@ -17,6 +20,44 @@ import {
   startOfDayFromToday,
   travelTo,
 } from '../../helpers/deposits'
+
+describe('the card, saved with consent', () => {
+  it('is paid by the renter’s one Stripe Customer, with setup_future_usage=off_session', async () => {
+    const renter = await createUser()
+    const [first, second] = await Promise.all([
+      paidDepositBooking({ renter, startInDays: 5 }),
+      paidDepositBooking({ renter, startInDays: 6 }),
+    ])
+    const stored = await env.DB.prepare('SELECT stripe_customer_id FROM users WHERE id = ?')
+      .bind(renter.id)
+      .first<{ stripe_customer_id: string }>()
+    for (const b of [first, second]) {
+      const intent = await frontend.paymentIntents.retrieve(b.intentId)
+      expect(intent).toMatchObject({
+        customer: stored!.stripe_customer_id,
+        setup_future_usage: 'off_session',
+      })
+      const row = await depositRow(b.rentalId)
+      expect(row).toMatchObject({ stripe_customer_id: stored!.stripe_customer_id, status: 'scheduled' })
+      // The card the payment saved, attached to that customer.
+      expect(await frontend.paymentMethods.retrieve(row!.stripe_payment_method_id)).toMatchObject({
+        customer: stored!.stripe_customer_id,
+      })
+    }
+    // Two first payments at once made one customer (its idempotency key is the user's).
+    const customers = await frontend.customers.list({ email: renter.email })
+    expect(customers.data.map((customer) => customer.id)).toEqual([stored!.stripe_customer_id])
+    const again = await Promise.all([0, 1].map(() => stripeCustomerFor(services(), renter.id)))
+    expect(again).toEqual([stored!.stripe_customer_id, stored!.stripe_customer_id])
+  })
+
+  it('is not asked for when the listing has no deposit', async () => {
+    const b = await paidDepositBooking({ deposit: 0, startInDays: 5 })
+    const intent = await frontend.paymentIntents.retrieve(b.intentId)
+    expect(intent).toMatchObject({ customer: null, setup_future_usage: null })
+    expect(await depositRow(b.rentalId)).toBeNull()
+  })
+})
 
 describe('the deposit hold', () => {
   it('of a rental cancelled after payment is released by the next cron run, its hold canceled', async () => {
