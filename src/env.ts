@@ -77,6 +77,15 @@ const settingsSchema = z
     REFUND_FEE_POLICY: z.enum(REFUND_FEE_POLICIES).default('proportional'),
     /** Origins (scheme, host, port) an onboarding link may send the owner back to. */
     PAYOUT_ONBOARDING_ORIGINS: list,
+    // Security deposits (docs/DEPOSITS.md). A card hold lasts about 7 days (4 days 18 hours for a Visa held
+    // off-session): it is placed this long before the start, never weeks ahead.
+    DEPOSIT_HOLD_LEAD_HOURS: integer(24, 1, 96),
+    DEPOSIT_CLAIM_WINDOW_HOURS: integer(48, 1, 14 * 24),
+    // A fresh hold replaces one that expires within this many hours, while the deposit is still needed.
+    DEPOSIT_REHOLD_BEFORE_HOURS: integer(12, 1, 48),
+    DEPOSIT_CLAIM_RESPONSE_HOURS: integer(72, 1, 14 * 24),
+    // The platform's fee on what a claim collects (basis-point precision, as PLATFORM_FEE_PERCENT); default none.
+    DEPOSIT_CLAIM_FEE_PERCENT: z.coerce.number().min(0).max(100).multipleOf(0.01).default(0),
   })
   .refine(
     (settings) =>

@@ -40,6 +40,28 @@ export const rentalRules = {
     denied: 'forbidden',
     message: 'Only the renter or the owner may ask what a cancellation would refund',
   },
+  authorize_deposit: {
+    who: ['renter'],
+    denied: 'not_renter',
+    message: 'Only the renter may authorize the deposit with their card',
+  },
+  release_deposit: { who: ['owner'], denied: 'not_owner', message: 'Only the owner may release the deposit' },
+  refuse_handover: {
+    who: ['owner'],
+    denied: 'not_owner',
+    message: 'Only the owner may refuse to hand the instrument over',
+  },
+  file_claim: { who: ['owner'], denied: 'not_owner', message: 'Only the owner may file a damage claim' },
+} as const satisfies Record<string, Rule>
+
+/** A damage claim is its rental's: the renter, the owner and admins see it. */
+export const claimRules = {
+  read: { who: ['renter', 'owner', 'admin'], denied: 'forbidden', message: '' },
+  answer: {
+    who: ['renter'],
+    denied: 'not_renter',
+    message: 'Only the renter may accept or contest a damage claim',
+  },
 } as const satisfies Record<string, Rule>
 
 export const paymentRules = {
@@ -51,14 +73,16 @@ export const paymentRules = {
   },
 } as const satisfies Record<string, Rule>
 
-type Entity = 'rental' | 'payment' | 'refund'
+type Entity = 'rental' | 'payment' | 'refund' | 'claim'
 
 const notFound = (entity: Entity) =>
   entity === 'rental'
     ? new ApiError('rental_not_found', 'Rental not found')
     : entity === 'payment'
       ? new ApiError('payment_not_found', 'Payment not found')
-      : new ApiError('refund_not_found', 'Refund not found')
+      : entity === 'claim'
+        ? new ApiError('claim_not_found', 'Damage claim not found')
+        : new ApiError('refund_not_found', 'Refund not found')
 
 const rolesOf = (actor: Actor, parties: Parties): Role[] => [
   ...(parties.renterId === actor.id ? (['renter'] as const) : []),
@@ -96,6 +120,15 @@ export function authorizeRefund<T extends Parties>(
   payment: T | undefined,
 ): asserts payment is T {
   decide(actor, payment, paymentRules.read, 'refund')
+}
+
+/** Throws unless `actor` may do `action` on this damage claim (undefined: it does not exist). */
+export function authorizeClaim<T extends Parties>(
+  actor: Actor,
+  claim: T | undefined,
+  action: keyof typeof claimRules,
+): asserts claim is T {
+  decide(actor, claim, claimRules[action], 'claim')
 }
 
 /** Operations on everyone's data (the admin lists). */

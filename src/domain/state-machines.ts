@@ -43,6 +43,31 @@ export const payoutStatuses = [
 ] as const
 export type PayoutStatus = (typeof payoutStatuses)[number]
 
+/** A rental's security deposit (docs/DEPOSITS.md): created when the rental is paid, first in `scheduled`. */
+export const depositStatuses = [
+  'scheduled',
+  'held',
+  'action_required',
+  'released',
+  'captured',
+  'partially_captured',
+  'lapsed',
+  'failed',
+] as const
+export type DepositStatus = (typeof depositStatuses)[number]
+
+/** An owner's damage claim against a deposit, first `open`. */
+export const claimStatuses = [
+  'open',
+  'accepted',
+  'contested',
+  'decided',
+  'captured',
+  'collection_failed',
+  'withdrawn',
+] as const
+export type ClaimStatus = (typeof claimStatuses)[number]
+
 export interface Move<S extends string, E extends string> {
   /** null: the row is created in `to`. */
   from: S | null
@@ -53,7 +78,7 @@ export interface Move<S extends string, E extends string> {
 }
 
 export interface StateMachine<S extends string, E extends string = string> {
-  entity: 'rental' | 'payment' | 'refund' | 'payout'
+  entity: 'rental' | 'payment' | 'refund' | 'payout' | 'deposit' | 'claim'
   /** Every status, the one rows are created in first. */
   statuses: readonly S[]
   /** Each event in a few words (the label of the docs' diagram). */
@@ -215,11 +240,92 @@ export const payoutMachine = machine(
   ],
 )
 
+/*
+ * A deposit is held on the renter's saved card shortly before the rental starts (a manual-capture
+ * PaymentIntent confirmed off-session), kept held by fresh holds until the claim window closes, then released,
+ * or captured in part or in full for a claim; a hold Stripe let expire is `lapsed` and a claim on it is charged
+ * off-session instead (docs/DEPOSITS.md).
+ */
+export const depositMachine = machine(
+  'deposit',
+  depositStatuses,
+  {
+    schedule: 'rental paid: the hold is due before the start',
+    hold: 'Stripe: the hold is authorized (off-session, or by the renter on-session)',
+    rehold: 'a fresh hold replaced one about to expire',
+    action: "the card could not be held off-session: the renter's turn",
+    expire: 'Stripe: the hold expired, or was canceled outside Backline',
+    release:
+      'released: by the owner, the claim window closed, the rental cancelled, or a claim decided at nothing',
+    capture: 'a claim captured from the hold (the rest released)',
+    collect: 'a claim charged off-session to the saved card',
+    fail: 'hand-over refused with no hold, or a claim could not be collected',
+  },
+  [
+    [null, 'scheduled', 'schedule'],
+    ['scheduled', 'held', 'hold'],
+    ['action_required', 'held', 'hold'],
+    ['held', 'held', 'rehold'],
+    ['scheduled', 'action_required', 'action'],
+    ['held', 'lapsed', 'expire'],
+    ['scheduled', 'released', 'release'],
+    ['held', 'released', 'release'],
+    ['action_required', 'released', 'release'],
+    ['lapsed', 'released', 'release'],
+    ['held', 'captured', 'capture'],
+    ['held', 'partially_captured', 'capture'],
+    ['scheduled', 'captured', 'collect'],
+    ['scheduled', 'partially_captured', 'collect'],
+    ['action_required', 'captured', 'collect'],
+    ['action_required', 'partially_captured', 'collect'],
+    ['lapsed', 'captured', 'collect'],
+    ['lapsed', 'partially_captured', 'collect'],
+    ['scheduled', 'failed', 'fail'],
+    ['action_required', 'failed', 'fail'],
+    ['lapsed', 'failed', 'fail'],
+  ],
+)
+
+/*
+ * The owner files a claim within the claim window; the renter accepts or contests it within the response
+ * time (unanswered counts as accepted); an admin decides a contested one. The accepted or decided amount is
+ * then collected from the deposit.
+ */
+export const claimMachine = machine(
+  'claim',
+  claimStatuses,
+  {
+    file: 'owner: filed within the claim window',
+    accept: 'renter: accepted',
+    contest: 'renter: contested',
+    unanswered: 'no answer within the response time: accepted',
+    decide: 'admin: decided the amount',
+    capture: 'collected: captured from the hold or charged off-session',
+    fail: 'the off-session charge failed',
+    withdraw: 'the deposit was released instead (by the owner, or the rental was cancelled)',
+  },
+  [
+    [null, 'open', 'file', ['api']],
+    ['open', 'accepted', 'accept', ['api']],
+    ['open', 'contested', 'contest', ['api']],
+    ['open', 'accepted', 'unanswered', ['reconciler']],
+    ['contested', 'decided', 'decide', ['api']],
+    ['accepted', 'captured', 'capture'],
+    ['decided', 'captured', 'capture'],
+    ['accepted', 'collection_failed', 'fail'],
+    ['decided', 'collection_failed', 'fail'],
+    ['open', 'withdrawn', 'withdraw'],
+    ['contested', 'withdrawn', 'withdraw'],
+  ],
+)
+
 export const stateMachines = {
   rental: rentalMachine,
   payment: paymentMachine,
   refund: refundMachine,
   payout: payoutMachine,
+  deposit: depositMachine,
+  claim: claimMachine,
 }
 export type Entity = keyof typeof stateMachines
 export type StatusOf = {
@@ -227,13 +333,24 @@ export type StatusOf = {
   payment: PaymentStatus
   refund: RefundStatus
   payout: PayoutStatus
+  deposit: DepositStatus
+  claim: ClaimStatus
 }
 
 export type RentalEvent = keyof typeof rentalMachine.events
 export type PaymentEvent = keyof typeof paymentMachine.events
 export type RefundEvent = keyof typeof refundMachine.events
 export type PayoutEvent = keyof typeof payoutMachine.events
-export type EventOf = { rental: RentalEvent; payment: PaymentEvent; refund: RefundEvent; payout: PayoutEvent }
+export type DepositEvent = keyof typeof depositMachine.events
+export type ClaimEvent = keyof typeof claimMachine.events
+export type EventOf = {
+  rental: RentalEvent
+  payment: PaymentEvent
+  refund: RefundEvent
+  payout: PayoutEvent
+  deposit: DepositEvent
+  claim: ClaimEvent
+}
 
 type AnyMachine = StateMachine<string, string>
 

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import { adminRoutes } from './admin'
 import { authRoutes } from './auth'
+import { adminClaimRoutes, claimRoutes, depositRoutes } from './deposits'
 import { instrumentRoutes } from './instruments'
 import { listingRoutes } from './listings'
 import { paymentRoutes, refundRoutes } from './payments'
@@ -23,6 +24,9 @@ export function mountApi<A extends OpenAPIHono<AppEnv>>(app: A) {
     .route('/api/instruments', instrumentRoutes)
     .route('/api/listings', listingRoutes)
     .route('/api/rentals', rentalRoutes)
+    .route('/api/rentals', depositRoutes)
+    .route('/api/damage-claims', claimRoutes)
+    .route('/api/admin/damage-claims', adminClaimRoutes)
     .route('/api/admin', adminRoutes)
     .route('/api', statsRoutes)
     .route('/api', payoutAccountRoutes)

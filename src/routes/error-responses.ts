@@ -75,6 +75,10 @@ const examples = {
     summary: 'The caller has no payout account yet',
     detail: 'You have no payout account yet: create it with POST /api/me/payout-account',
   },
+  claim_not_found: {
+    summary: 'No such damage claim, or not one of the caller’s',
+    detail: 'Damage claim not found',
+  },
   method_not_allowed: {
     summary: 'Another method is allowed here',
     detail: 'PUT is not allowed here; use GET',
@@ -145,6 +149,38 @@ const examples = {
     detail:
       'A listing can be offered for rent once your payout account can receive transfers: finish onboarding (POST /api/me/payout-account/onboarding-link)',
   },
+  deposit_not_authorizable: {
+    summary: 'The deposit is not waiting for the renter',
+    detail: 'The deposit is held; there is nothing to authorize',
+  },
+  deposit_not_releasable: {
+    summary: 'Nothing to release, or a claim on it is being collected',
+    detail: 'The deposit is captured; there is nothing to release',
+  },
+  deposit_not_claimable: {
+    summary: 'No deposit to claim against, or not yet',
+    detail: 'The deposit is released; a claim can no longer be filed',
+  },
+  claim_window_closed: {
+    summary: 'The claim window has closed',
+    detail: 'Claims on this rental could be filed until 2026-12-29T00:00:00.000Z',
+  },
+  claim_exists: {
+    summary: 'The rental has a claim already',
+    detail: 'A damage claim was already filed for this rental',
+  },
+  claim_not_open: {
+    summary: 'The claim is no longer waiting for the renter',
+    detail: 'The claim is accepted; it can no longer be answered',
+  },
+  claim_not_contested: {
+    summary: 'Only a contested claim is decided by an admin',
+    detail: 'The claim is open; only a contested claim can be decided',
+  },
+  handover_not_refusable: {
+    summary: 'The deposit is held, or the rental has not started or is over',
+    detail: 'The deposit is held: the instrument must be handed over',
+  },
   invalid_signature: {
     summary: 'The Stripe-Signature header does not match',
     detail: 'Stripe-Signature does not match the body',
@@ -152,6 +188,16 @@ const examples = {
   refund_exceeds_remaining: {
     summary: 'More than what is left to refund',
     detail: 'The refund exceeds what remains of this payment',
+  },
+  claim_exceeds_deposit: {
+    summary: 'More than the deposit',
+    detail: 'A claim can be at most the deposit, 10000 usd',
+    errors: [{ path: 'body.amount', message: 'At most the deposit, 10000' }],
+  },
+  decision_exceeds_claim: {
+    summary: 'More than was claimed',
+    detail: 'The decision can be at most the amount claimed, 6000',
+    errors: [{ path: 'body.amount', message: 'At most the amount claimed, 6000' }],
   },
   amount_too_large: {
     summary: 'Above what one card payment can be',

@@ -19,6 +19,7 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   instrument_id: 'ins_5Hs2Lq8Vn1Xd4Cr7Bm3W',
   payment_id: 'pay_4fJx0aQ2mTn8LzR1vWc3',
   refund_id: 'ref_7Ty3Nc9Qp2Wd5Lm8Kx1B',
+  deposit_id: 'dep_9Kq2Lm4Xt7Bw1Nz5Cp8R',
   stripe_payment_intent_id: 'pi_3QxTm2LkdRt7Yb1a0fW9cZpE',
   payment_intent_id: 'pi_3QxTm2LkdRt7Yb1a0fW9cZpE',
   stripe_charge_id: 'ch_3QxTm2LkdRt7Yb1a0Hk4sLq2',
@@ -83,6 +84,9 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   released_at: '2026-12-24T00:05:00.000Z',
   expires_at: '2026-12-01T10:20:00.000Z',
   date: '2026-12-01T10:18:00.000Z',
+  hold_due_at: '2026-12-23T00:00:00.000Z',
+  claim_window_ends_at: '2026-12-29T00:00:00.000Z',
+  respond_by: '2026-12-31T09:30:00.000Z',
   at: '2026-12-01T10:18:00.000Z',
   from: '2026-12-01',
   to: '2027-01-01',
@@ -103,6 +107,7 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   url: 'https://connect.stripe.com/setup/e/acct_1QxTm2LkdRt7Yb1a/Vb7nQ2LxKd9',
   return_url: 'https://example.com/owner/payouts/done',
   refresh_url: 'https://example.com/owner/payouts/again',
+  evidence_urls: ['https://photos.example/strat-neck-crack.jpg'],
 }
 
 type Schema = Record<string, any>

@@ -108,6 +108,11 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
         ROUND(MAX((julianday(processed_at) - julianday(created_at)) * 86400), 1) AS max_seconds
       FROM stripe_events WHERE processed_at >= ${hourAgo} AND created_at IS NOT NULL`,
     ),
+    claims: prepare(
+      db,
+      sql`SELECT id, rental_id, amount, currency, failure_code, updated_at FROM damage_claims
+      WHERE status = 'collection_failed' ORDER BY updated_at DESC LIMIT ${LIMIT}`,
+    ),
   })
   type Row = Record<string, string | number | null>
   return {
@@ -116,6 +121,7 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
     failed_refunds_last_7_days: read.failedRefunds.results as Row[],
     events_not_applied: read.events.results as Row[],
     failed_payouts: read.failedPayouts.results as Row[],
+    claims_collection_failed: read.claims.results as Row[],
     webhook_lag_last_hour: read.lag.results[0] as {
       events: number
       average_seconds: number | null

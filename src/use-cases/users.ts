@@ -34,6 +34,7 @@ export async function registerUser(
     passwordHash: await hashPassword(input.password),
     externalSubject: null,
     role: 'user',
+    stripeCustomerId: null,
     createdAt: now,
     updatedAt: now,
   }

@@ -105,7 +105,8 @@ describe('/dashboard in Chromium', () => {
     assert.deepEqual(await bars(page, 'gross-usd'), USD_REVENUE)
     assert.equal((await bars(page, 'fees-usd'))['2026-10'], 1800)
     await page.locator('svg[data-chart="gross-usd"]').getByText('$140.00', { exact: true }).waitFor()
-    assert.equal(await page.locator('table[data-table="attention"] tr').count(), 5)
+    assert.equal(await page.locator('table[data-table="attention"] tr').count(), 7)
+    await page.locator('table[data-table="attention"] tr[data-key="webhook_lag_last_hour"]').waitFor()
     await screenshot(page, 'dashboard-admin')
     await Promise.all([
       page.waitForURL(/\/dashboard$/),

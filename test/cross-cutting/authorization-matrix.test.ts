@@ -6,6 +6,7 @@ import { fillPath, loadOperations, type Operation } from '../helpers/operations'
 import { confirm, frontend, initiateAndPay, type Booking } from '../helpers/payments'
 import { hostileTokens } from '../helpers/tokens'
 import { completeOnboarding } from '../emulator/connect'
+import { paidDepositBooking } from '../helpers/deposits'
 
 // Every operation of /openapi.json × every kind of caller, with the status each cell must answer.
 // "rightful" is the party the operation is for (the renter to pay, the owner to refund or complete);
@@ -71,6 +72,15 @@ const EXPECTED: Record<string, number[]> = {
   'GET /api/me/earnings':                        [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
   // Each caller's own payouts only (the test after the matrix checks whose they are).
   'GET /api/payouts':                            [401,  401,  401,  401,  401,  401,  401,  200,  200,  200,  200,  200],
+  'GET /api/rentals/{id}/deposit':               [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
+  'POST /api/rentals/{id}/deposit/authorize':    [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'POST /api/rentals/{id}/deposit/release':      [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'POST /api/rentals/{id}/deposit/refuse-handover': [401, 401, 401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'POST /api/rentals/{id}/damage-claims':        [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  201],
+  'GET /api/rentals/{id}/damage-claims':         [401,  401,  401,  401,  401,  401,  401,  404,  404,  200,  200,  200],
+  'POST /api/damage-claims/{id}/accept':         [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'POST /api/damage-claims/{id}/contest':        [401,  401,  401,  401,  401,  401,  401,  404,  404,  403,  403,  200],
+  'POST /api/admin/damage-claims/{id}/decide':   [401,  401,  401,  401,  401,  401,  401,  403,  403,  200,  403,  403],
 }
 
 /** Who plays each role for an operation: the renter is the rightful party unless the owner is. */
@@ -84,6 +94,9 @@ const OWNER_IS_RIGHTFUL = new Set([
   'POST /api/listings/{id}/activate',
   'POST /api/listings/{id}/deactivate',
   'POST /api/rentals/{id}/complete',
+  'POST /api/rentals/{id}/deposit/release',
+  'POST /api/rentals/{id}/deposit/refuse-handover',
+  'POST /api/rentals/{id}/damage-claims',
 ])
 
 interface Scenario {
@@ -102,6 +115,14 @@ interface Scenario {
   refundId: string
   cancelByRenter: string
   cancelByOwner: string
+  /** Rentals with a deposit, paid and started today: held, waiting for the renter, refusable, claimable. */
+  deposits: { held: string; actionRequired: string; refusable: string; claimable: string }
+  /** Open claims (one to accept, one to contest) and a contested one (to decide). */
+  claims: { toAccept: string; toContest: string; toDecide: string }
+  /** The rental of each claim. */
+  claimRentals: Record<string, string>
+  /** The payments of the rentals with a deposit (the owner's too). */
+  depositPayments: string[]
 }
 
 let scenario: Scenario
@@ -171,7 +192,34 @@ beforeAll(async () => {
     cancelByRenter: (await book(await parties(), 19)).rentalId,
     cancelByOwner: (await book(await parties(), 22)).rentalId,
     refundId: '',
+    deposits: { held: '', actionRequired: '', refusable: '', claimable: '' },
+    claims: { toAccept: '', toContest: '', toDecide: '' },
+    claimRentals: {},
+    depositPayments: [],
   }
+  const withDeposit = async (card = 'pm_card_visa') => {
+    const paid = await paidDepositBooking({ owner, renter, card, startInDays: 0 })
+    scenario.depositPayments.push(paid.paymentId)
+    return paid
+  }
+  scenario.deposits = {
+    held: (await withDeposit()).rentalId,
+    actionRequired: (await withDeposit('pm_card_authenticationRequired')).rentalId,
+    refusable: (await withDeposit('pm_card_authenticationRequired')).rentalId,
+    claimable: (await withDeposit()).rentalId,
+  }
+  const claimOn = async () => {
+    const { rentalId } = await withDeposit()
+    const filed = await api('POST', `/api/rentals/${rentalId}/damage-claims`, {
+      token: owner.token,
+      body: { amount: 2_000, description: 'Dented pickguard' },
+    })
+    if (filed.status !== 201) throw new Error(`claim failed: ${JSON.stringify(filed.body)}`)
+    scenario.claimRentals[filed.body.id] = rentalId
+    return filed.body.id as string
+  }
+  scenario.claims = { toAccept: await claimOn(), toContest: await claimOn(), toDecide: await claimOn() }
+  await api('POST', `/api/damage-claims/${scenario.claims.toDecide}/contest`, { token: renter.token })
   const refunded = await api('POST', `/api/payments/${scenario.toComplete.paymentId}/refund`, {
     token: owner.token,
     body: { amount: 100 },
@@ -209,7 +257,14 @@ async function requestFor(operation: Operation, row: Row) {
   let body: unknown
   const headers: Record<string, string> = {}
   for (const p of operation.pathParams) {
-    if (key.startsWith('GET /api/payments/')) values[p.name] = s.paid.rentalId
+    if (key.endsWith('/deposit') || key.endsWith('/deposit/release')) values[p.name] = s.deposits.held
+    else if (key.endsWith('/deposit/authorize')) values[p.name] = s.deposits.actionRequired
+    else if (key.endsWith('/deposit/refuse-handover')) values[p.name] = s.deposits.refusable
+    else if (key.endsWith('/{id}/damage-claims')) values[p.name] = s.deposits.claimable
+    else if (key.endsWith('/accept')) values[p.name] = s.claims.toAccept
+    else if (key.endsWith('/contest')) values[p.name] = s.claims.toContest
+    else if (key.endsWith('/decide')) values[p.name] = s.claims.toDecide
+    else if (key.startsWith('GET /api/payments/')) values[p.name] = s.paid.rentalId
     else if (key.startsWith('GET /api/refunds/')) values[p.name] = s.refundId
     else if (key.includes('/confirm')) values[p.name] = s.paid.rentalId
     else if (key.includes('/initiate')) values[p.name] = s.pendingRentalId
@@ -240,6 +295,8 @@ async function requestFor(operation: Operation, row: Row) {
   if (key === 'POST /api/auth/login') body = { email: s.renter.email, password: TEST_PASSWORD }
   if (key.includes('/confirm')) body = { stripe_payment_intent_id: s.paid.intentId }
   if (key.endsWith('/refund')) body = { amount: 100 }
+  if (key === 'POST /api/rentals/{id}/damage-claims') body = { amount: 1_500, description: 'Scratched body' }
+  if (key.endsWith('/decide')) body = { amount: 500 }
   if (key === 'POST /api/instruments') body = { name: 'Matrix Bass', category: 'bass' }
   // Withdrawn: most callers have no payout account (listing-gate.test.ts tests offering one for rent).
   if (key === 'POST /api/listings')
@@ -357,7 +414,28 @@ describe('authorization matrix', () => {
     // Payouts are their owner's alone: the owner's two paid rentals, and nobody else sees any of them.
     const payoutsOf = async (user: TestUser) =>
       (await api('GET', '/api/payouts', { token: user.token })).body.data.map((p: any) => p.payment_id).sort()
-    expect(await payoutsOf(s.owner)).toEqual([s.paid.paymentId, s.toComplete.paymentId].sort())
+    expect(await payoutsOf(s.owner)).toEqual(
+      [s.paid.paymentId, s.toComplete.paymentId, ...s.depositPayments].sort(),
+    )
     for (const user of [s.renter, s.otherRenter, s.admin]) expect(await payoutsOf(user)).toEqual([])
+    // The deposits and claims: each moved once, by its rightful party.
+    const deposit = (id: string) => api('GET', `/api/rentals/${id}/deposit`, { token: s.owner.token })
+    expect((await deposit(s.deposits.held)).body.status).toBe('released')
+    expect((await deposit(s.deposits.refusable)).body.status).toBe('failed')
+    expect((await rental(s.deposits.refusable)).body).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'deposit_not_held',
+    })
+    const claims = async (id: string) =>
+      (await api('GET', `/api/rentals/${id}/damage-claims`, { token: s.admin.token })).body.data
+    expect(await claims(s.deposits.claimable)).toMatchObject([{ amount: 1_500, status: 'open' }])
+    const [accepted, contested, decided] = await Promise.all(
+      [s.claims.toAccept, s.claims.toContest, s.claims.toDecide].map(
+        async (id) => (await claims(s.claimRentals[id]!))[0],
+      ),
+    )
+    expect(accepted).toMatchObject({ status: 'captured', captured_amount: 2_000 })
+    expect(contested).toMatchObject({ status: 'contested' })
+    expect(decided).toMatchObject({ status: 'captured', decided_amount: 500, captured_amount: 500 })
   })
 })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   allowedMoves,
+  claimMachine,
+  depositMachine,
   paymentMachine,
   refundMachine,
   rentalMachine,
@@ -45,9 +47,10 @@ describe('every state machine is well formed', () => {
   })
 
   it.each(machines)(
-    '%s: rows are created in the first status (pending; a payout scheduled), and every status is reachable from there',
+    '%s: rows are created in the first status (pending; a payout or a deposit scheduled, a claim open), and every status is reachable from there',
     (entity, machine) => {
-      const first = entity === 'payout' ? 'scheduled' : 'pending'
+      const first =
+        entity === 'payout' || entity === 'deposit' ? 'scheduled' : entity === 'claim' ? 'open' : 'pending'
       expect(machine.statuses[0]).toBe(first)
       expect(machine.moves.filter((move) => move.from === null).map((move) => move.to)).toEqual([first])
       const reached = new Set<string>([first])
@@ -88,6 +91,39 @@ describe('settled statuses stay settled', () => {
     }
     expect(statusesInto(refundMachine, 'stripe', 'pending')).toEqual([])
     expect(statusesInto(refundMachine, 'stripe', 'requires_action')).toEqual(['pending'])
+  })
+
+  it('a deposit never leaves released, captured, partially_captured or failed', () => {
+    for (const settled of ['released', 'captured', 'partially_captured', 'failed'])
+      expect(pairs(depositMachine, settled)).toEqual([])
+  })
+
+  it('a held deposit only renews its hold, lapses, is released or captured: it never waits for the renter again', () => {
+    expect(pairs(depositMachine, 'held')).toEqual([
+      'held>held:rehold',
+      'held>lapsed:expire',
+      'held>released:release',
+      'held>captured:capture',
+      'held>partially_captured:capture',
+    ])
+    // Money is taken only by a claim: a capture from the hold, or an off-session charge without one.
+    const taking = depositMachine.moves.filter(
+      (move) => move.to === 'captured' || move.to === 'partially_captured',
+    )
+    expect(new Set(taking.map((move) => move.on))).toEqual(new Set(['capture', 'collect']))
+  })
+
+  it('a claim never leaves captured, collection_failed or withdrawn, and only the renter or the cron accept it', () => {
+    for (const settled of ['captured', 'collection_failed', 'withdrawn'])
+      expect(pairs(claimMachine, settled)).toEqual([])
+    expect(allowedMoves(claimMachine, 'accept', 'api')).toEqual([['open', 'accepted']])
+    expect(allowedMoves(claimMachine, 'unanswered', 'reconciler')).toEqual([['open', 'accepted']])
+    expect(allowedMoves(claimMachine, 'unanswered', 'api')).toEqual([])
+    expect(allowedMoves(claimMachine, 'decide', 'api')).toEqual([['contested', 'decided']])
+    expect(pairs(claimMachine, 'decided')).toEqual([
+      'decided>captured:capture',
+      'decided>collection_failed:fail',
+    ])
   })
 
   it("a PaymentIntent's status never moves a refunded or disputed payment", () => {

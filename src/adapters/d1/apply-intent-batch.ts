@@ -11,8 +11,9 @@ import {
   recordEventStatement,
   type TransitionSource,
 } from './payment-statements'
-import type { Payment, Rental } from './schema'
+import { deposits, type Deposit, type Payment, type Rental } from './schema'
 import { schedulePayoutStatements, type NewPayout } from './payout-statements'
+import { createDepositStatements, type NewDeposit } from './deposit-statements'
 
 export interface ApplyIntent {
   payment: Payment
@@ -23,6 +24,8 @@ export interface ApplyIntent {
   event?: { id: string; type: string }
   /** The owner's payout, scheduled in the batch that completes the payment (none: owners are paid otherwise). */
   payout?: Pick<NewPayout, 'id' | 'scheduledFor' | 'policy'>
+  /** The rental's deposit, created in the batch that completes the payment (none: the rental has no deposit). */
+  deposit?: Omit<NewDeposit, 'paymentId' | 'rentalId' | 'source' | 'now'>
   /** The time the rows are stamped with (default: now), the one the payout's due time was reckoned from. */
   now?: string
 }
@@ -35,7 +38,7 @@ export interface ApplyIntent {
 export async function applyIntent(
   db: Database,
   change: ApplyIntent,
-): Promise<{ payment: Payment; rental?: Rental }> {
+): Promise<{ payment: Payment; rental?: Rental; deposit?: Deposit }> {
   const now = change.now ?? nowIso()
   const outcome = intentOutcome(change.intent)
   const move = { paymentId: change.payment.id, intentId: change.intent.id, source: change.source, now }
@@ -61,6 +64,15 @@ export async function applyIntent(
             now,
           })
         : []),
+      ...(change.deposit
+        ? createDepositStatements(db, {
+            ...change.deposit,
+            paymentId: change.payment.id,
+            rentalId: change.payment.rentalId,
+            source: change.source,
+            now,
+          })
+        : []),
     )
   } else if (outcome?.to === 'processing') {
     statements.push(
@@ -82,9 +94,11 @@ export async function applyIntent(
   const read = await runBatchNamed(db, statements, {
     payment: selectRows(db, payments, sql`id = ${change.payment.id}`),
     rental: selectRows(db, rentals, sql`id = ${change.payment.rentalId}`),
+    deposit: selectRows(db, deposits, sql`rental_id = ${change.payment.rentalId}`),
   })
   return {
     payment: (read.payment.results[0] as Payment | undefined) ?? change.payment,
     rental: read.rental.results[0] as Rental | undefined,
+    deposit: read.deposit.results[0] as Deposit | undefined,
   }
 }

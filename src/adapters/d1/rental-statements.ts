@@ -149,6 +149,8 @@ export interface PaidCancellation {
   /** The payment as the refund was computed: the cancellation only goes through if it is still so. */
   paymentId: string
   refundedBefore: number
+  /** A further condition the cancellation hangs on (e.g. the deposit is still not held). */
+  when?: SQL
 }
 
 /**
@@ -164,7 +166,7 @@ export const cancelPaidStatements = (db: Database, rental: PaidCancellation, now
         AND payments.amount_refunded = ${rental.refundedBefore}
         AND NOT EXISTS (SELECT 1 FROM refunds WHERE refunds.payment_id = payments.id
           AND refunds.status IN ('pending', 'requires_action'))
-    )`,
+    ) ${rental.when ? sql`AND ${rental.when}` : sql``}`,
     on: 'cancel_paid',
     to: 'cancelled',
     source: 'api',

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { cancellationPolicies } from '../../domain/cancellation-policies'
 import {
+  claimStatuses,
+  depositStatuses,
   paymentStatuses,
   payoutStatuses,
   refundStatuses,
@@ -12,8 +14,15 @@ import {
 } from '../../domain/state-machines'
 import { REFUND_FEE_POLICIES } from '../../env'
 
-export { paymentStatuses, payoutStatuses, refundStatuses, rentalStatuses }
-export type { PaymentStatus, PayoutStatus, RefundStatus, RentalStatus } from '../../domain/state-machines'
+export { claimStatuses, depositStatuses, paymentStatuses, payoutStatuses, refundStatuses, rentalStatuses }
+export type {
+  ClaimStatus,
+  DepositStatus,
+  PaymentStatus,
+  PayoutStatus,
+  RefundStatus,
+  RentalStatus,
+} from '../../domain/state-machines'
 
 /*
  * Every table of Backline. Money is integer minor units plus a lowercase ISO-4217 currency; timestamps are
@@ -40,11 +49,18 @@ export const users = sqliteTable(
     role: text('role', { enum: ['user', 'admin'] })
       .notNull()
       .default('user'),
+    /**
+     * The user's Stripe Customer (cus_…), made when they first pay for a rental with a deposit: the card they
+     * pay with is saved on it, to hold the deposit and charge a claim off-session. Written once (only while
+     * null), and unique.
+     */
+    stripeCustomerId: text('stripe_customer_id'),
     ...timestamps,
   },
   (table) => [
     uniqueIndex('users_email_unique').on(table.email),
     uniqueIndex('users_external_subject_unique').on(table.externalSubject),
+    uniqueIndex('users_stripe_customer_unique').on(table.stripeCustomerId),
   ],
 )
 
@@ -398,9 +414,160 @@ export const payouts = sqliteTable(
   ],
 )
 
+/**
+ * A rental's security deposit (docs/DEPOSITS.md), one per paid rental with a deposit_amount, created in the batch
+ * that completes its payment. The renter's card saved by that payment (a Customer's PaymentMethod) is held for
+ * `amount` from `hold_due_at`, by a manual-capture PaymentIntent: `stripe_payment_intent_id` is the one holding it
+ * now (or, action_required, the one waiting for the renter), `hold_expires_at` its charge's capture_before as
+ * Stripe says. Every intent ever made for the deposit is a row of deposit_intents.
+ */
+export const deposits = sqliteTable(
+  'deposits',
+  {
+    id: text('id').primaryKey(),
+    rentalId: text('rental_id')
+      .notNull()
+      .references(() => rentals.id),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    renterId: text('renter_id')
+      .notNull()
+      .references(() => users.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: depositStatuses }).notNull(),
+    stripeCustomerId: text('stripe_customer_id'),
+    /** The saved card: the rental payment's, or the one the renter authorized the deposit with on-session. */
+    stripePaymentMethodId: text('stripe_payment_method_id'),
+    /** When the hold is to be placed (DEPOSIT_HOLD_LEAD_HOURS before the start). */
+    holdDueAt: text('hold_due_at').notNull(),
+    /** Claims may be filed until then; the hold is kept (re-held) until then, and released after it. */
+    claimWindowEndsAt: text('claim_window_ends_at').notNull(),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    holdExpiresAt: text('hold_expires_at'),
+    capturedAmount: integer('captured_amount').notNull().default(0),
+    releasedAt: text('released_at'),
+    /** Why the card could not be held off-session, or why a claim could not be collected. */
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    /** The cron tries a fresh hold that failed again only from then on ('' = whenever due). */
+    retryAt: text('retry_at').notNull().default(''),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('deposits_rental_unique').on(table.rentalId),
+    uniqueIndex('deposits_intent_unique').on(table.stripePaymentIntentId),
+    // The cron: scheduled holds that are due, held ones about to expire, and claim windows that closed.
+    index('deposits_status_hold_due_idx').on(table.status, table.holdDueAt),
+    index('deposits_status_expires_idx').on(table.status, table.holdExpiresAt),
+    index('deposits_status_window_idx').on(table.status, table.claimWindowEndsAt),
+    check('deposits_amount_positive', sql`${table.amount} > 0`),
+    check(
+      'deposits_captured_bounded',
+      sql`${table.capturedAmount} >= 0 AND ${table.capturedAmount} <= ${table.amount}`,
+    ),
+  ],
+)
+
+export const depositIntentPurposes = ['hold', 'collect'] as const
+
+/**
+ * Every PaymentIntent made for a deposit, one row per attempt, written before Stripe is called: the attempt
+ * number makes the idempotency key (`backline:deposit:<id>:attempt:<n>`), so a try whose answer was lost is
+ * sent again with the same key and cannot hold the card twice. `superseded_at`: Backline no longer wants this
+ * intent (a fresh hold replaced it, or the deposit was released) and the cron cancels it at Stripe until
+ * `closed_at` (Stripe holds nothing on it any more).
+ */
+export const depositIntents = sqliteTable(
+  'deposit_intents',
+  {
+    id: text('id').primaryKey(),
+    depositId: text('deposit_id')
+      .notNull()
+      .references(() => deposits.id),
+    attempt: integer('attempt').notNull(),
+    purpose: text('purpose', { enum: depositIntentPurposes }).notNull(),
+    /** For a collection, the claim it charges. */
+    claimId: text('claim_id'),
+    amount: integer('amount').notNull(),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    /** Stripe refused to make the intent at all (no intent to record): the attempt is over. */
+    failureCode: text('failure_code'),
+    supersededAt: text('superseded_at'),
+    closedAt: text('closed_at'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('deposit_intents_attempt_unique').on(table.depositId, table.attempt),
+    uniqueIndex('deposit_intents_intent_unique').on(table.stripePaymentIntentId),
+    index('deposit_intents_to_cancel_idx')
+      .on(table.supersededAt)
+      .where(sql`superseded_at IS NOT NULL AND closed_at IS NULL`),
+  ],
+)
+
+/**
+ * An owner's damage claim against a rental's deposit (one per rental): `amount` ≤ the deposit, answered by the
+ * renter before `respond_by` (unanswered: accepted), a contested one decided by an admin (`decided_amount`).
+ * What is collected is `captured_amount`, split into `platform_fee` (fee_basis_points) and `owner_share`.
+ */
+export const damageClaims = sqliteTable(
+  'damage_claims',
+  {
+    id: text('id').primaryKey(),
+    depositId: text('deposit_id')
+      .notNull()
+      .references(() => deposits.id),
+    rentalId: text('rental_id')
+      .notNull()
+      .references(() => rentals.id),
+    renterId: text('renter_id')
+      .notNull()
+      .references(() => users.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    description: text('description').notNull(),
+    /** A JSON array of https URLs (photos, videos, quotes). */
+    evidenceUrls: text('evidence_urls').notNull().default('[]'),
+    status: text('status', { enum: claimStatuses }).notNull(),
+    respondBy: text('respond_by').notNull(),
+    /** DEPOSIT_CLAIM_FEE_PERCENT when the claim was filed, in basis points: a later change never changes it. */
+    feeBasisPoints: integer('fee_basis_points').notNull().default(0),
+    decidedAmount: integer('decided_amount'),
+    decidedBy: text('decided_by').references(() => users.id),
+    capturedAmount: integer('captured_amount'),
+    platformFee: integer('platform_fee'),
+    ownerShare: integer('owner_share'),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    answeredAt: text('answered_at'),
+    capturedAt: text('captured_at'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('damage_claims_rental_unique').on(table.rentalId),
+    uniqueIndex('damage_claims_deposit_unique').on(table.depositId),
+    // The cron: unanswered claims past respond_by, and accepted or decided ones still to collect.
+    index('damage_claims_status_respond_idx').on(table.status, table.respondBy),
+    index('damage_claims_status_updated_idx').on(table.status, table.updatedAt),
+    check('damage_claims_amount_positive', sql`${table.amount} > 0`),
+    check(
+      'damage_claims_decision_bounded',
+      sql`${table.decidedAmount} IS NULL OR (${table.decidedAmount} >= 0 AND ${table.decidedAmount} <= ${table.amount})`,
+    ),
+  ],
+)
+
 const auditedEntities = Object.keys(stateMachines) as [Entity, ...Entity[]]
 
-/** Every state transition of a rental, payment, refund or payout, who made it and why. */
+/** Every state transition of a rental, payment, refund, payout, deposit or claim, who made it and why. */
 export const auditLog = sqliteTable(
   'audit_log',
   {
@@ -427,3 +594,6 @@ export type Refund = typeof refunds.$inferSelect
 export type Document = typeof documents.$inferSelect
 export type PayoutAccount = typeof payoutAccounts.$inferSelect
 export type Payout = typeof payouts.$inferSelect
+export type Deposit = typeof deposits.$inferSelect
+export type DepositIntent = typeof depositIntents.$inferSelect
+export type DamageClaim = typeof damageClaims.$inferSelect

@@ -21,6 +21,8 @@ const tables: Record<Entity, SQL> = {
   payment: sql.raw('payments'),
   refund: sql.raw('refunds'),
   payout: sql.raw('payouts'),
+  deposit: sql.raw('deposits'),
+  claim: sql.raw('damage_claims'),
 }
 
 export interface Transition<E extends Entity> {

@@ -48,6 +48,9 @@ export const AttentionSchema = lazySchema(() => {
       failed_payouts: rows.openapi({
         description: 'Payouts Stripe refused (retried when the owner’s account can receive transfers again)',
       }),
+      claims_collection_failed: rows.openapi({
+        description: "Damage claims whose off-session charge of the renter's saved card failed",
+      }),
       webhook_lag_last_hour: z
         .object({
           events: z.number().int().openapi({ example: 42 }),

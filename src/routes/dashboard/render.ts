@@ -205,6 +205,7 @@ const attentionLists: { key: Exclude<keyof Attention, 'webhook_lag_last_hour'>; 
   { key: 'failed_refunds_last_7_days', title: 'Refunds failed in the last 7 days' },
   { key: 'events_not_applied', title: 'Stripe events not applied' },
   { key: 'failed_payouts', title: 'Owner payouts that failed' },
+  { key: 'claims_collection_failed', title: 'Damage claims whose collection failed' },
 ]
 
 const lagText = (lag: Attention['webhook_lag_last_hour']) =>

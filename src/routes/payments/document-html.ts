@@ -73,15 +73,37 @@ export const receiptHtml = (receipt: Receipt) =>
           <td class="n">${receipt.formatted.owner_payout_amount}</td>
         </tr>
         <tr>
-          <td>Deposit (not charged)</td>
+          <td>Deposit (${depositNote(receipt)})</td>
           <td class="n">${receipt.formatted.deposit_amount}</td>
         </tr>
+        ${
+          receipt.deposit_captured_amount > 0
+            ? html`<tr>
+                <td>of which taken for a damage claim</td>
+                <td class="n">${receipt.formatted.deposit_captured_amount}</td>
+              </tr>`
+            : ''
+        }
         <tr>
           <td>Refunded so far</td>
           <td class="n">${receipt.formatted.amount_refunded}</td>
         </tr>
       </table>`,
   )
+
+/** What became of the deposit, in a few words: it is held on the card, never part of what was paid. */
+const depositNote = (receipt: Receipt) =>
+  ({
+    not_required: 'none',
+    scheduled: 'to be held on the card before the start, not charged',
+    held: 'held on the card, not charged',
+    action_required: 'waiting for the renter to authorize it, not charged',
+    released: 'released, not charged',
+    lapsed: 'no longer held, not charged',
+    failed: 'not held, not charged',
+    captured: 'captured for a damage claim',
+    partially_captured: 'partly captured for a damage claim, the rest released',
+  })[receipt.deposit_status]
 
 export const creditNoteHtml = (note: CreditNote) =>
   page(

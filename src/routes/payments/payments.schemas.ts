@@ -1,4 +1,5 @@
 import * as z from '../../lib/zod'
+import { depositStatuses } from '../../domain/state-machines'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { paymentStatuses, refundStatuses } from '../../adapters/d1/schema'
 import { paymentColumns, refundColumns } from '../../use-cases/payments/payment-json'
@@ -147,6 +148,14 @@ export const ReceiptSchema = lazySchema(() =>
       platform_fee: z.number().int(),
       owner_payout_amount: z.number().int(),
       deposit_amount: z.number().int(),
+      deposit_status: z.enum(['not_required', ...depositStatuses]).openapi({
+        description:
+          "The rental's security deposit now (GET /api/rentals/{id}/deposit): held, never charged, unless a claim captured some",
+      }),
+      deposit_captured_amount: z
+        .number()
+        .int()
+        .openapi({ description: 'Taken from the deposit for a damage claim', example: 0 }),
       amount_refunded: z.number().int(),
       formatted,
     })

@@ -4,13 +4,16 @@ import { cancelIntent } from '../../adapters/stripe/intents'
 import type { Services } from '../context'
 import { applyIntent, type ApplyIntent } from '../../adapters/d1/apply-intent-batch'
 import { reserveOwedRefund, sendRefund } from './refunds'
-import { rentals, type Payment, type Rental } from '../../adapters/d1/schema'
+import { rentals, type Deposit, type Payment, type Rental } from '../../adapters/d1/schema'
 import { intentOutcome } from '../../domain/intent-outcome'
 import { payoutDueAt } from '../../domain/payouts'
+import { claimWindowEndsAt, holdDueAt } from '../../domain/deposits'
+import { idOf } from '../../adapters/stripe/client'
 import { newId } from '../../lib/ids'
+import { placeHold } from '../deposits/place-hold'
 
 /** What applying an intent uses of the services (the Stripe event handlers share it). */
-export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings'>
+export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings' | 'clock'>
 
 /**
  * What Stripe says about a PaymentIntent, applied: the one function confirm, webhooks, the cron, cancel and
@@ -20,12 +23,20 @@ export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings'>
  */
 export async function applyStripeIntent(
   deps: IntentDeps,
-  change: Omit<ApplyIntent, 'payout' | 'now'>,
+  change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
 ): Promise<{ payment: Payment; rental?: Rental }> {
   // One instant for the rows this report stamps and for the payout's due time reckoned from it.
   const now = new Date()
-  const payout = await payoutPlan(deps, change, now)
-  const applied = await applyIntent(deps.db, { ...change, payout, now: now.toISOString() })
+  const plans = await completionPlans(deps, change, now)
+  const applied = await applyIntent(deps.db, { ...change, ...plans, now: now.toISOString() })
+  // Only by the report that completed the payment (and created the deposit); after that, the cron places it.
+  if (
+    applied.deposit &&
+    !change.payment.completedAt &&
+    applied.payment.completedAt &&
+    applied.rental?.status === 'active'
+  )
+    await placeHoldIfDue(deps, applied.deposit, change.source)
   // Only when this very report completed it: a later report leaves what is owed to the cron's back-off.
   const completedNow = !OWING_STATUSES.includes(change.payment.status)
   if (
@@ -41,16 +52,27 @@ export async function applyStripeIntent(
 const OWING_STATUSES: readonly string[] = PAID_STATUSES
 
 /**
- * The payout to schedule if this report completes the payment: due by PAYOUT_RELEASE_AT and
- * PAYOUT_DELAY_DAYS from the rental's dates (one read of the rental, only for a report of success on a payment
- * not yet completed). None when OWNER_PAYOUTS is off.
+ * What the batch that completes the payment also creates: the owner's payout and the rental's deposit (one read
+ * of the rental, only for a report of success on a payment not yet completed).
  */
-async function payoutPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout' | 'now'>, completedAt: Date) {
-  const { settings } = deps
-  if (settings.OWNER_PAYOUTS === 'off' || change.payment.completedAt) return undefined
-  if (intentOutcome(change.intent)?.to !== 'completed') return undefined
+async function completionPlans(
+  deps: IntentDeps,
+  change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
+  completedAt: Date,
+) {
+  if (change.payment.completedAt || intentOutcome(change.intent)?.to !== 'completed') return {}
   const rental = await deps.db.query.rentals.findFirst({ where: eq(rentals.id, change.payment.rentalId) })
-  if (!rental) return undefined
+  if (!rental) return {}
+  return { payout: payoutPlan(deps, rental, completedAt), deposit: depositPlan(deps, change, rental) }
+}
+
+/**
+ * The payout to schedule if this report completes the payment: due by PAYOUT_RELEASE_AT and
+ * PAYOUT_DELAY_DAYS from the rental's dates. None when OWNER_PAYOUTS is off.
+ */
+function payoutPlan(deps: IntentDeps, rental: Rental, completedAt: Date) {
+  const { settings } = deps
+  if (settings.OWNER_PAYOUTS === 'off') return undefined
   const due = payoutDueAt(
     {
       startDate: rental.startDate,
@@ -62,6 +84,42 @@ async function payoutPlan(deps: IntentDeps, change: Omit<ApplyIntent, 'payout' |
     settings.PAYOUT_DELAY_DAYS,
   )
   return { id: newId('pyo'), scheduledFor: due.toISOString(), policy: settings.REFUND_FEE_POLICY }
+}
+
+/**
+ * The deposit to create if this report completes the payment of a rental with a deposit: its hold due
+ * DEPOSIT_HOLD_LEAD_HOURS before the start, on the card the payment saved to the renter's customer.
+ */
+function depositPlan(
+  deps: IntentDeps,
+  change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
+  rental: Rental,
+) {
+  if (rental.depositAmount <= 0) return undefined
+  return {
+    id: newId('dep'),
+    customerId: idOf(change.intent.customer) ?? null,
+    // Saved for later off-session use only when the intent had a customer to save it to.
+    paymentMethodId: change.intent.customer ? (idOf(change.intent.payment_method) ?? null) : null,
+    holdDueAt: holdDueAt(rental, deps.settings).toISOString(),
+    claimWindowEndsAt: claimWindowEndsAt(rental, null, deps.settings).toISOString(),
+  }
+}
+
+/**
+ * A deposit scheduled for a rental that starts sooner than DEPOSIT_HOLD_LEAD_HOURS is held at once, when its
+ * payment completes. If Stripe cannot be reached it stays scheduled, and the cron places it.
+ */
+async function placeHoldIfDue(deps: IntentDeps, deposit: Deposit, source: Trigger) {
+  if (deposit.status !== 'scheduled' || Date.parse(deposit.holdDueAt) > deps.clock().getTime()) return
+  try {
+    await placeHold(deps, deposit, source)
+  } catch (error) {
+    deps.logger.warn('could not place a deposit hold at payment; the cron will retry', {
+      deposit_id: deposit.id,
+      error: String(error),
+    })
+  }
 }
 
 /**

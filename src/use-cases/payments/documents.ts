@@ -8,6 +8,7 @@ import { ApiError } from '../../lib/errors'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { paymentByIdOrRental } from './read-payments'
+import type { DepositStatusJson } from '../deposits/read-deposit'
 
 /*
  * Receipts and credit notes. Each is issued (numbered) in the batch that completes its payment or its refund;
@@ -33,6 +34,9 @@ interface RentalLine {
   days: number
   daily_rate: number
   deposit_amount: number
+  /** The deposit's status (null: none was ever held or scheduled) and what a damage claim took of it. */
+  deposit_status: string | null
+  deposit_captured_amount: number | null
 }
 
 export async function receiptOf({ db, clock }: Services, user: Actor, id: string, locale: string) {
@@ -46,7 +50,10 @@ export async function receiptOf({ db, clock }: Services, user: Actor, id: string
     line: prepare(
       db,
       sql`SELECT listings.title, rentals.start_date, rentals.end_date, rentals.days, rentals.daily_rate,
-        rentals.deposit_amount FROM rentals JOIN listings ON listings.id = rentals.listing_id
+        rentals.deposit_amount, deposits.status AS deposit_status,
+        deposits.captured_amount AS deposit_captured_amount
+      FROM rentals JOIN listings ON listings.id = rentals.listing_id
+        LEFT JOIN deposits ON deposits.rental_id = rentals.id
       WHERE rentals.id = ${payment.rentalId}`,
     ),
   })
@@ -72,16 +79,23 @@ export async function receiptOf({ db, clock }: Services, user: Actor, id: string
     platform_fee: payment.platformFee,
     owner_payout_amount: payment.ownerPayoutAmount,
     deposit_amount: line.deposit_amount,
+    deposit_status: depositStatusOf(line),
+    deposit_captured_amount: line.deposit_captured_amount ?? 0,
     amount_refunded: payment.amountRefunded,
     formatted: {
       total: money(payment.amount),
       platform_fee: money(payment.platformFee),
       owner_payout_amount: money(payment.ownerPayoutAmount),
       deposit_amount: money(line.deposit_amount),
+      deposit_captured_amount: money(line.deposit_captured_amount ?? 0),
       amount_refunded: money(payment.amountRefunded),
     },
   }
 }
+
+/** The deposit as the receipt shows it: its own status, or not_required when the rental has none. */
+const depositStatusOf = (line: RentalLine): DepositStatusJson =>
+  (line.deposit_status as DepositStatusJson | null) ?? 'not_required'
 
 export async function creditNoteOf({ db, clock }: Services, user: Actor, refundId: string, locale: string) {
   // Who may see it is decided before anything is issued: the refund is its payment's to see.

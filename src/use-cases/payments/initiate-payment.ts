@@ -15,6 +15,7 @@ import { transition } from '../../adapters/d1/transitions'
 import { auditIfChanged } from '../../adapters/d1/audit'
 import { callStripe } from '../../adapters/stripe/client'
 import type { Payment, Rental } from '../../adapters/d1/schema'
+import { stripeCustomerFor } from '../deposits/customers'
 
 const paymentOfRental = (db: Database, rentalId: string) =>
   db.query.payments.findFirst({ where: eq(payments.rentalId, rentalId) })
@@ -140,13 +141,25 @@ async function startNewAttempt(deps: Services, failed: Payment): Promise<Payment
   return after.results[0] as Payment
 }
 
-function createIntent(deps: Services, payment: Payment, rental: Rental) {
+/**
+ * A rental with a deposit is paid by the renter's Stripe Customer, and the card is saved for off-session use
+ * (setup_future_usage): the deposit is held on it later, and a claim charged to it, without the renter present.
+ */
+async function createIntent(deps: Services, payment: Payment, rental: Rental) {
+  const saveCard =
+    rental.depositAmount > 0
+      ? {
+          customer: await stripeCustomerFor(deps, rental.renterId),
+          setup_future_usage: 'off_session' as const,
+        }
+      : {}
   return callStripe(() =>
     deps.stripe.paymentIntents.create(
       {
         amount: payment.amount,
         currency: payment.currency,
         automatic_payment_methods: { enabled: true },
+        ...saveCard,
         description: `Backline rental ${rental.id} (${rental.startDate} to ${rental.endDate})`,
         // The owner's payout is a transfer of this group (use-cases/payouts/release-payout.ts).
         transfer_group: rental.id,

@@ -27,6 +27,7 @@ import { addMinutes } from '../../lib/time'
 import { givenUpEvents } from '../../adapters/d1/event-failures'
 import { handleEvent, HANDLED_EVENT_TYPES } from '../stripe-events/handle-event'
 import type { Payment } from '../../adapters/d1/schema'
+import { emptyDepositReport, sweepDeposits, type DepositReport } from '../deposits/deposit-sweeps'
 
 /** Bounded work per run: the cron fires every few minutes, and each item may cost a Stripe call. */
 const BATCH = 50
@@ -54,6 +55,8 @@ export interface ReconcileReport {
   payout_accounts_refreshed: number
   /** Released payouts brought to the owner's share at Stripe (reversed, or given back) this run. */
   payouts_settled: number
+  /** Deposits and damage claims (use-cases/deposits/deposit-sweeps.ts). */
+  deposits: DepositReport
   /** Items of any sweep that failed this run (failed events included), each logged `reconcile step failed`. */
   errors: number
 }
@@ -74,7 +77,8 @@ interface Run {
  * canceled; payments completed on a cancelled rental refunded; refunds whose Stripe call never landed
  * re-sent with their original idempotency key; Stripe events that never reached us applied. Then owner
  * payouts: the accounts of owners with failed payouts read again (a lost account.updated), due payouts
- * released, released ones brought to the owner's share.
+ * released, released ones brought to the owner's share. Then security deposits: holds placed and renewed,
+ * released, claims accepted and collected (deposit-sweeps.ts).
  */
 export async function reconcile(deps: Services): Promise<ReconcileReport> {
   const now = deps.clock()
@@ -92,6 +96,7 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
     payouts_failed: 0,
     payout_accounts_refreshed: 0,
     payouts_settled: 0,
+    deposits: emptyDepositReport(),
     errors: 0,
   }
   const run: Run = {
@@ -120,6 +125,9 @@ export async function reconcile(deps: Services): Promise<ReconcileReport> {
   })
   await releaseDuePayouts(run)
   await settlePayouts(run)
+  await run.attempt('deposits', 'due', async () => {
+    report.deposits = await sweepDeposits(deps, { ...run, batch: BATCH })
+  })
   deps.logger.info('reconciled', { ...report })
   return report
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { cancelPaidStatements } from '../../adapters/d1/rental-statements'
 import { refunds, rentals, type Payment, type Refund, type Rental } from '../../adapters/d1/schema'
@@ -24,26 +24,50 @@ export async function cancelPaidRental(
   rental: Rental,
   payment: Payment | undefined,
 ): Promise<Rental> {
-  const { db } = services
+  const paid = paidPayment(payment)
+  const byRenter = rental.renterId === user.id
+  const refundable = paid.amount - paid.amountRefunded
+  const amount = byRenter ? policyRefund(rental, services.clock(), refundable) : refundable
+  const reason = byRenter ? 'cancelled_by_renter' : 'cancelled_by_owner'
+  return cancelPaidWith(services, user, rental, paid, { reason, amount })
+}
+
+/** The payment a paid rental is cancelled from: completed, or partially refunded. */
+export function paidPayment(payment: Payment | undefined): Payment {
   if (!payment || (payment.status !== 'completed' && payment.status !== 'partially_refunded')) {
     throw new ApiError(
       'rental_not_cancellable',
       `This rental's payment is ${payment?.status ?? 'missing'}; it cannot be cancelled now`,
     )
   }
-  const byRenter = rental.renterId === user.id
-  const clock = services.clock()
-  const refundable = payment.amount - payment.amountRefunded
-  const amount = byRenter
-    ? quoteCancellation(
-        rental.cancellationPolicy,
-        startOfDay(rental.startDate, rental.timeZone),
-        clock,
-        refundable,
-      ).refundAmount
-    : refundable
-  const now = nowIso(clock)
-  const reason = byRenter ? 'cancelled_by_renter' : 'cancelled_by_owner'
+  return payment
+}
+
+/** What a renter's own cancellation at `now` refunds of `refundable` under the rental's policy. */
+export const policyRefund = (rental: Rental, now: Date, refundable: number) =>
+  quoteCancellation(rental.cancellationPolicy, startOfDay(rental.startDate, rental.timeZone), now, refundable)
+    .refundAmount
+
+export interface PaidCancellationTerms {
+  reason: string
+  /** What the renter is refunded now (minor units). */
+  amount: number
+  /** A further condition of the cancellation, in SQL of the rentals row. */
+  when?: SQL
+  /** Statements that go through only with the cancellation (they follow it in its batch). */
+  also?: (now: string) => D1PreparedStatement[]
+}
+
+/** Cancels a paid rental on the terms given (see cancelPaidRental). */
+export async function cancelPaidWith(
+  services: Services,
+  user: Actor,
+  rental: Rental,
+  payment: Payment,
+  { reason, amount, when, also }: PaidCancellationTerms,
+): Promise<Rental> {
+  const { db } = services
+  const now = nowIso(services.clock())
   const refundId = newId('ref')
   const [audit, update] = cancelPaidStatements(
     db,
@@ -54,6 +78,7 @@ export async function cancelPaidRental(
       refundDue: payment.amountRefunded + amount,
       paymentId: payment.id,
       refundedBefore: payment.amountRefunded,
+      when,
     },
     now,
   )
@@ -73,6 +98,7 @@ export async function cancelPaidRental(
     update,
     ...(amount > 0 ? { reservation } : {}),
     touch,
+    ...Object.fromEntries((also?.(now) ?? []).map((statement, i) => [`also${i}`, statement])),
     after: selectRows(db, rentals, sql`id = ${rental.id}`),
     refund: selectRows(db, refunds, sql`id = ${refundId}`),
   })

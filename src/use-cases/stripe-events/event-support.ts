@@ -11,7 +11,7 @@ import { nowIso } from '../../lib/time'
 /* What every Stripe event's use case shares: its dependencies, its outcomes, and finding its payment. */
 
 /** What the handlers of Stripe events use of the services. */
-export type WebhookDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings'>
+export type WebhookDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings' | 'clock'>
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_object'
 

@@ -5,6 +5,7 @@ import { ApiError } from '../../lib/errors'
 import { applyDispute } from './disputes'
 import { transferEvent } from './transfer-events'
 import { accountEvent } from './connect-events'
+import { depositIntentEvent } from './deposit-events'
 import type { Services } from '../context'
 import {
   catchUpWithIntent,
@@ -112,6 +113,7 @@ const handlers = {
   'refund.failed': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
   'charge.refund.updated': (deps, event, ref) => refundEvent(deps, event.data.object, ref),
   'charge.refunded': (deps, event, ref) => chargeRefundedEvent(deps, event.data.object, ref),
+  'charge.expired': (deps, event, ref) => chargeExpiredEvent(deps, event.data.object, ref),
   'charge.dispute.created': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
   'charge.dispute.updated': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
   'charge.dispute.closed': (deps, event, ref) => applyDispute(deps, event.data.object, ref),
@@ -162,7 +164,7 @@ async function intentEvent(
   ref: EventRef,
 ): Promise<WebhookOutcome> {
   const payment = await findPayment(deps.db, object.id)
-  if (!payment) return unknownObject(deps, ref, object.id)
+  if (!payment) return (await depositIntentEvent(deps, object, ref)) ?? unknownObject(deps, ref, object.id)
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(object.id))
   await applyStripeIntent(deps, { payment, intent, source: 'webhook', event: ref })
   return 'applied'
@@ -170,6 +172,12 @@ async function intentEvent(
 
 async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventRef): Promise<WebhookOutcome> {
   const stripeRefund = await callStripe(() => deps.stripe.refunds.retrieve(object.id))
+  // A deposit's hold released (in part, by a capture; or in full) shows as a refund of its charge: not a payment's.
+  const depositIntentId = idOf(stripeRefund.payment_intent)
+  const forDeposit = depositIntentId
+    ? await depositIntentEvent(deps, { id: depositIntentId }, ref)
+    : undefined
+  if (forDeposit) return forDeposit
   const refund = await findOrImportRefund(deps, stripeRefund)
   if (!refund) return unknownObject(deps, ref, object.id)
   const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
@@ -187,7 +195,11 @@ async function chargeRefundedEvent(
 ): Promise<WebhookOutcome> {
   const intentId = idOf(charge.payment_intent)
   const found = intentId ? await findPayment(deps.db, intentId) : undefined
-  if (!found || !intentId) return unknownObject(deps, ref, charge.id)
+  if (!found || !intentId)
+    return (
+      (intentId ? await depositIntentEvent(deps, { id: intentId }, ref) : undefined) ??
+      unknownObject(deps, ref, charge.id)
+    )
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   // Recorded first (pending: no money moves yet), so that a catch-up that completes the payment counts them as
   // on their way rather than owing them again; then applied on the caught-up payment.
@@ -202,6 +214,19 @@ async function chargeRefundedEvent(
   await settlePayoutOf(deps, found.id, 'webhook')
   await recordOnly(deps.db, ref, charge.id)
   return 'applied'
+}
+
+/** charge.expired: a deposit's hold that Stripe let lapse (payments are captured at once, so never theirs). */
+async function chargeExpiredEvent(
+  deps: WebhookDeps,
+  charge: Stripe.Charge,
+  ref: EventRef,
+): Promise<WebhookOutcome> {
+  const intentId = idOf(charge.payment_intent)
+  return (
+    (intentId ? await depositIntentEvent(deps, { id: intentId }, ref) : undefined) ??
+    unknownObject(deps, ref, charge.id)
+  )
 }
 
 /** Our refund for Stripe's, or (made in the dashboard) a new record of it under `payment` when known. */
