@@ -20,6 +20,8 @@ type DashboardContext = Context<AppEnv>
  */
 const COOKIE = 'backline_dashboard'
 
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
 /** Form fields are bounded before a password hash is spent on them. */
 const MAX_FIELD_LENGTH = 320
 
@@ -106,6 +108,11 @@ export async function page(c: DashboardContext) {
 export async function signIn(c: DashboardContext) {
   const nonce = protect(c)
   if (!sameOrigin(c)) return c.html(signInPage(nonce, 'Sign in from this site’s own page.'), 403)
+  // The page's form is URL-encoded; any other body (a multipart one without a boundary makes the parser throw)
+  // is refused before it is parsed.
+  if (!c.req.header('content-type')?.toLowerCase().startsWith(FORM_TYPE)) {
+    return c.html(signInPage(nonce, 'Sign in with this site’s own form.'), 415)
+  }
   const form = await c.req.parseBody()
   const email = typeof form.email === 'string' ? form.email.slice(0, MAX_FIELD_LENGTH) : ''
   const password = typeof form.password === 'string' ? form.password.slice(0, MAX_FIELD_LENGTH) : ''

@@ -87,6 +87,24 @@ describe('/dashboard', () => {
     ).toBe(403)
   })
 
+  it('refuses a sign-in body that is not the form’s URL encoding (415, never a 500)', async () => {
+    for (const type of ['multipart/form-data', 'multipart/form-data; boundary=x', 'application/json', '']) {
+      const response = await callWorker(
+        new Request(`${ORIGIN}/dashboard/sign-in`, {
+          method: 'POST',
+          headers: {
+            origin: ORIGIN,
+            'cf-connecting-ip': CLIENT_ADDRESS,
+            ...(type ? { 'content-type': type } : {}),
+          },
+          body: type ? '--x\r\n%%%' : null,
+        }),
+      )
+      expect(response.status, type).toBe(415)
+      expect(response.headers.get('set-cookie')).toBeNull()
+    }
+  })
+
   it('refuses a sign-in body over 4 KiB', async () => {
     const response = await post('/dashboard/sign-in', { email: 'a@b.test', password: 'x'.repeat(5000) })
     expect(response.status).toBe(413)
