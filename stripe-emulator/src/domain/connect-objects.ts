@@ -173,7 +173,8 @@ export function newCapability(account: Stripe.Account, id: string, status: strin
   } satisfies Stripe.Capability
 }
 
-interface TransferDraft {
+/** What a transfer is made from: the parameters of POST /v1/transfers, parsed. */
+export interface TransferRequest {
   amount: number
   currency: string
   destination: string
@@ -184,7 +185,7 @@ interface TransferDraft {
   source_type: string
 }
 
-export function newTransfer(draft: TransferDraft, created: number): Stripe.Transfer {
+export function newTransfer(draft: TransferRequest, created: number): Stripe.Transfer {
   const id = newId('tr')
   return {
     id,

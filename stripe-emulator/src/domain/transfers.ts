@@ -2,20 +2,10 @@ import type Stripe from 'stripe'
 import { invalidRequest, resourceMissing } from '../lib/errors'
 import { capabilitiesOf } from './accounts'
 import { availableFunds } from './balance'
-import { type Account, newTransfer, newTransferReversal } from './connect-objects'
+import { type Account, newTransfer, newTransferReversal, type TransferRequest } from './connect-objects'
+
 import type { Ctx } from './context'
 import { emit } from './events'
-
-export interface TransferRequest {
-  amount: number
-  currency: string
-  destination: string
-  source_transaction: string | null
-  transfer_group: string | null
-  description: string | null
-  metadata: Record<string, string>
-  source_type: string
-}
 
 /** The capabilities Stripe accepts on a transfer's destination (any one of them, active). */
 const TRANSFER_CAPABILITIES = ['transfers', 'crypto_transfers', 'legacy_payments']
