@@ -12,6 +12,22 @@ export interface Bar {
 }
 
 const WIDTH = 640
+
+/** A chart's figure: its caption, which names the SVG for screen readers, around the drawing. */
+const chartFrame = (id: string, title: string, height: number, drawing: ReturnType<typeof html>) =>
+  html`<figure>
+    <figcaption id="${id}-title">${title}</figcaption>
+    <svg
+      data-chart="${id}"
+      role="img"
+      aria-labelledby="${id}-title"
+      viewBox="0 0 ${WIDTH} ${height}"
+      width="100%"
+      xmlns="http://www.w3.org/2000/svg"
+    >
+      ${drawing}
+    </svg>
+  </figure>`
 const PLOT_HEIGHT = 160
 const LABEL_HEIGHT = 36
 const VALUE_HEIGHT = 16
@@ -26,17 +42,11 @@ export function columnChart(id: string, title: string, bars: Bar[]) {
   const slot = WIDTH / Math.max(1, bars.length)
   const barWidth = Math.max(4, Math.min(56, slot * 0.6))
   const height = VALUE_HEIGHT + PLOT_HEIGHT + LABEL_HEIGHT
-  return html`<figure>
-    <figcaption id="${id}-title">${title}</figcaption>
-    <svg
-      data-chart="${id}"
-      role="img"
-      aria-labelledby="${id}-title"
-      viewBox="0 0 ${WIDTH} ${height}"
-      width="100%"
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <line
+  return chartFrame(
+    id,
+    title,
+    height,
+    html`<line
         x1="0"
         x2="${WIDTH}"
         y1="${VALUE_HEIGHT + PLOT_HEIGHT}"
@@ -59,9 +69,8 @@ export function columnChart(id: string, title: string, bars: Bar[]) {
             ${bar.label}
           </text>
         </g>`
-      })}
-    </svg>
-  </figure>`
+      })}`,
+  )
 }
 
 const ROW_HEIGHT = 26
@@ -72,30 +81,21 @@ const FIGURE_WIDTH = 80
 export function shareChart(id: string, title: string, bars: Bar[]) {
   const plot = WIDTH - LABEL_WIDTH - FIGURE_WIDTH
   const height = Math.max(1, bars.length) * ROW_HEIGHT
-  return html`<figure>
-    <figcaption id="${id}-title">${title}</figcaption>
-    <svg
-      data-chart="${id}"
-      role="img"
-      aria-labelledby="${id}-title"
-      viewBox="0 0 ${WIDTH} ${height}"
-      width="100%"
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      ${bars.map((bar, index) => {
-        const y = index * ROW_HEIGHT
-        const length = Math.round(Math.min(1, Math.max(0, bar.value)) * plot)
-        return html`<g class="bar" data-key="${bar.key}" data-value="${bar.value}">
-          <text x="0" y="${y + 17}" font-size="12">${bar.label}</text>
-          <rect x="${LABEL_WIDTH}" y="${y + 5}" width="${plot}" height="16" fill="#e6ebf2" />
-          <rect x="${LABEL_WIDTH}" y="${y + 5}" width="${length}" height="16" fill="#3b6ea8">
-            <title>${bar.label}: ${bar.display}</title>
-          </rect>
-          <text x="${WIDTH}" y="${y + 17}" text-anchor="end" font-size="12" class="value"
-            >${bar.display}</text
-          >
-        </g>`
-      })}
-    </svg>
-  </figure>`
+  return chartFrame(
+    id,
+    title,
+    height,
+    html`${bars.map((bar, index) => {
+      const y = index * ROW_HEIGHT
+      const length = Math.round(Math.min(1, Math.max(0, bar.value)) * plot)
+      return html`<g class="bar" data-key="${bar.key}" data-value="${bar.value}">
+        <text x="0" y="${y + 17}" font-size="12">${bar.label}</text>
+        <rect x="${LABEL_WIDTH}" y="${y + 5}" width="${plot}" height="16" fill="#e6ebf2" />
+        <rect x="${LABEL_WIDTH}" y="${y + 5}" width="${length}" height="16" fill="#3b6ea8">
+          <title>${bar.label}: ${bar.display}</title>
+        </rect>
+        <text x="${WIDTH}" y="${y + 17}" text-anchor="end" font-size="12" class="value">${bar.display}</text>
+      </g>`
+    })}`,
+  )
 }
