@@ -9,7 +9,7 @@ import { enforceRateLimit, limitClientAddress } from '../../middleware/rate-limi
 import { adminAttention, adminStats } from '../../use-cases/admin-stats'
 import { ownerStats } from '../../use-cases/owner-stats'
 import { authenticateUser } from '../../use-cases/users'
-import { IsoDate } from '../schemas'
+import { DateWindowQuery } from '../schemas'
 import { adminDashboard, ownerDashboard, problemPage, signInPage, type DateWindow } from './render'
 
 type DashboardContext = Context<AppEnv>
@@ -68,10 +68,8 @@ function windowOf(c: DashboardContext): DateWindow | string {
   const now = c.var.services.clock()
   const from = c.req.query('from') ?? firstOfMonth(now, -11)
   const to = c.req.query('to') ?? firstOfMonth(now, 1)
-  if (!IsoDate.safeParse(from).success || !IsoDate.safeParse(to).success) {
-    return 'From and to must be dates in YYYY-MM-DD format'
-  }
-  return { from, to }
+  const window = DateWindowQuery.safeParse({ from, to })
+  return window.success ? window.data : 'From and to must be dates in YYYY-MM-DD format'
 }
 
 /** GET /dashboard: the sign-in form, or the signed-in user's figures (an admin's are the platform's). */
