@@ -6,10 +6,18 @@
 // a claim charged off-session to the saved card. Then who may do what.
 // It moves the emulator's clock forward (as days passing would) and runs the cron at those times; the API's
 // own clock stays real, so claims are filed on rentals that start today.
-//   API_URL (http://localhost:8787), EMULATOR_URL (http://localhost:12111), STRIPE_SECRET_KEY (the emulator's)
-const API = process.env.API_URL ?? `http://localhost:${process.env.API_PORT ?? 8787}`
-const STRIPE = process.env.EMULATOR_URL ?? `http://localhost:${process.env.EMULATOR_PORT ?? 12111}`
-const STRIPE_KEY = process.env.STRIPE_SECRET_KEY ?? 'sk_test_emulator_backline_dev'
+//   API_URL, EMULATOR_URL, STRIPE_SECRET_KEY: see lifecycle-support.mjs
+import {
+  API,
+  check,
+  day,
+  login as loginWith,
+  runScheduled,
+  show,
+  step,
+  STRIPE,
+  STRIPE_KEY,
+} from './lifecycle-support.mjs'
 const HOUR = 3_600_000
 const RETURN_URL = 'https://example.com/return'
 
@@ -50,25 +58,14 @@ async function travelTo(time) {
   console.log(`emulator clock at ${new Date(Math.max(time, await stripeNow())).toISOString()}`)
 }
 
-/** Runs the Cron Trigger as wrangler dev does (`/cdn-cgi/local/scheduled`), with its clock at `time`. */
+/** Runs the cron with its clock at `time`. */
 async function cronAt(time) {
-  const response = await fetch(
-    `${API}/cdn-cgi/local/scheduled?cron=${encodeURIComponent('*/5 * * * *')}&time=${time}`,
-  )
+  const response = await runScheduled(time)
   console.log(`cron at ${new Date(time).toISOString()} → ${response.status}`)
   await new Promise((resolve) => setTimeout(resolve, 1000))
 }
 
-const login = async (email) =>
-  (await call('POST', '/api/auth/login', { body: { email, password: 'backline-demo-password' } })).token
-
-const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
-const show = (label, value) => console.log(`  ${label}:`, JSON.stringify(value))
-const step = (title) => console.log(`\n— ${title}`)
-const check = (label, ok) => {
-  console.log(`  ${ok ? '✓' : '✗'} ${label}`)
-  if (!ok) process.exitCode = 1
-}
+const login = (email) => loginWith(call, email)
 
 /** Reads the rental's deposit until `until` says so (webhooks arrive on the emulator's alarm). */
 async function depositOf(rentalId, token, until = () => true) {

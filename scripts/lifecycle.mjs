@@ -4,10 +4,18 @@
 // run at the rental's start date, releases the owner's payout as a Stripe Transfer; a partial refund after
 // release takes the owner's share back; the earnings statement adds up to the cent; then the signed webhooks
 // the emulator delivered.
-//   API_URL (http://localhost:8787), EMULATOR_URL (http://localhost:12111), STRIPE_SECRET_KEY (the emulator's)
-const API = process.env.API_URL ?? `http://localhost:${process.env.API_PORT ?? 8787}`
-const STRIPE = process.env.EMULATOR_URL ?? `http://localhost:${process.env.EMULATOR_PORT ?? 12111}`
-const STRIPE_KEY = process.env.STRIPE_SECRET_KEY ?? 'sk_test_emulator_backline_dev'
+//   API_URL, EMULATOR_URL, STRIPE_SECRET_KEY: see lifecycle-support.mjs
+import {
+  API,
+  check,
+  day,
+  login as loginWith,
+  runScheduled,
+  show,
+  step,
+  STRIPE,
+  STRIPE_KEY,
+} from './lifecycle-support.mjs'
 // Where onboarding sends the owner back: a frontend origin of PAYOUT_ONBOARDING_ORIGINS (nothing needs to
 // listen there; the script reads the redirect).
 const FRONTEND = 'http://localhost:5173'
@@ -33,22 +41,11 @@ async function stripe(method, path, { form, account } = {}) {
   return response.json()
 }
 
-const login = async (email) =>
-  (await call('POST', '/api/auth/login', { body: { email, password: 'backline-demo-password' } })).token
+const login = (email) => loginWith(call, email)
 
-const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
-const show = (label, value) => console.log(`  ${label}:`, JSON.stringify(value))
-const step = (title) => console.log(`\n— ${title}`)
-const check = (label, ok) => {
-  console.log(`  ${ok ? '✓' : '✗'} ${label}`)
-  if (!ok) process.exitCode = 1
-}
-
-/** Runs the Cron Trigger as wrangler dev does (`/cdn-cgi/local/scheduled`), with its clock at `time`. */
+/** Runs the cron with its clock at `time`. */
 async function cronAt(time) {
-  const response = await fetch(
-    `${API}/cdn-cgi/local/scheduled?cron=${encodeURIComponent('*/5 * * * *')}&time=${time}`,
-  )
+  const response = await runScheduled(time)
   console.log(`cron at ${new Date(time).toISOString()} → ${response.status} ${await response.text()}`)
 }
 
