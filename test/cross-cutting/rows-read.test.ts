@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { countingD1 } from '../../bench/d1-meter'
 import { createApp } from '../../src/app'
 import { issueToken } from '../../src/lib/jwt'
-import { insertRows } from '../helpers/bulk-insert'
+import { insertPayments, insertRentals, insertRows } from '../helpers/bulk-insert'
 import { settings } from '../helpers/factories'
 
 /*
@@ -29,8 +29,6 @@ interface Users {
   others: string[]
 }
 
-const insert = insertRows
-
 async function createUsers(): Promise<Users> {
   const now = iso(Date.now())
   const ids = ['alice', 'carol', 'owner', ...Array.from({ length: 20 }, (_, i) => `other${i}`)].map(
@@ -39,7 +37,7 @@ async function createUsers(): Promise<Users> {
       id: nextId('usr'),
     }),
   )
-  await insert(
+  await insertRows(
     'users',
     ['id', 'email', 'name', 'role', 'created_at', 'updated_at'],
     ids.map(({ name, id }) => [id, `${name}.${id.toLowerCase()}@rows.test`, name, 'user', now, now]),
@@ -107,18 +105,18 @@ async function grow(
         400,
         3600,
         0,
+        created,
+        created,
         `pi_${rentalId.slice(4)}`,
-        created,
-        created,
       ])
     }
   }
-  await insert(
+  await insertRows(
     'instruments',
     ['id', 'name', 'category', 'created_by', 'created_at', 'updated_at'],
     instruments,
   )
-  await insert(
+  await insertRows(
     'listings',
     [
       'id',
@@ -135,46 +133,8 @@ async function grow(
     ],
     listings,
   )
-  await insert(
-    'rentals',
-    [
-      'id',
-      'listing_id',
-      'renter_id',
-      'owner_id',
-      'start_date',
-      'end_date',
-      'days',
-      'daily_rate',
-      'amount',
-      'currency',
-      'deposit_amount',
-      'status',
-      'hold_expires_at',
-      'created_at',
-      'updated_at',
-    ],
-    rentals,
-  )
-  await insert(
-    'payments',
-    [
-      'id',
-      'rental_id',
-      'renter_id',
-      'owner_id',
-      'amount',
-      'currency',
-      'status',
-      'platform_fee',
-      'owner_payout_amount',
-      'amount_refunded',
-      'stripe_payment_intent_id',
-      'created_at',
-      'updated_at',
-    ],
-    payments,
-  )
+  await insertRentals(rentals)
+  await insertPayments(payments, ['stripe_payment_intent_id'])
   return {
     newestListing: listings.at(-1)![0] as string,
     aliceRental: rentals.findLast((row) => row[2] === users.alice.id)![0] as string,

@@ -12,7 +12,7 @@ import {
   paymentsWithStatusQuery,
 } from '../../../src/use-cases/payments/read-payments'
 import { api, expectProblem, type ApiResponse } from '../../helpers/api'
-import { insertRows } from '../../helpers/bulk-insert'
+import { insertPayments, insertRentals } from '../../helpers/bulk-insert'
 import {
   createListing,
   createPaymentFor,
@@ -289,8 +289,6 @@ describe('GET /api/admin/payments reads rows in proportion to the page', () => {
   let admin: TestUser
   let seeded = 0
 
-  const insert = insertRows
-
   /** `count` cancelled rentals, each with a payment, the statuses taking turns; all older than other tests'. */
   async function grow(count: number) {
     const owner = await createUser()
@@ -309,45 +307,8 @@ describe('GET /api/admin/payments reads rows in proportion to the page', () => {
       const status = STATUSES[n % STATUSES.length]!
       rows.push([newId('pay'), rentalId, renter.id, owner.id, 5000, 'usd', status, 500, 4500, 0, at, at])
     }
-    await insert(
-      'rentals',
-      [
-        'id',
-        'listing_id',
-        'renter_id',
-        'owner_id',
-        'start_date',
-        'end_date',
-        'days',
-        'daily_rate',
-        'amount',
-        'currency',
-        'deposit_amount',
-        'status',
-        'hold_expires_at',
-        'created_at',
-        'updated_at',
-      ],
-      rentals,
-    )
-    await insert(
-      'payments',
-      [
-        'id',
-        'rental_id',
-        'renter_id',
-        'owner_id',
-        'amount',
-        'currency',
-        'status',
-        'platform_fee',
-        'owner_payout_amount',
-        'amount_refunded',
-        'created_at',
-        'updated_at',
-      ],
-      rows,
-    )
+    await insertRentals(rentals)
+    await insertPayments(rows)
   }
 
   /** One request through the app on a metered D1 binding. */
