@@ -1,10 +1,9 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { countingD1 } from '../../bench/d1-meter'
 import { createApp } from '../../src/app'
 import { issueToken } from '../../src/lib/jwt'
 import { insertPayments, insertRentals, insertRows } from '../helpers/bulk-insert'
 import { settings } from '../helpers/factories'
+import { metered } from '../helpers/metered'
 
 /*
  * D1 bills rows read: every endpoint must read rows in proportion to what it returns, not to the size of
@@ -143,8 +142,6 @@ async function grow(
 
 /** One request through the app on a metered D1 binding: the status and the rows D1 read for it. */
 async function rowsRead(method: string, path: string, token?: string, body?: unknown) {
-  const { db, meter } = countingD1(env.DB)
-  const ctx = createExecutionContext()
   const headers: Record<string, string> = { 'cf-connecting-ip': '10.9.9.9' }
   if (token) headers.authorization = `Bearer ${token}`
   if (body) headers['content-type'] = 'application/json'
@@ -153,10 +150,8 @@ async function rowsRead(method: string, path: string, token?: string, body?: unk
     headers,
     body: body ? JSON.stringify(body) : undefined,
   })
-  const response = await app.fetch(request, { ...env, DB: db }, ctx)
-  await response.arrayBuffer()
-  await waitOnExecutionContext(ctx)
-  return { status: response.status, rowsRead: meter.rowsRead, calls: meter.calls }
+  const { status, rowsRead, calls } = await metered(app, request)
+  return { status, rowsRead, calls }
 }
 
 type Sample = Record<string, { status: number; rowsRead: number; calls: number }>

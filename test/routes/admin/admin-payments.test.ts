@@ -1,8 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { eq, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { countingD1 } from '../../../bench/d1-meter'
 import { createApp } from '../../../src/app'
 import { payments, paymentStatuses, type PaymentStatus } from '../../../src/adapters/d1/schema'
 import { newId } from '../../../src/lib/ids'
@@ -23,6 +22,7 @@ import {
   services,
 } from '../../helpers/factories'
 import { hostileQuery, responseViolations } from '../../helpers/hostile'
+import { metered } from '../../helpers/metered'
 
 // GET /api/admin/payments?status=…: every user's payments in one status, newest first, for admins only.
 
@@ -313,15 +313,12 @@ describe('GET /api/admin/payments reads rows in proportion to the page', () => {
 
   /** One request through the app on a metered D1 binding. */
   async function rowsRead(path: string) {
-    const { db: metered, meter } = countingD1(env.DB)
-    const ctx = createExecutionContext()
     const request = new Request(`https://backline.test${path}`, {
       headers: { authorization: `Bearer ${admin.token}`, 'cf-connecting-ip': '10.9.8.7' },
     })
-    const response = await app.fetch(request, { ...env, DB: metered }, ctx)
-    const body = (await response.json()) as { data: Item[]; next_cursor: string | null }
-    await waitOnExecutionContext(ctx)
-    return { status: response.status, body, rowsRead: meter.rowsRead, calls: meter.calls }
+    const { status, text, rowsRead, calls } = await metered(app, request)
+    const body = JSON.parse(text) as { data: Item[]; next_cursor: string | null }
+    return { status, body, rowsRead, calls }
   }
 
   /** The first page of 20 and the page after it, for `status`. */

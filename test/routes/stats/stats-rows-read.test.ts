@@ -1,9 +1,8 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { countingD1 } from '../../../bench/d1-meter'
 import { createApp } from '../../../src/app'
 import { insertPayments, insertRentals } from '../../helpers/bulk-insert'
 import { createListing, createUser } from '../../helpers/factories'
+import { metered } from '../../helpers/metered'
 
 /*
  * An owner's figures and the platform's figures for one month read rows in proportion to that month, not to
@@ -14,16 +13,12 @@ const app = createApp()
 const DAY = 86_400_000
 
 async function rowsRead(path: string, token: string) {
-  const { db, meter } = countingD1(env.DB)
-  const ctx = createExecutionContext()
   const request = new Request(`https://backline.test${path}`, {
     headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': '10.8.8.8' },
   })
-  const response = await app.fetch(request, { ...env, DB: db }, ctx)
-  expect(response.status).toBe(200)
-  await response.arrayBuffer()
-  await waitOnExecutionContext(ctx)
-  return meter.rowsRead
+  const { status, rowsRead } = await metered(app, request)
+  expect(status).toBe(200)
+  return rowsRead
 }
 
 /** `count` paid two-day rentals of `listing`, one a day from `firstDay` (ms), written straight to D1. */
