@@ -101,6 +101,10 @@ export async function paidBooking(overrides: Parameters<typeof booking>[0] = {})
   return { ...b, intentId, paymentId }
 }
 
+/** The owner's POST /api/payments/{payment_id}/refund for a paid booking, with `body` (none when undefined). */
+export const ownerRefund = (b: Booking & { paymentId: string }, body?: unknown) =>
+  api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })
+
 export const postWebhook = (payload: string, signature: string) =>
   callWorker(
     new Request('https://backline.test/api/webhooks/stripe', {
