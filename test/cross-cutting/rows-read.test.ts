@@ -1,10 +1,9 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { countingD1 } from '../../bench/d1-meter'
 import { createApp } from '../../src/app'
 import { issueToken } from '../../src/lib/jwt'
-import { insertRows } from '../helpers/bulk-insert'
+import { insertPayments, insertRentals, insertRows } from '../helpers/bulk-insert'
 import { settings } from '../helpers/factories'
+import { metered } from '../helpers/metered'
 
 /*
  * D1 bills rows read: every endpoint must read rows in proportion to what it returns, not to the size of
@@ -29,8 +28,6 @@ interface Users {
   others: string[]
 }
 
-const insert = insertRows
-
 async function createUsers(): Promise<Users> {
   const now = iso(Date.now())
   const ids = ['alice', 'carol', 'owner', ...Array.from({ length: 20 }, (_, i) => `other${i}`)].map(
@@ -39,7 +36,7 @@ async function createUsers(): Promise<Users> {
       id: nextId('usr'),
     }),
   )
-  await insert(
+  await insertRows(
     'users',
     ['id', 'email', 'name', 'role', 'created_at', 'updated_at'],
     ids.map(({ name, id }) => [id, `${name}.${id.toLowerCase()}@rows.test`, name, 'user', now, now]),
@@ -107,18 +104,18 @@ async function grow(
         400,
         3600,
         0,
+        created,
+        created,
         `pi_${rentalId.slice(4)}`,
-        created,
-        created,
       ])
     }
   }
-  await insert(
+  await insertRows(
     'instruments',
     ['id', 'name', 'category', 'created_by', 'created_at', 'updated_at'],
     instruments,
   )
-  await insert(
+  await insertRows(
     'listings',
     [
       'id',
@@ -135,46 +132,8 @@ async function grow(
     ],
     listings,
   )
-  await insert(
-    'rentals',
-    [
-      'id',
-      'listing_id',
-      'renter_id',
-      'owner_id',
-      'start_date',
-      'end_date',
-      'days',
-      'daily_rate',
-      'amount',
-      'currency',
-      'deposit_amount',
-      'status',
-      'hold_expires_at',
-      'created_at',
-      'updated_at',
-    ],
-    rentals,
-  )
-  await insert(
-    'payments',
-    [
-      'id',
-      'rental_id',
-      'renter_id',
-      'owner_id',
-      'amount',
-      'currency',
-      'status',
-      'platform_fee',
-      'owner_payout_amount',
-      'amount_refunded',
-      'stripe_payment_intent_id',
-      'created_at',
-      'updated_at',
-    ],
-    payments,
-  )
+  await insertRentals(rentals)
+  await insertPayments(payments, ['stripe_payment_intent_id'])
   return {
     newestListing: listings.at(-1)![0] as string,
     aliceRental: rentals.findLast((row) => row[2] === users.alice.id)![0] as string,
@@ -183,8 +142,6 @@ async function grow(
 
 /** One request through the app on a metered D1 binding: the status and the rows D1 read for it. */
 async function rowsRead(method: string, path: string, token?: string, body?: unknown) {
-  const { db, meter } = countingD1(env.DB)
-  const ctx = createExecutionContext()
   const headers: Record<string, string> = { 'cf-connecting-ip': '10.9.9.9' }
   if (token) headers.authorization = `Bearer ${token}`
   if (body) headers['content-type'] = 'application/json'
@@ -193,10 +150,8 @@ async function rowsRead(method: string, path: string, token?: string, body?: unk
     headers,
     body: body ? JSON.stringify(body) : undefined,
   })
-  const response = await app.fetch(request, { ...env, DB: db }, ctx)
-  await response.arrayBuffer()
-  await waitOnExecutionContext(ctx)
-  return { status: response.status, rowsRead: meter.rowsRead, calls: meter.calls }
+  const { status, rowsRead, calls } = await metered(app, request)
+  return { status, rowsRead, calls }
 }
 
 type Sample = Record<string, { status: number; rowsRead: number; calls: number }>

@@ -22,7 +22,10 @@ export interface Booking {
 
 let nextOffset = 1
 
-/** An owner (or the one given), a renter, a listing and a pending rental of it (each booking gets its own dates). */
+/**
+ * An owner (or the one given), a renter, a listing (or the owner's one given) and a pending rental of it (each
+ * booking gets its own dates).
+ */
 export async function booking(
   overrides: {
     dailyRate?: number
@@ -32,16 +35,19 @@ export async function booking(
     cancellationPolicy?: 'flexible' | 'moderate' | 'strict'
     timeZone?: string
     owner?: TestUser
+    listingId?: string
   } = {},
 ): Promise<Booking> {
   const owner = overrides.owner ?? (await createUser())
   const renter = await createUser()
-  const listing = await createListing(owner, {
-    dailyRate: overrides.dailyRate ?? 2_500,
-    currency: overrides.currency ?? 'usd',
-    cancellationPolicy: overrides.cancellationPolicy ?? 'flexible',
-    timeZone: overrides.timeZone ?? 'UTC',
-  })
+  const listing = overrides.listingId
+    ? { id: overrides.listingId }
+    : await createListing(owner, {
+        dailyRate: overrides.dailyRate ?? 2_500,
+        currency: overrides.currency ?? 'usd',
+        cancellationPolicy: overrides.cancellationPolicy ?? 'flexible',
+        timeZone: overrides.timeZone ?? 'UTC',
+      })
   const start = overrides.startInDays ?? nextOffset++
   const days = overrides.days ?? 3
   const [startDate, endDate] = [dateFromToday(start), dateFromToday(start + days)]
@@ -94,6 +100,10 @@ export async function paidBooking(overrides: Parameters<typeof booking>[0] = {})
     throw new Error(`confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`)
   return { ...b, intentId, paymentId }
 }
+
+/** The owner's POST /api/payments/{payment_id}/refund for a paid booking, with `body` (none when undefined). */
+export const ownerRefund = (b: Booking & { paymentId: string }, body?: unknown) =>
+  api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })
 
 export const postWebhook = (payload: string, signature: string) =>
   callWorker(

@@ -1,8 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { eq, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { countingD1 } from '../../../bench/d1-meter'
 import { createApp } from '../../../src/app'
 import { payments, paymentStatuses, type PaymentStatus } from '../../../src/adapters/d1/schema'
 import { newId } from '../../../src/lib/ids'
@@ -12,7 +11,7 @@ import {
   paymentsWithStatusQuery,
 } from '../../../src/use-cases/payments/read-payments'
 import { api, expectProblem, type ApiResponse } from '../../helpers/api'
-import { insertRows } from '../../helpers/bulk-insert'
+import { insertPayments, insertRentals } from '../../helpers/bulk-insert'
 import {
   createListing,
   createPaymentFor,
@@ -23,6 +22,7 @@ import {
   services,
 } from '../../helpers/factories'
 import { hostileQuery, responseViolations } from '../../helpers/hostile'
+import { metered } from '../../helpers/metered'
 
 // GET /api/admin/payments?status=…: every user's payments in one status, newest first, for admins only.
 
@@ -289,8 +289,6 @@ describe('GET /api/admin/payments reads rows in proportion to the page', () => {
   let admin: TestUser
   let seeded = 0
 
-  const insert = insertRows
-
   /** `count` cancelled rentals, each with a payment, the statuses taking turns; all older than other tests'. */
   async function grow(count: number) {
     const owner = await createUser()
@@ -309,58 +307,18 @@ describe('GET /api/admin/payments reads rows in proportion to the page', () => {
       const status = STATUSES[n % STATUSES.length]!
       rows.push([newId('pay'), rentalId, renter.id, owner.id, 5000, 'usd', status, 500, 4500, 0, at, at])
     }
-    await insert(
-      'rentals',
-      [
-        'id',
-        'listing_id',
-        'renter_id',
-        'owner_id',
-        'start_date',
-        'end_date',
-        'days',
-        'daily_rate',
-        'amount',
-        'currency',
-        'deposit_amount',
-        'status',
-        'hold_expires_at',
-        'created_at',
-        'updated_at',
-      ],
-      rentals,
-    )
-    await insert(
-      'payments',
-      [
-        'id',
-        'rental_id',
-        'renter_id',
-        'owner_id',
-        'amount',
-        'currency',
-        'status',
-        'platform_fee',
-        'owner_payout_amount',
-        'amount_refunded',
-        'created_at',
-        'updated_at',
-      ],
-      rows,
-    )
+    await insertRentals(rentals)
+    await insertPayments(rows)
   }
 
   /** One request through the app on a metered D1 binding. */
   async function rowsRead(path: string) {
-    const { db: metered, meter } = countingD1(env.DB)
-    const ctx = createExecutionContext()
     const request = new Request(`https://backline.test${path}`, {
       headers: { authorization: `Bearer ${admin.token}`, 'cf-connecting-ip': '10.9.8.7' },
     })
-    const response = await app.fetch(request, { ...env, DB: metered }, ctx)
-    const body = (await response.json()) as { data: Item[]; next_cursor: string | null }
-    await waitOnExecutionContext(ctx)
-    return { status: response.status, body, rowsRead: meter.rowsRead, calls: meter.calls }
+    const { status, text, rowsRead, calls } = await metered(app, request)
+    const body = JSON.parse(text) as { data: Item[]; next_cursor: string | null }
+    return { status, body, rowsRead, calls }
   }
 
   /** The first page of 20 and the page after it, for `status`. */

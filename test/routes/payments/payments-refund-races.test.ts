@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, expectProblem, type ApiResponse } from '../../helpers/api'
+import { expectProblem, type ApiResponse } from '../../helpers/api'
 import {
   auditOf,
   datesFree,
@@ -11,7 +11,7 @@ import {
   paidWith,
   transitionsOf,
   webhooksAbout,
-  type Booking,
+  ownerRefund as refund,
 } from '../../helpers/payments'
 import { clearFaults, injectFault, settleRefund, type WebhookDelivery } from '../../helpers/stripe-emulator'
 
@@ -24,11 +24,6 @@ import { clearFaults, injectFault, settleRefund, type WebhookDelivery } from '..
  */
 
 afterEach(() => clearFaults())
-
-type Paid = Booking & { intentId: string; paymentId: string }
-
-const refund = (b: Paid, body?: unknown) =>
-  api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })
 
 /** Well under the test STRIPE_TIMEOUT_MS (3 s): the answer is late, not lost, and the SDK does not retry. */
 const HANG_MS = 2_000

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from '../../helpers/api'
-import { createListing, createUser, dateFromToday } from '../../helpers/factories'
-import { confirm, initiateAndPay, type Booking } from '../../helpers/payments'
+import { createListing, createUser, dateFromToday, type TestUser } from '../../helpers/factories'
+import { paidBooking } from '../../helpers/payments'
 
-/** A booking of `listing` by a new renter, paid. */
-async function paidRental(owner: Booking['owner'], listingId: string, start: number, days: number) {
-  const renter = await createUser()
-  const [startDate, endDate] = [dateFromToday(start), dateFromToday(start + days)]
-  const booked = await api('POST', '/api/rentals', {
-    token: renter.token,
-    body: { listing_id: listingId, start_date: startDate, end_date: endDate },
-  })
-  const b: Booking = {
-    owner,
-    renter,
-    listingId,
-    rentalId: booked.body.id,
-    amount: booked.body.amount,
-    startDate,
-    endDate,
-  }
-  const { intentId, paymentId } = await initiateAndPay(b)
-  expect((await confirm(b, intentId)).status).toBe(200)
-  return { ...b, paymentId }
-}
+/** A booking of `listingId` (of `owner`) by a new renter, `days` long from `start` days ahead, paid. */
+const paidRental = (owner: TestUser, listingId: string, start: number, days: number) =>
+  paidBooking({ owner, listingId, startInDays: start, days })
 
 describe('GET /api/me/stats', () => {
   it("gives an owner's bookings, nights, revenue, fees, refunds and net per month and currency, and occupancy", async () => {

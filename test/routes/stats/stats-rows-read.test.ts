@@ -1,8 +1,8 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { countingD1 } from '../../../bench/d1-meter'
 import { createApp } from '../../../src/app'
+import { insertPayments, insertRentals } from '../../helpers/bulk-insert'
 import { createListing, createUser } from '../../helpers/factories'
+import { metered } from '../../helpers/metered'
 
 /*
  * An owner's figures and the platform's figures for one month read rows in proportion to that month, not to
@@ -13,21 +13,18 @@ const app = createApp()
 const DAY = 86_400_000
 
 async function rowsRead(path: string, token: string) {
-  const { db, meter } = countingD1(env.DB)
-  const ctx = createExecutionContext()
   const request = new Request(`https://backline.test${path}`, {
     headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': '10.8.8.8' },
   })
-  const response = await app.fetch(request, { ...env, DB: db }, ctx)
-  expect(response.status).toBe(200)
-  await response.arrayBuffer()
-  await waitOnExecutionContext(ctx)
-  return meter.rowsRead
+  const { status, rowsRead } = await metered(app, request)
+  expect(status).toBe(200)
+  return rowsRead
 }
 
 /** `count` paid two-day rentals of `listing`, one a day from `firstDay` (ms), written straight to D1. */
 async function seed(owner: string, renter: string, listing: string, firstDay: number, count: number) {
-  const statements: D1PreparedStatement[] = []
+  const rentals: (string | number)[][] = []
+  const payments: (string | number)[][] = []
   for (let n = 0; n < count; n++) {
     const start = new Date(firstDay + n * DAY)
     const [startDate, endDate] = [
@@ -36,20 +33,41 @@ async function seed(owner: string, renter: string, listing: string, firstDay: nu
     ]
     const at = start.toISOString()
     const rental = `rnt_st${firstDay}${n}`
-    statements.push(
-      env.DB.prepare(
-        `INSERT INTO rentals (id, listing_id, renter_id, owner_id, start_date, end_date, days, daily_rate, amount,
-           currency, status, hold_expires_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 2, 1000, 2000, 'usd', 'completed', ?, ?, ?)`,
-      ).bind(rental, listing, renter, owner, startDate, endDate, at, at, at),
-      env.DB.prepare(
-        `INSERT INTO payments (id, rental_id, renter_id, owner_id, amount, currency, status, platform_fee,
-           owner_payout_amount, created_at, updated_at, completed_at)
-         VALUES (?, ?, ?, ?, 2000, 'usd', 'completed', 200, 1800, ?, ?, ?)`,
-      ).bind(`pay_st${firstDay}${n}`, rental, renter, owner, at, at, at),
-    )
+    rentals.push([
+      rental,
+      listing,
+      renter,
+      owner,
+      startDate,
+      endDate,
+      2,
+      1000,
+      2000,
+      'usd',
+      0,
+      'completed',
+      at,
+      at,
+      at,
+    ])
+    payments.push([
+      `pay_st${firstDay}${n}`,
+      rental,
+      renter,
+      owner,
+      2000,
+      'usd',
+      'completed',
+      200,
+      1800,
+      0,
+      at,
+      at,
+      at,
+    ])
   }
-  await env.DB.batch(statements)
+  await insertRentals(rentals)
+  await insertPayments(payments, ['completed_at'])
 }
 
 describe('GET /api/me/stats and GET /api/admin/stats read what the window holds', () => {

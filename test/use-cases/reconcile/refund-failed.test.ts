@@ -12,6 +12,7 @@ import {
   paidWith,
   paidBooking,
   type Booking,
+  ownerRefund as refund,
 } from '../../helpers/payments'
 
 /*
@@ -24,9 +25,6 @@ import {
 type Paid = Booking & { intentId: string; paymentId: string }
 
 const MINUTE = 60_000
-
-const refund = (b: Paid, body: unknown = {}) =>
-  api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })
 
 const stripeRefunds = async (b: Paid) =>
   (await frontend.refunds.list({ payment_intent: b.intentId, limit: 100 })).data
@@ -49,7 +47,7 @@ describe('the refund of a cancelled rental that Stripe keeps failing', () => {
     const b = await paidWith('pm_card_refundFail')
 
     // The owner refunds in full: Stripe answers succeeded, the rental is cancelled.
-    const answered = await refund(b)
+    const answered = await refund(b, {})
     expect(answered.status).toBe(200)
     expect(answered.body.refund).toMatchObject({ amount: b.amount, status: 'succeeded' })
     expect(answered.body.payment).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
@@ -120,7 +118,7 @@ describe('the refund of a cancelled rental that Stripe keeps failing', () => {
     expect(await listedAs(b, 'completed')).not.toContain(b.paymentId)
 
     // …and refunds it by hand. With the same card Stripe answers succeeded, then fails again.
-    const manual = await refund(b)
+    const manual = await refund(b, {})
     expect(manual.status).toBe(200)
     expect(manual.body.refund).toMatchObject({ amount: b.amount, status: 'succeeded' })
     expect(manual.body.payment).toMatchObject({ status: 'refunded', amount_refunded: b.amount })
@@ -152,7 +150,7 @@ describe('the refund of a cancelled rental that Stripe keeps failing', () => {
     await env.DB.prepare("UPDATE payments SET status = 'refund_failed' WHERE id = ?").bind(b.paymentId).run()
     expect(await listedAs(b, 'refund_failed')).toEqual([b.paymentId])
 
-    const answered = await refund(b)
+    const answered = await refund(b, {})
     expect(answered.status).toBe(200)
     expect(answered.body.refund).toMatchObject({ amount: b.amount, status: 'succeeded' })
     expect(answered.body.payment).toMatchObject({ status: 'refunded', amount_refunded: b.amount })

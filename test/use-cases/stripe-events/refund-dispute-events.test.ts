@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, expectProblem } from '../../helpers/api'
+import { expectProblem } from '../../helpers/api'
 import {
   transitionsOf,
   booking,
@@ -12,12 +12,9 @@ import {
   initiateAndPay,
   paidBooking,
   webhooksAbout,
-  type Booking,
+  ownerRefund as refund,
 } from '../../helpers/payments'
 import { closeDispute } from '../../helpers/stripe-emulator'
-
-const refund = (b: Booking & { paymentId: string }, body?: unknown) =>
-  api('POST', `/api/payments/${b.paymentId}/refund`, { token: b.owner.token, body })
 
 /** A completed payment made with a given test payment method. */
 async function paidWith(paymentMethod: string) {
