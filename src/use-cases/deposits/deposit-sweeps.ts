@@ -8,6 +8,7 @@ import { damageClaims, depositIntents, deposits, rentals } from '../../adapters/
 import { transition } from '../../adapters/d1/transitions'
 import { needsRehold } from '../../domain/deposits'
 import { runBatchNamed } from '../../adapters/d1/client'
+import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { cancelSupersededIntents, refreshDepositIntent } from './deposit-intents'
 import { collectClaim } from './claims'
@@ -210,7 +211,7 @@ async function settleLostAttempt(deps: Services, depositId: string, attemptId: s
     await refreshDepositIntent(deps, attempt, found.id, 'reconciler')
     return
   }
-  const now = new Date().toISOString()
+  const now = nowIso(deps.clock())
   await deps.db
     .update(depositIntents)
     .set({ closedAt: now, failureCode: 'never_made', updatedAt: now })
