@@ -5,7 +5,13 @@ import { ApiError } from '../../lib/errors'
 import type { Services } from '../context'
 import { applyDepositIntent, attemptOfIntent, retrieveDepositIntent } from './deposit-intents'
 import { askRenter } from './place-hold'
-import { rentalWithDeposit, toDepositJson, withClientSecret, type DepositJson } from './read-deposit'
+import {
+  rentalWithDeposit,
+  toDepositJson,
+  withClientSecret,
+  withIntentSecret,
+  type DepositJson,
+} from './read-deposit'
 
 /** Statuses in which the renter can still confirm an intent with Stripe.js. */
 const CONFIRMABLE: readonly Stripe.PaymentIntent.Status[] = [
@@ -47,7 +53,7 @@ export async function authorizeDeposit(deps: Services, user: Actor, rentalId: st
         intent = await callStripe(() =>
           deps.stripe.paymentIntents.update(intentId, { setup_future_usage: 'off_session' }),
         )
-      return withClientSecret(deps, toDepositJson(rental, current), intentId)
+      return withIntentSecret(toDepositJson(rental, current), intent)
     }
   }
   const asked = await askRenter(deps, current, 'api', user.id)

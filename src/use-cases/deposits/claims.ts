@@ -118,9 +118,13 @@ export async function listClaims(deps: Services, user: Actor, rentalId: string):
   return read.claims.results as DamageClaim[]
 }
 
-async function claimFor(deps: Pick<Services, 'db'>, user: Actor, claimId: string, action: 'read' | 'answer') {
-  const claim = await deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.id, claimId) })
-  authorizeClaim(user, claim, action)
+const readClaim = (db: DepositDeps['db'], claimId: string) =>
+  db.query.damageClaims.findFirst({ where: eq(damageClaims.id, claimId) })
+
+/** The claim, for its renter to answer. */
+async function claimToAnswer(deps: Pick<Services, 'db'>, user: Actor, claimId: string) {
+  const claim = await readClaim(deps.db, claimId)
+  authorizeClaim(user, claim, 'answer')
   return claim
 }
 
@@ -157,7 +161,7 @@ async function moveClaim(
 
 /** POST /api/damage-claims/{id}/accept (the renter): the claimed amount is collected at once. */
 export async function acceptClaim(deps: Services, user: Actor, claimId: string) {
-  const claim = await claimFor(deps, user, claimId, 'answer')
+  const claim = await claimToAnswer(deps, user, claimId)
   const { moved, claim: after } = await moveClaim(deps, claim, {
     on: 'accept',
     to: 'accepted',
@@ -170,7 +174,7 @@ export async function acceptClaim(deps: Services, user: Actor, claimId: string) 
 
 /** POST /api/damage-claims/{id}/contest (the renter), before respond_by: an admin decides the amount. */
 export async function contestClaim(deps: Services, user: Actor, claimId: string) {
-  const claim = await claimFor(deps, user, claimId, 'answer')
+  const claim = await claimToAnswer(deps, user, claimId)
   const now = nowIso(deps.clock())
   const { moved, claim: after } = await moveClaim(deps, claim, {
     on: 'contest',
@@ -192,7 +196,7 @@ export async function contestClaim(deps: Services, user: Actor, claimId: string)
 /** POST /api/admin/damage-claims/{id}/decide (an admin): the amount, at most the claim's, is collected. */
 export async function decideClaim(deps: Services, user: Actor, claimId: string, amount: number) {
   authorizeAdmin(user)
-  const claim = await deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.id, claimId) })
+  const claim = await readClaim(deps.db, claimId)
   if (!claim) throw new ApiError('claim_not_found', 'Damage claim not found')
   if (claim.status !== 'contested')
     throw new ApiError(
@@ -257,12 +261,12 @@ export async function collectClaim(
   if (!deposit) throw new Error(`deposit ${claim.depositId} of claim ${claim.id} not found`)
   if (!(OPEN_DEPOSIT_STATUSES as readonly string[]).includes(deposit.status)) {
     // Settled already (this claim captured by a concurrent collector, or the deposit failed): nothing to take.
-    return (await deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.id, claim.id) }))!
+    return (await readClaim(deps.db, claim.id))!
   }
   const amount = amountToCollect(claim)
   if (amount === 0) {
     await releaseDepositNow(deps, deposit, { source, detail: `claim ${claim.id} decided at nothing` })
-    return (await deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.id, claim.id) }))!
+    return (await readClaim(deps.db, claim.id))!
   }
   const after =
     deposit.status === 'held' && deposit.stripePaymentIntentId

@@ -4,10 +4,11 @@ import {
   OPEN_DEPOSIT_STATUSES,
   UNSETTLED_CLAIM_STATUSES,
 } from '../../adapters/d1/deposit-statements'
-import { damageClaims, depositIntents, deposits, rentals } from '../../adapters/d1/schema'
+import { damageClaims, depositIntents, deposits, rentals, type DepositIntent } from '../../adapters/d1/schema'
 import { transition } from '../../adapters/d1/transitions'
 import { needsRehold } from '../../domain/deposits'
 import { runBatchNamed } from '../../adapters/d1/client'
+import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { cancelSupersededIntents, refreshDepositIntent } from './deposit-intents'
 import { collectClaim } from './claims'
@@ -64,6 +65,9 @@ export async function sweepDeposits(
     })
   }
 
+  const unsettledClaim = sql`EXISTS (SELECT 1 FROM damage_claims WHERE damage_claims.deposit_id = deposits.id
+    AND damage_claims.status IN ${UNSETTLED_CLAIM_STATUSES})`
+
   // Fresh holds for held deposits whose hold expires within DEPOSIT_REHOLD_BEFORE_HOURS and that are still needed.
   const horizon = new Date(
     run.now.getTime() + deps.settings.DEPOSIT_REHOLD_BEFORE_HOURS * 3_600_000,
@@ -71,8 +75,7 @@ export async function sweepDeposits(
   const expiring = await db
     .select({
       deposit: getTableColumns(deposits),
-      claimUnsettled: sql<number>`EXISTS (SELECT 1 FROM damage_claims WHERE damage_claims.deposit_id = deposits.id
-        AND damage_claims.status IN ${UNSETTLED_CLAIM_STATUSES})`,
+      claimUnsettled: sql<number>`${unsettledClaim}`,
     })
     .from(deposits)
     .where(
@@ -93,19 +96,11 @@ export async function sweepDeposits(
   }
 
   // Claim windows closed with no claim left to settle: released.
-  const unsettledClaim = sql`EXISTS (SELECT 1 FROM damage_claims WHERE damage_claims.deposit_id = deposits.id
-    AND damage_claims.status IN ${UNSETTLED_CLAIM_STATUSES})`
   const windowClosed = sql`claim_window_ends_at <= ${now} AND NOT ${unsettledClaim}`
   const closed = await db
     .select()
     .from(deposits)
-    .where(
-      and(
-        inArray(deposits.status, OPEN_DEPOSIT_STATUSES),
-        lte(deposits.claimWindowEndsAt, now),
-        sql`NOT ${unsettledClaim}`,
-      ),
-    )
+    .where(and(inArray(deposits.status, OPEN_DEPOSIT_STATUSES), windowClosed))
     .orderBy(deposits.claimWindowEndsAt)
     .limit(batch)
   // Deposits of rentals cancelled (by a party, a full refund, a refused hand-over): released, a claim withdrawn.
@@ -182,7 +177,7 @@ export async function sweepDeposits(
     )
     .limit(batch)
   for (const row of lost) {
-    await attempt('deposit_attempt', row.id, () => settleLostAttempt(deps, row.depositId, row.id))
+    await attempt('deposit_attempt', row.id, () => settleLostAttempt(deps, row))
   }
 
   await attempt('deposit_cancel', 'superseded', async () => {
@@ -196,10 +191,9 @@ export async function sweepDeposits(
  * Found, it is applied (a hold the deposit no longer wants is canceled); not found, Stripe never made it, and
  * the attempt is closed so that the next one starts with a new key.
  */
-async function settleLostAttempt(deps: Services, depositId: string, attemptId: string) {
-  const deposit = await deps.db.query.deposits.findFirst({ where: eq(deposits.id, depositId) })
-  const attempt = await deps.db.query.depositIntents.findFirst({ where: eq(depositIntents.id, attemptId) })
-  if (!deposit || !attempt) return
+async function settleLostAttempt(deps: Services, attempt: DepositIntent) {
+  const deposit = await deps.db.query.deposits.findFirst({ where: eq(deposits.id, attempt.depositId) })
+  if (!deposit) return
   const customer = deposit.stripeCustomerId
   const list = customer ? await deps.stripe.paymentIntents.list({ customer, limit: 100 }) : { data: [] }
   const found = list.data.find(
@@ -210,7 +204,7 @@ async function settleLostAttempt(deps: Services, depositId: string, attemptId: s
     await refreshDepositIntent(deps, attempt, found.id, 'reconciler')
     return
   }
-  const now = new Date().toISOString()
+  const now = nowIso(deps.clock())
   await deps.db
     .update(depositIntents)
     .set({ closedAt: now, failureCode: 'never_made', updatedAt: now })

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
 import { runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { deposits, rentals, type Deposit, type Rental } from '../../adapters/d1/schema'
 import { authorizeRental, type Actor, type rentalRules } from '../../domain/access'
@@ -97,7 +98,11 @@ export async function withClientSecret(
   json: DepositJson,
   intentId: string,
 ): Promise<DepositJson> {
-  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+  return withIntentSecret(json, await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId)))
+}
+
+/** The same, from an intent already read from Stripe. */
+export function withIntentSecret(json: DepositJson, intent: Stripe.PaymentIntent): DepositJson {
   const card = intent.last_payment_error?.payment_method?.id ?? intent.payment_method
   return {
     ...json,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { runBatchNamed, selectRows } from '../../adapters/d1/client'
-import { releaseStatements, type Release } from '../../adapters/d1/deposit-statements'
+import { OPEN_DEPOSIT_STATUSES, releaseStatements, type Release } from '../../adapters/d1/deposit-statements'
 import { deposits, type Deposit } from '../../adapters/d1/schema'
 import type { Actor } from '../../domain/access'
 import { ApiError } from '../../lib/errors'
@@ -48,7 +48,7 @@ export async function releaseDeposit(deps: Services, user: Actor, rentalId: stri
   if (!released) {
     throw new ApiError(
       'deposit_not_releasable',
-      ['captured', 'partially_captured', 'released', 'failed'].includes(deposit.status)
+      !(OPEN_DEPOSIT_STATUSES as readonly string[]).includes(deposit.status)
         ? `The deposit is ${deposit.status}; there is nothing to release`
         : 'A claim on this deposit is being collected; it can no longer be released',
     )
