@@ -116,7 +116,15 @@ const rowValues = (copy: ReturnType<typeof copyOf>) =>
 export async function getPayoutAccount(deps: Deps, user: Actor, now: Date): Promise<PayoutAccount> {
   const account = await findAccount(deps, user.id)
   if (!account) throw noAccount()
-  // An account still onboarding is read every time: the owner is likely just back from Stripe's pages.
+  return currentAccount(deps, account, now)
+}
+
+/**
+ * The copy when it says the account can receive transfers and is fresh; otherwise the account read again from
+ * Stripe (an account still onboarding is read every time: the owner is likely just back from Stripe's pages),
+ * or the copy when Stripe cannot answer.
+ */
+async function currentAccount(deps: Deps, account: PayoutAccount, now: Date): Promise<PayoutAccount> {
   if (canReceiveTransfers(account) && !isStale(account, now)) return account
   return (await refreshQuietly(deps, account, 'api')) ?? account
 }
@@ -232,9 +240,7 @@ export async function onboardingLink(
 export async function ownerCanBePaid(deps: Deps, ownerId: string, now: Date): Promise<boolean> {
   const account = await findAccount(deps, ownerId)
   if (!account) return false
-  if (canReceiveTransfers(account) && !isStale(account, now)) return true
-  const current = (await refreshQuietly(deps, account, 'api')) ?? account
-  return canReceiveTransfers(current)
+  return canReceiveTransfers(await currentAccount(deps, account, now))
 }
 
 const isStale = (account: PayoutAccount, now: Date) =>
