@@ -91,8 +91,7 @@ export async function createPayoutAccount(
     [
       prepare(
         deps.db,
-        sql`INSERT INTO payout_accounts (user_id, stripe_account_id, charges_enabled, payouts_enabled,
-          details_submitted, transfers_capability, disabled_reason, requirements_due, refreshed_at, created_at,
+        sql`INSERT INTO payout_accounts (user_id, stripe_account_id, ${copyColumns}, refreshed_at, created_at,
           updated_at)
         VALUES (${user.id}, ${account.id}, ${rowValues(copyOf(account))}, ${now}, ${now}, ${now})
         ON CONFLICT (user_id) DO NOTHING`,
@@ -107,6 +106,11 @@ export async function createPayoutAccount(
   if (created) deps.logger.info('payout account created', { user_id: user.id, account_id: account.id })
   return { account: asAccount(read.account.results[0])!, created }
 }
+
+/** The columns of payout_accounts that copyOf fills, in rowValues' order. */
+const copyColumns = sql.raw(
+  'charges_enabled, payouts_enabled, details_submitted, transfers_capability, disabled_reason, requirements_due',
+)
 
 const rowValues = (copy: ReturnType<typeof copyOf>) =>
   sql`${copy.chargesEnabled ? 1 : 0}, ${copy.payoutsEnabled ? 1 : 0}, ${copy.detailsSubmitted ? 1 : 0},
@@ -163,10 +167,8 @@ export async function storeAccount(
     ...(event ? [recordEventStatement(deps.db, { ...event, objectId: account.id }, now)] : []),
     prepare(
       deps.db,
-      sql`UPDATE payout_accounts SET charges_enabled = ${copy.chargesEnabled ? 1 : 0},
-        payouts_enabled = ${copy.payoutsEnabled ? 1 : 0}, details_submitted = ${copy.detailsSubmitted ? 1 : 0},
-        transfers_capability = ${copy.transfersCapability}, disabled_reason = ${copy.disabledReason},
-        requirements_due = ${copy.requirementsDue}, refreshed_at = ${now}, updated_at = ${now}
+      sql`UPDATE payout_accounts SET (${copyColumns}) = (${rowValues(copy)}), refreshed_at = ${now},
+        updated_at = ${now}
       WHERE stripe_account_id = ${account.id}`,
     ),
   ]
