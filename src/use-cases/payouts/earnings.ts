@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { prepare, runBatchNamed } from '../../adapters/d1/client'
+import { prepare } from '../../adapters/d1/client'
 import type { Actor } from '../../domain/access'
 import { validateAvailabilityWindow } from '../../domain/rental-dates'
 import type { Services } from '../context'
@@ -48,10 +48,9 @@ export interface EarningsTotals extends Amounts {
  */
 export async function ownerEarnings({ db }: Services, owner: Actor, from: string, to: string) {
   validateAvailabilityWindow(from, to)
-  const read = await runBatchNamed(db, [], {
-    lines: prepare(
-      db,
-      sql`SELECT po.created_at AS date, po.id AS payout_id, po.payment_id, po.rental_id, po.currency, po.status,
+  const { results } = await prepare(
+    db,
+    sql`SELECT po.created_at AS date, po.id AS payout_id, po.payment_id, po.rental_id, po.currency, po.status,
         p.amount AS gross, p.amount_refunded AS refunds,
         MIN(p.amount, p.amount_refunded + po.disputed_amount) - p.amount_refunded AS disputed,
         po.owed AS net,
@@ -62,15 +61,12 @@ export async function ownerEarnings({ db }: Services, owner: Actor, from: string
       FROM payouts po JOIN payments p ON p.id = po.payment_id
       WHERE po.owner_id = ${owner.id} AND po.created_at >= ${from} AND po.created_at < ${to}
       ORDER BY po.created_at, po.id`,
-    ),
-  })
-  const lines = (read.lines.results as Omit<EarningsLine, 'platform_fees' | 'unsettled'>[]).map(
-    (row): EarningsLine => ({
-      ...row,
-      platform_fees: row.gross - row.refunds - row.disputed - row.net,
-      unsettled: row.net - (row.released - row.reversed) - row.scheduled,
-    }),
-  )
+  ).all<Omit<EarningsLine, 'platform_fees' | 'unsettled'>>()
+  const lines = results.map((row): EarningsLine => ({
+    ...row,
+    platform_fees: row.gross - row.refunds - row.disputed - row.net,
+    unsettled: row.net - (row.released - row.reversed) - row.scheduled,
+  }))
   const totals = new Map<string, EarningsTotals>()
   for (const line of lines) {
     const sum = totals.get(line.currency) ?? {

@@ -91,8 +91,7 @@ export async function createPayoutAccount(
     [
       prepare(
         deps.db,
-        sql`INSERT INTO payout_accounts (user_id, stripe_account_id, charges_enabled, payouts_enabled,
-          details_submitted, transfers_capability, disabled_reason, requirements_due, refreshed_at, created_at,
+        sql`INSERT INTO payout_accounts (user_id, stripe_account_id, ${copyColumns}, refreshed_at, created_at,
           updated_at)
         VALUES (${user.id}, ${account.id}, ${rowValues(copyOf(account))}, ${now}, ${now}, ${now})
         ON CONFLICT (user_id) DO NOTHING`,
@@ -108,6 +107,11 @@ export async function createPayoutAccount(
   return { account: asAccount(read.account.results[0])!, created }
 }
 
+/** The columns of payout_accounts that copyOf fills, in rowValues' order. */
+const copyColumns = sql.raw(
+  'charges_enabled, payouts_enabled, details_submitted, transfers_capability, disabled_reason, requirements_due',
+)
+
 const rowValues = (copy: ReturnType<typeof copyOf>) =>
   sql`${copy.chargesEnabled ? 1 : 0}, ${copy.payoutsEnabled ? 1 : 0}, ${copy.detailsSubmitted ? 1 : 0},
     ${copy.transfersCapability}, ${copy.disabledReason}, ${copy.requirementsDue}`
@@ -116,7 +120,15 @@ const rowValues = (copy: ReturnType<typeof copyOf>) =>
 export async function getPayoutAccount(deps: Deps, user: Actor, now: Date): Promise<PayoutAccount> {
   const account = await findAccount(deps, user.id)
   if (!account) throw noAccount()
-  // An account still onboarding is read every time: the owner is likely just back from Stripe's pages.
+  return currentAccount(deps, account, now)
+}
+
+/**
+ * The copy when it says the account can receive transfers and is fresh; otherwise the account read again from
+ * Stripe (an account still onboarding is read every time: the owner is likely just back from Stripe's pages),
+ * or the copy when Stripe cannot answer.
+ */
+async function currentAccount(deps: Deps, account: PayoutAccount, now: Date): Promise<PayoutAccount> {
   if (canReceiveTransfers(account) && !isStale(account, now)) return account
   return (await refreshQuietly(deps, account, 'api')) ?? account
 }
@@ -155,10 +167,8 @@ export async function storeAccount(
     ...(event ? [recordEventStatement(deps.db, { ...event, objectId: account.id }, now)] : []),
     prepare(
       deps.db,
-      sql`UPDATE payout_accounts SET charges_enabled = ${copy.chargesEnabled ? 1 : 0},
-        payouts_enabled = ${copy.payoutsEnabled ? 1 : 0}, details_submitted = ${copy.detailsSubmitted ? 1 : 0},
-        transfers_capability = ${copy.transfersCapability}, disabled_reason = ${copy.disabledReason},
-        requirements_due = ${copy.requirementsDue}, refreshed_at = ${now}, updated_at = ${now}
+      sql`UPDATE payout_accounts SET (${copyColumns}) = (${rowValues(copy)}), refreshed_at = ${now},
+        updated_at = ${now}
       WHERE stripe_account_id = ${account.id}`,
     ),
   ]
@@ -232,9 +242,7 @@ export async function onboardingLink(
 export async function ownerCanBePaid(deps: Deps, ownerId: string, now: Date): Promise<boolean> {
   const account = await findAccount(deps, ownerId)
   if (!account) return false
-  if (canReceiveTransfers(account) && !isStale(account, now)) return true
-  const current = (await refreshQuietly(deps, account, 'api')) ?? account
-  return canReceiveTransfers(current)
+  return canReceiveTransfers(await currentAccount(deps, account, now))
 }
 
 const isStale = (account: PayoutAccount, now: Date) =>

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import Stripe from 'stripe'
-import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
+import { prepare, runBatch, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import {
   failPayoutStatements,
   recordTransfersStatements,
@@ -114,32 +114,30 @@ export async function recordRelease(
   const now = nowIso()
   const destination =
     typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id
-  await runBatchNamed(
-    deps.db,
-    [
-      ...(event ? [recordEventStatement(deps.db, { ...event, objectId: transfer.id }, now)] : []),
-      ...releasePayoutStatements(deps.db, {
-        payoutId,
-        transferId: transfer.id,
-        accountId: destination ?? '',
-        amount: transfer.amount,
-        source,
-        now,
-      }),
-    ],
-    {},
-  )
+  await runBatch(deps.db, [
+    ...(event ? [recordEventStatement(deps.db, { ...event, objectId: transfer.id }, now)] : []),
+    ...releasePayoutStatements(deps.db, {
+      payoutId,
+      transferId: transfer.id,
+      accountId: destination ?? '',
+      amount: transfer.amount,
+      source,
+      now,
+    }),
+  ])
 }
 
 async function failPayout(deps: Deps, payout: Payout, code: string, message: string) {
-  const [audit, update] = failPayoutStatements(deps.db, {
-    payoutId: payout.id,
-    attempt: payout.attempt,
-    code,
-    message: message.slice(0, 500),
-    now: nowIso(),
-  })
-  await runBatchNamed(deps.db, [audit, update], {})
+  await runBatch(
+    deps.db,
+    failPayoutStatements(deps.db, {
+      payoutId: payout.id,
+      attempt: payout.attempt,
+      code,
+      message: message.slice(0, 500),
+      now: nowIso(),
+    }),
+  )
   deps.logger.warn('payout failed: Stripe refused the transfer', {
     payout_id: payout.id,
     owner_id: payout.ownerId,
@@ -198,14 +196,10 @@ export async function syncPayout(
   event: { id: string; type: string; objectId: string },
 ) {
   const { kept } = await heldAtStripe(deps, await transfersOf(deps, payout))
-  await runBatchNamed(
-    deps.db,
-    [
-      recordEventStatement(deps.db, event, nowIso()),
-      ...recordKept(deps, payout, kept, 'webhook', `${event.type} ${event.objectId}`),
-    ],
-    {},
-  )
+  await runBatch(deps.db, [
+    recordEventStatement(deps.db, event, nowIso()),
+    ...recordKept(deps, payout, kept, 'webhook', `${event.type} ${event.objectId}`),
+  ])
 }
 
 /** A worker that claimed a payout to settle it has this long before another may: its Stripe calls are short. */
@@ -289,8 +283,7 @@ async function settleClaimed(deps: Deps, payout: Payout, source: Trigger): Promi
     // What Stripe holds now, whatever part of the above went through.
     kept = (await heldAtStripe(deps, await transfersOf(deps, payout))).kept
   }
-  const statements = recordKept(deps, payout, kept, source, `owed ${payout.owed}`)
-  if (statements.length) await runBatchNamed(deps.db, statements, {})
+  await runBatch(deps.db, recordKept(deps, payout, kept, source, `owed ${payout.owed}`))
   return outcome
 }
 

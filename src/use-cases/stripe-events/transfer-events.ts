@@ -20,11 +20,14 @@ export async function transferEvent(
     ? await deps.db.query.payouts.findFirst({ where: eq(payouts.id, payoutId) })
     : undefined
   if (!payout) return unknownObject(deps, ref, object.id)
-  const transfer = await callStripe(() => deps.stripe.transfers.retrieve(object.id))
-  if (!payout.releasedAt && transfer.metadata?.kind !== 'give_back') {
+  // Released: syncPayout lists the payout's transfers from Stripe itself, so this one need not be read first.
+  const transfer = payout.releasedAt
+    ? undefined
+    : await callStripe(() => deps.stripe.transfers.retrieve(object.id))
+  if (transfer && transfer.metadata?.kind !== 'give_back') {
     await recordRelease(deps, payout.id, transfer, 'webhook', ref)
   } else {
-    await syncPayout(deps, payout, { ...ref, objectId: transfer.id })
+    await syncPayout(deps, payout, { ...ref, objectId: object.id })
   }
   return 'applied'
 }

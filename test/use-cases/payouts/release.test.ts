@@ -22,9 +22,6 @@ import {
 } from '../../helpers/payouts'
 import { useSettings } from '../../helpers/stripe-emulator'
 
-/** One cron run at `time`; its report and error log lines. */
-const cronAt = (time: number) => reconcileAt(time)
-
 describe('a completed payment schedules its payout', () => {
   it("of the owner's share, due at 00:00 on the start date in the rental's time zone, in the batch that completes it", async () => {
     const owner = await onboardedOwner()
@@ -90,11 +87,11 @@ describe('the cron releases a due payout as a Stripe Transfer', () => {
     const owner = await onboardedOwner()
     const b = await paidFor(owner, { startInDays: 3 })
     const payout = await payoutFor(b.paymentId)
-    await cronAt(Date.parse(payout.scheduledFor) - 3_600_000)
+    await reconcileAt(Date.parse(payout.scheduledFor) - 3_600_000)
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'scheduled', stripeTransferId: null })
     expect(await transfersOfRental(b.rentalId)).toEqual([])
 
-    const { report, errors } = await cronAt(justAfter(payout))
+    const { report, errors } = await reconcileAt(justAfter(payout))
     expect(errors).toEqual([])
     expect(report.payouts_released).toBeGreaterThanOrEqual(1)
     const released = await payoutFor(b.paymentId)
@@ -119,7 +116,7 @@ describe('the cron releases a due payout as a Stripe Transfer', () => {
     expect(await accountBalance(owner.accountId)).toBe(6_750)
     expect(await payoutMoves(payout.id)).toEqual(['∅>scheduled:api', 'scheduled>released:reconciler'])
     // The next run has nothing to do for it.
-    await cronAt(justAfter(payout) + 600_000)
+    await reconcileAt(justAfter(payout) + 600_000)
     expect(await transfersOfRental(b.rentalId)).toHaveLength(1)
   })
 
@@ -127,12 +124,12 @@ describe('the cron releases a due payout as a Stripe Transfer', () => {
     const owner = await onboardedOwner()
     const b = await paidFor(owner)
     const payout = await payoutFor(b.paymentId)
-    const { report, errors } = await whileStripeFails('/v1/transfers', () => cronAt(justAfter(payout)))
+    const { report, errors } = await whileStripeFails('/v1/transfers', () => reconcileAt(justAfter(payout)))
     expect(report.errors).toBeGreaterThanOrEqual(1)
     expect(errors.map((line) => line.fields?.id)).toContain(payout.id)
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'scheduled', attempt: 1 })
     expect(await transfersOfRental(b.rentalId)).toEqual([])
-    await cronAt(justAfter(payout))
+    await reconcileAt(justAfter(payout))
     expect((await payoutFor(b.paymentId)).status).toBe('released')
     expect(await transfersOfRental(b.rentalId)).toHaveLength(1)
   })
@@ -142,11 +139,11 @@ describe('the cron releases a due payout as a Stripe Transfer', () => {
     const b = await paidFor(owner)
     const payout = await payoutFor(b.paymentId)
     // Every try of the SDK is carried out, then answered 500.
-    await whileStripeFails('/v1/transfers', () => cronAt(justAfter(payout)), true)
+    await whileStripeFails('/v1/transfers', () => reconcileAt(justAfter(payout)), true)
     const [made, ...more] = await transfersOfRental(b.rentalId)
     expect(more).toEqual([])
     expect((await payoutFor(b.paymentId)).status).toBe('scheduled')
-    await cronAt(justAfter(payout))
+    await reconcileAt(justAfter(payout))
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'released', stripeTransferId: made!.id })
     expect(await transfersOfRental(b.rentalId)).toHaveLength(1)
   })
@@ -162,7 +159,11 @@ describe('the cron releases a due payout as a Stripe Transfer', () => {
     // And whole cron runs at once.
     const other = await paidFor(owner)
     const second = await payoutFor(other.paymentId)
-    await Promise.all([cronAt(justAfter(second)), cronAt(justAfter(second)), cronAt(justAfter(second))])
+    await Promise.all([
+      reconcileAt(justAfter(second)),
+      reconcileAt(justAfter(second)),
+      reconcileAt(justAfter(second)),
+    ])
     expect(await transfersOfRental(other.rentalId)).toHaveLength(1)
     expect((await payoutMoves(second.id)).filter((move) => move.includes('>released'))).toHaveLength(1)
     expect(await accountBalance(owner.accountId)).toBe(2 * 6_750)
@@ -176,7 +177,7 @@ describe('a transfer Stripe refuses', () => {
     const payout = await payoutFor(b.paymentId)
     // Stripe disables the account; Backline has not heard yet (its copy says it can receive).
     await disableAccount(owner.accountId)
-    const { report } = await cronAt(justAfter(payout))
+    const { report } = await reconcileAt(justAfter(payout))
     expect(report.payouts_failed).toBeGreaterThanOrEqual(1)
     const failed = await payoutFor(b.paymentId)
     expect(failed).toMatchObject({
@@ -197,13 +198,13 @@ describe('a transfer Stripe refuses', () => {
     // Still unable to receive: the account's own events change nothing for the payout.
     await deliverConnect(owner.accountId)
     expect((await payoutFor(b.paymentId)).status).toBe('failed')
-    await cronAt(justAfter(payout))
+    await reconcileAt(justAfter(payout))
     expect((await payoutFor(b.paymentId)).status).toBe('failed')
 
     await completeOnboarding(owner.accountId)
     expect(await deliverConnect(owner.accountId, 'account.updated')).toEqual(['account.updated:applied'])
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'scheduled', attempt: 2 })
-    await cronAt(justAfter(payout))
+    await reconcileAt(justAfter(payout))
     const released = await payoutFor(b.paymentId)
     expect(released).toMatchObject({ status: 'released', failureCode: null, attempt: 2 })
     expect(await transfersOfRental(b.rentalId)).toHaveLength(1)
@@ -219,14 +220,14 @@ describe('a transfer Stripe refuses', () => {
     const owner = await createUser()
     const b = await paidFor(owner)
     const payout = await payoutFor(b.paymentId)
-    await cronAt(justAfter(payout))
+    await reconcileAt(justAfter(payout))
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'failed', failureCode: 'no_payout_account' })
     const accountId = await payoutAccountOf(owner)
     await completeOnboarding(accountId)
     // The owner comes back from onboarding and reads their account: it can receive, so the payout is retried.
     expect((await api('GET', '/api/me/payout-account', { token: owner.token })).body.status).toBe('enabled')
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'scheduled', attempt: 2 })
-    await cronAt(justAfter(payout))
+    await reconcileAt(justAfter(payout))
     expect((await payoutFor(b.paymentId)).status).toBe('released')
     expect(await payoutMoves(payout.id)).toContain('failed>scheduled:api')
   })
@@ -239,15 +240,15 @@ describe('a transfer Stripe refuses', () => {
     const payout = await payoutFor(b.paymentId)
     await disableAccount(owner.accountId)
     const now = Date.now()
-    await cronAt(now + 60_000)
+    await reconcileAt(now + 60_000)
     expect((await payoutFor(b.paymentId)).status).toBe('failed')
     await completeOnboarding(owner.accountId)
     // No webhook is delivered. Within the hour the cron leaves the account alone ...
-    const { report: early } = await cronAt(now + 120_000)
+    const { report: early } = await reconcileAt(now + 120_000)
     expect(early.payout_accounts_refreshed).toBe(0)
     expect((await payoutFor(b.paymentId)).status).toBe('failed')
     // ... then reads it, finds it can receive, retries and releases the payout in the same run.
-    const { report } = await cronAt(now + 2 * 3_600_000)
+    const { report } = await reconcileAt(now + 2 * 3_600_000)
     expect(report.payout_accounts_refreshed).toBeGreaterThanOrEqual(1)
     expect(await payoutFor(b.paymentId)).toMatchObject({ status: 'released', attempt: 2 })
     expect(await payoutMoves(payout.id)).toContain('failed>scheduled:reconciler')
