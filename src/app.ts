@@ -1,73 +1,80 @@
-import type { Context } from 'hono'
-import { cors } from 'hono/cors'
-import { methodNotAllowed } from 'hono/method-not-allowed'
-import { requestId } from 'hono/request-id'
-import { newId } from './lib/ids'
-import { secureHeaders } from 'hono/secure-headers'
-import type { AppEnv } from './app-env'
-import { createRouter } from './routes/openapi'
-import { mountApi } from './routes/api'
-import { handleError, notFound, wrongMethod } from './middleware/errors'
-import { jsonBodyOnly, limitBody } from './middleware/json-body'
-import { requestContext } from './middleware/request-context'
-import { BOOKMARK_HEADER } from './adapters/d1/sessions'
-import { dashboardRoutes } from './routes/dashboard'
-import { docsPage } from './routes/docs'
-import { withExamples } from './routes/openapi-examples'
+import type { Bindings } from './env'
+import type { Router } from './routes/openapi'
 
-const openApiConfig = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Backline API',
-    version: '0.1.0',
-    description:
-      'Payment backend for peer-to-peer instrument rental marketplaces. Money is integer minor units plus a lowercase ISO-4217 currency. Errors are RFC 9457 application/problem+json with a stable `code` (docs/API.md lists them).',
-  },
+/** A group of routes: a module whose `mount` registers them on a router (src/routes/groups/). */
+type Group = () => Promise<{ mount: (app: Router) => Router }>
+
+const account: Group = () => import('./routes/groups/account')
+const payments: Group = () => import('./routes/groups/payments')
+
+/**
+ * Which group of the JSON API answers a path, by its first segment under /api/. A group is loaded, and its
+ * routes, validators and use cases built, at the isolate's first request for it, so start-up builds none of
+ * them and a request builds only its own group (BENCHMARKS.md, Start-up). src/routes/api.ts mounts the same
+ * groups together for the OpenAPI document and the typed client; test/cross-cutting/route-groups.test.ts
+ * proves that every operation there is reached through this table.
+ */
+export const API_GROUPS: Readonly<Record<string, Group>> = {
+  auth: account,
+  me: account,
+  payments,
+  refunds: payments,
+  webhooks: () => import('./routes/groups/webhooks'),
+  instruments: () => import('./routes/groups/instruments'),
+  listings: () => import('./routes/groups/listings'),
+  rentals: () => import('./routes/groups/rentals'),
+  'damage-claims': () => import('./routes/groups/damage-claims'),
+  admin: () => import('./routes/groups/admin'),
+  payouts: () => import('./routes/groups/payouts'),
 }
 
-export function createApp() {
-  const app = createRouter()
+/** The same for the pages outside /api/, by their first segment. */
+const PAGE_GROUPS: Readonly<Record<string, Group>> = {
+  dashboard: () => import('./routes/groups/dashboard'),
+  'openapi.json': () => import('./routes/groups/openapi-document'),
+}
 
-  // Hono's requestId keeps a sane client X-Request-Id (word characters, - and =, at most 128) or makes one.
-  app.use('*', requestId({ limitLength: 128, generator: () => newId('req') }))
-  app.use('*', requestContext)
-  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: wrongMethod }))
-  app.use('*', secureHeaders())
-  const corsHeaders = cors({
-    origin: (origin, c: Context<AppEnv>) => (c.var.settings.CORS_ORIGINS.includes(origin) ? origin : null),
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', BOOKMARK_HEADER],
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After', BOOKMARK_HEADER],
-    maxAge: 600,
-  })
-  // A request without Origin is not a CORS request (servers, mobile apps, curl): it only needs the Vary, and
-  // skips the CORS middleware's placeholder response, which costs every such request a Response and a copy.
-  // (Headers are set on c.res directly after next(): c.header() would copy the finished Response again.)
-  app.use('/api/*', async (c, next) => {
-    if (c.req.header('origin') !== undefined || c.req.method === 'OPTIONS') return corsHeaders(c, next)
-    await next()
-    c.res.headers.append('Vary', 'Origin')
-  })
-  app.use('/api/*', limitBody, jsonBodyOnly)
+/** The group that answers `pathname`, if any; the path is decoded as Hono decodes it to match routes. */
+export function groupOf(pathname: string): Group | undefined {
+  const [, first = '', second = ''] = pathname.split('/', 3).map(decodeSegment)
+  if (first === 'api') return Object.hasOwn(API_GROUPS, second) ? API_GROUPS[second] : undefined
+  return Object.hasOwn(PAGE_GROUPS, first) ? PAGE_GROUPS[first] : undefined
+}
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-  })
+function decodeSegment(segment: string) {
+  try {
+    return segment.includes('%') ? decodeURIComponent(segment) : segment
+  } catch {
+    return segment
+  }
+}
 
-  mountApi(app)
-  app.route('/dashboard', dashboardRoutes)
+type Fetch = (request: Request, env: Bindings, ctx: ExecutionContext) => Promise<Response>
 
-  // Built once per isolate, at the first request for it (the routes are all registered by then).
-  let document: object | undefined
-  const openApiDocument = () => (document ??= withExamples(app.getOpenAPI31Document(openApiConfig)))
-  app.get('/openapi.json', (c) => c.json(openApiDocument()))
-  app.get('/docs', docsPage)
-
-  app.onError(handleError)
-  app.notFound(notFound)
-  return app
+/**
+ * The Worker's fetch handler: each request goes to the router of its group, built at the group's first
+ * request and kept for the isolate's life; a path no group answers goes to a router with none (404).
+ */
+export function createApp(): { fetch: Fetch } {
+  const routers = new Map<Group | undefined, Promise<Router>>()
+  const routerFor = (group?: Group) => {
+    let router = routers.get(group)
+    if (!router) {
+      router = Promise.all([import('./routes/router'), group?.()]).then(([{ buildRouter }, routes]) =>
+        buildRouter(routes?.mount),
+      )
+      routers.set(group, router)
+      // A group that failed to load is tried again by the next request rather than failing every one.
+      router.catch(() => routers.delete(group))
+    }
+    return router
+  }
+  return {
+    async fetch(request, env, ctx) {
+      const router = await routerFor(groupOf(new URL(request.url).pathname))
+      return router.fetch(request, env, ctx)
+    },
+  }
 }
 
 export type App = ReturnType<typeof createApp>

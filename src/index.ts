@@ -1,10 +1,8 @@
 import { createApp } from './app'
-import { createServices } from './use-cases/context'
-import { loadSettings, type Bindings } from './env'
-import { createLogger } from './lib/logger'
-import { newId } from './lib/ids'
-import { reconcile } from './use-cases/reconcile/reconcile'
+import type { Bindings } from './env'
 
+// Start-up evaluates this module and src/app.ts only: everything else is loaded by the first request (or
+// cron run) that needs it (src/app.ts, API_GROUPS; BENCHMARKS.md, Start-up).
 const app = createApp()
 
 export default {
@@ -12,6 +10,14 @@ export default {
 
   /** Cron Trigger (wrangler.toml [triggers]): settles what lost webhooks and abandoned holds left behind. */
   async scheduled(controller, env, ctx) {
+    const [{ loadSettings }, { createLogger }, { newId }, { createServices }, { reconcile }] =
+      await Promise.all([
+        import('./env'),
+        import('./lib/logger'),
+        import('./lib/ids'),
+        import('./use-cases/context'),
+        import('./use-cases/reconcile/reconcile'),
+      ])
     const settings = loadSettings(env)
     const logger = createLogger({ request_id: newId('req'), cron: controller.cron }, settings.LOG_LEVEL)
     const clock = () => new Date(controller.scheduledTime)

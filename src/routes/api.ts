@@ -1,37 +1,30 @@
-import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
-import { adminRoutes } from './admin'
-import { authRoutes } from './auth'
-import { adminClaimRoutes, claimRoutes, depositRoutes } from './deposits'
-import { instrumentRoutes } from './instruments'
-import { listingRoutes } from './listings'
-import { paymentRoutes, refundRoutes } from './payments'
-import { rentalRoutes } from './rentals'
-import { statsRoutes } from './stats'
-import { webhookRoutes } from './webhooks'
-import { payoutAccountRoutes, payoutRoutes } from './payouts'
+import type { Schema } from 'hono'
+import type { Router } from './openapi'
+import * as account from './groups/account'
+import * as admin from './groups/admin'
+import * as damageClaims from './groups/damage-claims'
+import * as instruments from './groups/instruments'
+import * as listings from './groups/listings'
+import * as payments from './groups/payments'
+import * as payouts from './groups/payouts'
+import * as rentals from './groups/rentals'
+import * as webhooks from './groups/webhooks'
 
 /**
- * The JSON API's routes, mounted under /api. One chain, so that its type holds every route with its
- * validated input and typed answers: `AppType`, for hono/client's typed client (docs/INTEGRATION.md).
+ * The whole JSON API on one router: for the OpenAPI document, and for its type, `AppType`, which holds every
+ * route with its validated input and typed answers (hono/client's typed client, docs/INTEGRATION.md). Requests
+ * do not go through it: the app builds each group of routes (src/routes/groups/) at its first request
+ * (src/app.ts, API_GROUPS).
  */
-export function mountApi<A extends OpenAPIHono<AppEnv>>(app: A) {
-  return app
-    .route('/api', authRoutes)
-    .route('/api/payments', paymentRoutes)
-    .route('/api/refunds', refundRoutes)
-    .route('/api/webhooks', webhookRoutes)
-    .route('/api/instruments', instrumentRoutes)
-    .route('/api/listings', listingRoutes)
-    .route('/api/rentals', rentalRoutes)
-    .route('/api/rentals', depositRoutes)
-    .route('/api/damage-claims', claimRoutes)
-    .route('/api/admin/damage-claims', adminClaimRoutes)
-    .route('/api/admin', adminRoutes)
-    .route('/api', statsRoutes)
-    .route('/api', payoutAccountRoutes)
-    .route('/api/payouts', payoutRoutes)
+export function mountApi<S extends Schema>(app: Router<S>) {
+  return payouts.mount(
+    admin.mount(
+      damageClaims.mount(
+        rentals.mount(listings.mount(instruments.mount(webhooks.mount(payments.mount(account.mount(app)))))),
+      ),
+    ),
+  )
 }
 
 /** The API's type for `hc<AppType>(baseUrl)` from hono/client (examples/typed-client.ts). */
-export type AppType = ReturnType<typeof mountApi<OpenAPIHono<AppEnv>>>
+export type AppType = ReturnType<typeof mountApi<{}>>

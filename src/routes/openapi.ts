@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Schema } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError, type FieldError } from '../lib/errors'
 
@@ -13,6 +14,9 @@ export function toFieldErrors(target: string, issues: readonly Issue[]): FieldEr
     message: issue.message,
   }))
 }
+
+/** A router of the API, as createRouter makes it, with the routes `S` (Hono's schema type) on it so far. */
+export type Router<S extends Schema = {}> = OpenAPIHono<AppEnv, S>
 
 /** Every router is made here so that validation failures are formatted in one place (docs/ARCHITECTURE.md). */
 export function createRouter() {
