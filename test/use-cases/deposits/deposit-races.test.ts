@@ -18,6 +18,7 @@ import {
   intentsOfDeposit,
   paidDepositBooking,
   startOfDayFromToday,
+  travel,
   travelTo,
 } from '../../helpers/deposits'
 
@@ -119,8 +120,10 @@ describe('the webhooks of a lapse', () => {
     const row = await depositRow(b.rentalId)
     expect(row!.status).toBe('held')
     const hold = (await intentsOfDeposit(row!.id))[0]!
-    // Past the hold's expiry, and past the cron's staleness cutoff, with no run in between.
-    await travelTo((await captureBefore(hold.id)) + 20 * 60_000)
+    // Past the hold's expiry (Stripe sends the lapse then), and later past the cron's staleness cutoff for
+    // those events, with no run in between: the cron's replay takes them up, before its deposit sweep.
+    await travelTo((await captureBefore(hold.id)) + 60_000)
+    await travel(20 * 60_000)
     const lapseTypes = ['charge.expired', 'payment_intent.canceled']
     const lapse = (await pendingWebhooks()).filter(
       (delivery) => delivery.payload.includes(hold.id) && lapseTypes.includes(delivery.event_type),
@@ -151,5 +154,32 @@ describe('the webhooks of a lapse', () => {
       .bind(hold.id)
       .first<{ n: number }>()
     expect(events!.n).toBeGreaterThanOrEqual(1)
+  })
+
+  it('a hold Stripe expired before any run saw it is replaced by the cron, and its late lapse moves nothing', async () => {
+    const b = await paidDepositBooking({ startInDays: Math.ceil((appNow() - Date.now()) / DAY), days: 10 })
+    await cronNow()
+    const row = await depositRow(b.rentalId)
+    expect(row!.status).toBe('held')
+    const hold = (await intentsOfDeposit(row!.id))[0]!
+    // The cron's first run after the expiry comes before the lapse is delivered and before its own replay
+    // window reaches the events: it still sees the deposit held on an expiring hold, and places a fresh one.
+    await travelTo((await captureBefore(hold.id)) + 60_000)
+    const run = await cronNow()
+    expect(run.errors).toEqual([])
+    const renewed = (await intentsOfDeposit(row!.id)).find((intent) => intent.id !== hold.id)!
+    expect(renewed.status).toBe('requires_capture')
+    // Then the lapse of the old hold arrives: the deposit stays held, on the fresh hold.
+    const lapse = (await pendingWebhooks()).filter(
+      (delivery) =>
+        delivery.payload.includes(hold.id) &&
+        ['charge.expired', 'payment_intent.canceled'].includes(delivery.event_type),
+    )
+    expect(lapse).toHaveLength(2)
+    for (const delivery of lapse) expect((await deliver(delivery)).body.outcome).toBe('applied')
+    const deposit = (await getDeposit(b, b.owner.token)).body
+    expect(deposit.status).toBe('held')
+    expect(Date.parse(deposit.hold_expires_at!)).toBeGreaterThan(appNow())
+    expect(await transitions(row!.id)).not.toContain('held>lapsed')
   })
 })
