@@ -10,7 +10,7 @@ const payments: Group = () => import('./routes/groups/payments')
 /**
  * Which group of the JSON API answers a path, by its first segment under /api/. A group is loaded, and its
  * routes, validators and use cases built, at the isolate's first request for it, so start-up builds none of
- * them and a request builds only its own group (BENCHMARKS.md, Start-up). src/routes/api.ts mounts the same
+ * them and a request builds only its own group (BENCHMARKS.md, Bundle size and start-up). src/routes/api.ts mounts the same
  * groups together for the OpenAPI document and the typed client; test/cross-cutting/route-groups.test.ts
  * proves that every operation there is reached through this table.
  */

@@ -2,7 +2,7 @@ import { createApp } from './app'
 import type { Bindings } from './env'
 
 // Start-up evaluates this module and src/app.ts only: everything else is loaded by the first request (or
-// cron run) that needs it (src/app.ts, API_GROUPS; BENCHMARKS.md, Start-up).
+// cron run) that needs it (src/app.ts, API_GROUPS; docs/ARCHITECTURE.md, Loading on demand).
 const app = createApp()
 
 export default {
