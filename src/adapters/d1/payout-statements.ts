@@ -59,6 +59,56 @@ export function schedulePayoutStatements(db: Database, payout: NewPayout) {
   ]
 }
 
+export interface NewClaimPayout {
+  id: string
+  /** The deposit whose claim (one per deposit) was captured. */
+  depositId: string
+  policy: RefundFeePolicy
+  source: Trigger
+  now: string
+}
+
+/**
+ * The payout of a deposit's damage claim captured by this very batch (after the statement that captures it, which stamps
+ * captured_at = now): the claim's owner share, due at once. Nothing when the owner's share is 0 (the platform's
+ * fee took it all), when the claim was captured earlier (a late report), or when it has its payout already
+ * (`payouts.claim_id` is unique). `owed` stays the owner share: nothing in Backline refunds or disputes a
+ * claim's charge (docs/DEPOSITS.md).
+ */
+export function scheduleClaimPayoutStatements(db: Database, payout: NewClaimPayout) {
+  return [
+    prepare(
+      db,
+      sql`INSERT INTO payouts (id, kind, claim_id, rental_id, owner_id, amount, currency, status, owed,
+        refund_fee_policy, scheduled_for, created_at, updated_at)
+      SELECT ${payout.id}, 'damage_claim', id, rental_id, owner_id, owner_share, currency, 'scheduled', owner_share,
+        ${payout.policy}, ${payout.now}, ${payout.now}, ${payout.now}
+      FROM damage_claims WHERE deposit_id = ${payout.depositId} AND status = 'captured' AND captured_at = ${payout.now}
+        AND owner_share > 0
+      ON CONFLICT (claim_id) DO NOTHING`,
+    ),
+    auditIfChanged(db, 'payout', payout.id, {
+      to: 'scheduled',
+      source: payout.source,
+      now: payout.now,
+      detail: `damage claim captured, due ${payout.now}`,
+    }),
+  ]
+}
+
+/**
+ * The charge a payout's transfers are made from (`source_transaction`): its payment's, or its damage claim's
+ * (the captured hold's charge, or the off-session charge that collected it).
+ */
+export const sourceChargeStatement = (db: Database, payoutId: string) =>
+  prepare(
+    db,
+    sql`SELECT COALESCE(
+        (SELECT stripe_charge_id FROM payments WHERE payments.id = payouts.payment_id),
+        (SELECT stripe_charge_id FROM damage_claims WHERE damage_claims.id = payouts.claim_id)) AS chargeId
+    FROM payouts WHERE id = ${payoutId}`,
+  )
+
 /**
  * After a payment's refunds or its dispute changed: `owed` follows, and before release so does the amount to
  * send; a payout left with nothing is `reversed` (and `scheduled` again if that comes back). After release,
