@@ -109,7 +109,7 @@ export async function fileClaim(deps: Services, user: Actor, rentalId: string, i
 /** A claim with the payout of its owner share, once captured (none: not captured, or nothing to pay). */
 export type ClaimWithPayout = DamageClaim & { payoutId?: string | null; payoutStatus?: PayoutStatus | null }
 
-/** The payout columns of a claim read with claimPayoutColumns. */
+/** A claim's payout (its id and status), as two more columns of its damage_claims row. */
 const claimPayoutColumns = sql`(SELECT id FROM payouts WHERE claim_id = damage_claims.id) AS payoutId,
   (SELECT status FROM payouts WHERE claim_id = damage_claims.id) AS payoutStatus`
 

@@ -16,8 +16,8 @@ import type { Services } from '../context'
 
 /*
  * A payout's money at Stripe: the release (a Transfer to the owner's connected account, from the charge of the
- * payment or the damage claim it pays), then what follows the owner's share: reversals of it, and new transfers that give back what a won
- * dispute had taken. Every Stripe call has an idempotency key derived from the payout, and what Stripe holds
+ * payment or the damage claim it pays), then what follows the owner's share: reversals of it, and new transfers
+ * that give back what a won dispute had taken. Every Stripe call has an idempotency key derived from the payout, and what Stripe holds
  * (the payout's transfers, found by their transfer group and metadata) is read before acting, so a lost answer
  * or a second worker never sends money twice.
  */
