@@ -234,6 +234,15 @@ describe('a captured damage claim', () => {
     })
     const failed = await api('GET', '/api/payouts?status=failed', { token: b.owner.token })
     expect(failed.body.data).toContainEqual(expect.objectContaining({ id: payout.id, kind: 'damage_claim' }))
+    const admin = await createUser({ role: 'admin' })
+    const attention = await api('GET', '/api/admin/attention', { token: admin.token })
+    expect(attention.body.failed_payouts).toContainEqual(
+      expect.objectContaining({
+        id: payout.id,
+        kind: 'damage_claim',
+        failure_code: 'insufficient_capabilities_for_transfer',
+      }),
+    )
 
     await completeOnboarding(b.owner.accountId)
     expect(await deliverConnect(b.owner.accountId, 'account.updated')).toContain('account.updated:applied')
