@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Payout } from '../../../src/adapters/d1/schema'
+import { attemptOfIntent, refreshDepositIntent } from '../../../src/use-cases/deposits/deposit-intents'
 import { releasePayout } from '../../../src/use-cases/payouts/payout-transfers'
 import { completeOnboarding, disableAccount } from '../../emulator/connect'
 import { api } from '../../helpers/api'
@@ -197,6 +198,32 @@ describe('a captured damage claim', () => {
     expect(csv.body).toContain(
       `${payout.id},damage_claim,,${claim.id},${b.rentalId},usd,released,6000,0,0,750`,
     )
+  })
+
+  it('reported by several at once (the request, webhooks, the cron): one payout, one audit row', async () => {
+    const b = await returnedWithDeposit()
+    const filed = await fileClaim(b, 3_500)
+    // Stripe cannot be reached as the renter accepts: the claim is accepted, not yet captured.
+    const accepted = await whileStripeFails('/v1/payment_intents', () => accept(b, filed.body.id))
+    expect(accepted.body).toMatchObject({ status: 'accepted', payout_id: null })
+    // Captured at Stripe (the cron's collection, whose answer is not applied yet) ...
+    const row = await depositRow(b.rentalId)
+    const holdId = row!.stripe_payment_intent_id as string
+    await frontend.paymentIntents.capture(holdId, { amount_to_capture: 3_500 })
+    // ... and its outcome reported by four at once.
+    const attempt = await attemptOfIntent({ db }, { id: holdId })
+    await Promise.all(
+      ['webhook', 'webhook', 'reconciler', 'api'].map((source) =>
+        refreshDepositIntent(services(), attempt!, holdId, source as 'webhook'),
+      ),
+    )
+    const { results } = await env.DB.prepare('SELECT id FROM payouts WHERE claim_id = ?')
+      .bind(filed.body.id)
+      .all()
+    expect(results).toHaveLength(1)
+    const payout = (await claimPayoutOf(filed.body.id))!
+    expect(payout).toMatchObject({ amount: 3_500, status: 'scheduled' })
+    expect(await payoutMoves(payout.id)).toHaveLength(1)
   })
 
   it('concurrent releases and cron runs send one transfer, recorded once', async () => {
