@@ -3,7 +3,8 @@
 // rents them. A: paid days ahead, held by the cron the day before the start, held again before the hold
 // expires. B: a card the bank will not let be held off-session, authorized by the renter on-session; a claim
 // accepted and partially captured. C: a contested claim decided by an admin. D: a hold Stripe lets expire, and
-// a claim charged off-session to the saved card. Then who may do what.
+// a claim charged off-session to the saved card. Then who may do what, and the claims' owner shares paid to the
+// owner (Transfers from each claim's charge).
 // It moves the emulator's clock forward (as days passing would) and runs the cron at those times; the API's
 // own clock stays real, so claims are filed on rentals that start today.
 //   API_URL, EMULATOR_URL, STRIPE_SECRET_KEY: see lifecycle-support.mjs
@@ -248,4 +249,36 @@ show('receipt of B', {
   deposit_status: receipt.deposit_status,
   deposit_captured_amount: receipt.deposit_captured_amount,
 })
+step("the owner is paid the claims: each owner share sent by the cron as a Transfer from the claim's charge")
+// Claim payouts are due at once (docs/DEPOSITS.md): the cron's next run, at the API's own clock, sends them.
+await cronAt(Date.now() + 60_000)
+for (const [name, rental, claimId] of [
+  ['B', b, claimB.id],
+  ['D', d, claimD.id],
+]) {
+  const claim = (await call('GET', `/api/rentals/${rental.id}/damage-claims`, { token: owner })).data[0]
+  const transfers = await stripe('GET', `/v1/transfers?transfer_group=${rental.id}&limit=100`)
+  const transfer = transfers.data.find((t) => t.metadata.damage_claim_id === claimId)
+  show(`claim ${name}`, {
+    owner_share: claim.owner_share,
+    payout_id: claim.payout_id,
+    payout_status: claim.payout_status,
+    transfer: transfer?.id,
+    source_transaction: transfer?.source_transaction,
+  })
+  check(
+    `${name}: the owner share released, from the claim's charge (${name === 'B' ? 'the captured hold' : 'the off-session charge'})`,
+    claim.payout_status === 'released' &&
+      transfer?.amount === claim.owner_share &&
+      transfer?.source_transaction === claim.stripe_charge_id &&
+      transfer?.metadata.payout_id === claim.payout_id,
+  )
+}
+const payouts = await call('GET', '/api/payouts?limit=100', { token: owner })
+check(
+  "both in the owner's payouts, as kind damage_claim",
+  [claimB.id, claimD.id].every((id) =>
+    payouts.data.some((payout) => payout.kind === 'damage_claim' && payout.damage_claim_id === id),
+  ),
+)
 if (process.exitCode) console.log('\nsome checks failed')

@@ -7,6 +7,11 @@ import { startOfDay } from './cancellation-policies'
  */
 
 export type RefundFeePolicy = Settings['REFUND_FEE_POLICY']
+
+/** What a payout pays: the owner's share of a rental's payment, or of a captured damage claim. */
+export const payoutKinds = ['rental', 'damage_claim'] as const
+export type PayoutKind = (typeof payoutKinds)[number]
+
 export type PayoutReleaseMoment = Settings['PAYOUT_RELEASE_AT']
 
 /** A payment's split, in integer minor units (domain/fees.ts): amount = platformFee + ownerPayoutAmount. */

@@ -32,7 +32,10 @@ export const PAID_STATUSES = ['completed', 'partially_refunded'] as const satisf
 export const refundStatuses = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const
 export type RefundStatus = (typeof refundStatuses)[number]
 
-/** An owner's payout of one payment: scheduled when the payment completes, released as a Stripe Transfer. */
+/**
+ * An owner's payout of one payment, or of one captured damage claim: scheduled when the payment completes (the
+ * claim is captured), released as a Stripe Transfer.
+ */
 export const payoutStatuses = [
   'scheduled',
   'held',
@@ -202,7 +205,7 @@ export const payoutMachine = machine(
   'payout',
   payoutStatuses,
   {
-    schedule: "payment completed: the owner's share scheduled",
+    schedule: "payment completed, or damage claim captured: the owner's share scheduled",
     release: 'due: sent as a Stripe Transfer (or found sent)',
     fail: 'Stripe refused the transfer',
     retry: "the owner's account can receive transfers again",

@@ -29,6 +29,7 @@ const FIELD_EXAMPLES: Record<string, unknown> = {
   next_cursor: 'eyJ0IjoiMjAyNi0xMi0wMVQxMDoxNTowMC4wMDBaIiwiaSI6InBheV80Zkp4MGFRMm1UbjhMelIxdldjMyJ9',
   receipt_number: 'R-000042',
   payout_id: 'pyo_6Gt2Lm8Qa1Zx5Wc9Rb3N',
+  damage_claim_id: null,
   account_id: 'acct_1QxTm2LkdRt7Yb1a',
   stripe_transfer_id: 'tr_3QxTm2LkdRt7Yb1a0Jm5Tq8W',
   requirements_due: ['external_account', 'tos_acceptance.date'],

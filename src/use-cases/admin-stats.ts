@@ -96,7 +96,7 @@ export async function adminAttention({ db, settings, clock }: Services, admin: A
     ),
     failedPayouts: prepare(
       db,
-      sql`SELECT id, owner_id, amount, currency, failure_code, attempt, updated_at FROM payouts
+      sql`SELECT id, kind, owner_id, amount, currency, failure_code, attempt, updated_at FROM payouts
       WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`,
     ),
     // How long the last hour's events took from Stripe creating them to being applied here (webhook delivery

@@ -411,11 +411,20 @@ describe('authorization matrix', () => {
     const payment = await api('GET', `/api/payments/${s.paid.paymentId}`, { token: s.owner.token })
     expect(payment.body).toMatchObject({ amount_refunded: 200, status: 'partially_refunded' })
     expect(payment.body.refunds).toHaveLength(2)
-    // Payouts are their owner's alone: the owner's two paid rentals, and nobody else sees any of them.
+    // Payouts are their owner's alone: the owner's paid rentals and captured claims (the accepted and the
+    // decided one), and nobody else sees any of them.
     const payoutsOf = async (user: TestUser) =>
-      (await api('GET', '/api/payouts', { token: user.token })).body.data.map((p: any) => p.payment_id).sort()
+      (await api('GET', '/api/payouts', { token: user.token })).body.data
+        .map((p: any) => p.payment_id ?? p.damage_claim_id)
+        .sort()
     expect(await payoutsOf(s.owner)).toEqual(
-      [s.paid.paymentId, s.toComplete.paymentId, ...s.depositPayments].sort(),
+      [
+        s.paid.paymentId,
+        s.toComplete.paymentId,
+        ...s.depositPayments,
+        s.claims.toAccept,
+        s.claims.toDecide,
+      ].sort(),
     )
     for (const user of [s.renter, s.otherRenter, s.admin]) expect(await payoutsOf(user)).toEqual([])
     // The deposits and claims: each moved once, by its rightful party.

@@ -149,14 +149,14 @@ export const capturedStatusSql = (captured: number) =>
   sql`CASE WHEN ${captured} >= amount THEN 'captured' ELSE 'partially_captured' END`
 
 /**
- * The claim collected for `captured`: split into the platform's fee at the claim's own rate (basis points,
- * rounded half up: domain/fees.ts) and the owner's share, the rest.
+ * The claim collected for `captured` by the charge `chargeId`: split into the platform's fee at the claim's own
+ * rate (basis points, rounded half up: domain/fees.ts) and the owner's share, the rest.
  */
-export function claimCapturedSet(captured: number, now: string) {
+export function claimCapturedSet(captured: number, chargeId: string | null, now: string) {
   // Integer arithmetic: D1 binds numbers as REAL, and a REAL division would keep the fraction.
   const fee = sql`(CAST(${captured} AS INTEGER) * fee_basis_points + 5000) / 10000`
   return sql`captured_amount = ${captured}, platform_fee = ${fee}, owner_share = ${captured} - ${fee},
-    captured_at = ${now}, failure_code = NULL, failure_message = NULL`
+    stripe_charge_id = ${chargeId}, captured_at = ${now}, failure_code = NULL, failure_message = NULL`
 }
 
 /**

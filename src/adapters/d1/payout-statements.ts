@@ -3,7 +3,7 @@ import { prepare, type Database } from './client'
 import { auditIfChanged } from './audit'
 import { transition } from './transitions'
 import type { Trigger } from '../../domain/state-machines'
-import type { RefundFeePolicy } from '../../domain/payouts'
+import type { PayoutKind, RefundFeePolicy } from '../../domain/payouts'
 
 /*
  * The SQL of payouts. Each statement carries its own condition, so whichever of confirm, webhook or cron
@@ -34,30 +34,94 @@ export interface NewPayout {
 }
 
 /**
- * The payout of a payment that has just completed (in the same batch, after the statement that completes it):
- * the owner's share, due at `scheduledFor`. Nothing when the payment is not completed or has its payout.
+ * A payout created `scheduled` from the one row of `from` that `where` picks (a payment, or a damage claim: its
+ * id, rental, owner and currency), for the owner share in its column `share`, with its audit row. Nothing when
+ * no row is picked, or when the row has its payout already (payouts.payment_id and claim_id are unique).
  */
-export function schedulePayoutStatements(db: Database, payout: NewPayout) {
+function insertPayoutStatements(
+  db: Database,
+  payout: Omit<NewPayout, 'paymentId'> & { detail: string },
+  from: { kind: PayoutKind; where: SQL },
+) {
+  const [table, share, payment, claim, unique] = (
+    from.kind === 'rental'
+      ? ['payments', 'owner_payout_amount', 'id', 'NULL', 'payment_id']
+      : ['damage_claims', 'owner_share', 'NULL', 'id', 'claim_id']
+  ).map((text) => sql.raw(text))
   return [
     prepare(
       db,
-      sql`INSERT INTO payouts (id, payment_id, rental_id, owner_id, amount, currency, status, owed, refund_fee_policy,
-        scheduled_for, created_at, updated_at)
-      SELECT ${payout.id}, id, rental_id, owner_id, owner_payout_amount, currency, 'scheduled', owner_payout_amount,
-        ${payout.policy}, ${payout.scheduledFor}, ${payout.now}, ${payout.now}
-      FROM payments WHERE id = ${payout.paymentId} AND status = 'completed'
-      ON CONFLICT (payment_id) DO NOTHING`,
+      sql`INSERT INTO payouts (id, kind, payment_id, claim_id, rental_id, owner_id, amount, currency, status, owed,
+        refund_fee_policy, scheduled_for, created_at, updated_at)
+      SELECT ${payout.id}, ${from.kind}, ${payment}, ${claim}, rental_id, owner_id, ${share}, currency, 'scheduled',
+        ${share}, ${payout.policy}, ${payout.scheduledFor}, ${payout.now}, ${payout.now}
+      FROM ${table} WHERE ${from.where}
+      ON CONFLICT (${unique}) DO NOTHING`,
     ),
     auditIfChanged(db, 'payout', payout.id, {
       to: 'scheduled',
       source: payout.source,
       now: payout.now,
-      detail: `due ${payout.scheduledFor}`,
+      detail: payout.detail,
     }),
+  ]
+}
+
+/**
+ * The payout of a payment that has just completed (in the same batch, after the statement that completes it):
+ * the owner's share, due at `scheduledFor`. Nothing when the payment is not completed or has its payout.
+ */
+export function schedulePayoutStatements(db: Database, payout: NewPayout) {
+  return [
+    ...insertPayoutStatements(
+      db,
+      { ...payout, detail: `due ${payout.scheduledFor}` },
+      { kind: 'rental', where: sql`id = ${payout.paymentId} AND status = 'completed'` },
+    ),
     // A refund already recorded (a charge.refunded that overtook the completion) counts at once.
     ...followOwedStatements(db, payout.paymentId, payout.source, payout.now),
   ]
 }
+
+export interface NewClaimPayout {
+  id: string
+  /** The deposit whose claim (one per deposit) was captured. */
+  depositId: string
+  policy: RefundFeePolicy
+  source: Trigger
+  now: string
+}
+
+/**
+ * The payout of a deposit's damage claim captured by this very batch (after the statement that captures it,
+ * which stamps captured_at = now): the claim's owner share, due at once. Nothing when the owner's share is 0
+ * (the platform's fee took it all), when the claim was captured earlier (a late report), or when it has its
+ * payout already. `owed` stays the owner share: nothing in Backline refunds or disputes a claim's charge
+ * (docs/DEPOSITS.md).
+ */
+export const scheduleClaimPayoutStatements = (db: Database, payout: NewClaimPayout) =>
+  insertPayoutStatements(
+    db,
+    { ...payout, scheduledFor: payout.now, detail: `damage claim captured, due ${payout.now}` },
+    {
+      kind: 'damage_claim',
+      where: sql`deposit_id = ${payout.depositId} AND status = 'captured' AND captured_at = ${payout.now}
+        AND owner_share > 0`,
+    },
+  )
+
+/**
+ * The charge a payout's transfers are made from (`source_transaction`): its payment's, or its damage claim's
+ * (the captured hold's charge, or the off-session charge that collected it).
+ */
+export const sourceChargeStatement = (db: Database, payoutId: string) =>
+  prepare(
+    db,
+    sql`SELECT COALESCE(
+        (SELECT stripe_charge_id FROM payments WHERE payments.id = payouts.payment_id),
+        (SELECT stripe_charge_id FROM damage_claims WHERE damage_claims.id = payouts.claim_id)) AS chargeId
+    FROM payouts WHERE id = ${payoutId}`,
+  )
 
 /**
  * After a payment's refunds or its dispute changed: `owed` follows, and before release so does the amount to

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { cancellationPolicies } from '../../domain/cancellation-policies'
+import { payoutKinds } from '../../domain/payouts'
 import {
   claimStatuses,
   depositStatuses,
@@ -352,20 +353,26 @@ export const payoutAccounts = sqliteTable(
 )
 
 /**
- * What the owner of a completed payment is paid, one row per payment, created in the batch that completes it.
+ * What an owner is paid: the owner's share of a completed payment (`payment_id`, one per payment, created in the
+ * batch that completes it), or of a captured damage claim (`claim_id`, one per claim, created in the batch that
+ * records the capture); exactly one of the two is set (`kind` tells them apart). The transfer's source is that
+ * payment's or that claim's charge.
  * `amount`: before release what will be sent (it follows `owed`), after release what the transfer sent.
  * `amount_reversed`: after release, what Stripe took back of it (reversals less what was given back).
  * `owed`: the owner's share now (owner_payout_amount less their share of refunds and of a dispute's
- * `disputed_amount`, by `refund_fee_policy`, domain/payouts.ts); after release the cron brings
- * amount − amount_reversed to it at Stripe.
+ * `disputed_amount`, by `refund_fee_policy`, domain/payouts.ts; a claim's: its `owner_share`); after release the
+ * cron brings amount − amount_reversed to it at Stripe.
  */
 export const payouts = sqliteTable(
   'payouts',
   {
     id: text('id').primaryKey(),
-    paymentId: text('payment_id')
-      .notNull()
-      .references(() => payments.id),
+    /** `rental`: a payment's owner share; `damage_claim`: a captured claim's. */
+    kind: text('kind', { enum: payoutKinds }).notNull().default('rental'),
+    /** The payment whose owner share this is (kind rental). */
+    paymentId: text('payment_id').references(() => payments.id),
+    /** The captured damage claim whose owner share this is (kind damage_claim). */
+    claimId: text('claim_id').references(() => damageClaims.id),
     rentalId: text('rental_id')
       .notNull()
       .references(() => rentals.id),
@@ -396,6 +403,7 @@ export const payouts = sqliteTable(
   },
   (table) => [
     uniqueIndex('payouts_payment_unique').on(table.paymentId),
+    uniqueIndex('payouts_claim_unique').on(table.claimId),
     uniqueIndex('payouts_transfer_unique').on(table.stripeTransferId),
     index('payouts_owner_created_idx').on(table.ownerId, table.createdAt, table.id),
     index('payouts_owner_status_created_idx').on(table.ownerId, table.status, table.createdAt, table.id),
@@ -406,6 +414,11 @@ export const payouts = sqliteTable(
     index('payouts_unsettled_idx')
       .on(table.settledAt)
       .where(sql`released_at IS NOT NULL AND amount - amount_reversed <> owed`),
+    check(
+      'payouts_one_source',
+      sql`(${table.kind} = 'rental' AND ${table.paymentId} IS NOT NULL AND ${table.claimId} IS NULL)
+        OR (${table.kind} = 'damage_claim' AND ${table.claimId} IS NOT NULL AND ${table.paymentId} IS NULL)`,
+    ),
     check('payouts_amounts_non_negative', sql`${table.amount} >= 0 AND ${table.owed} >= 0`),
     check(
       'payouts_reversed_bounded',
@@ -545,6 +558,8 @@ export const damageClaims = sqliteTable(
     capturedAmount: integer('captured_amount'),
     platformFee: integer('platform_fee'),
     ownerShare: integer('owner_share'),
+    /** The charge that collected it (the captured hold's, or the off-session charge's): its payout's source. */
+    stripeChargeId: text('stripe_charge_id'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
     answeredAt: text('answered_at'),

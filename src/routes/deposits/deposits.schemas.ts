@@ -1,5 +1,5 @@
 import * as z from '../../lib/zod'
-import { claimStatuses, depositStatuses } from '../../domain/state-machines'
+import { claimStatuses, depositStatuses, payoutStatuses } from '../../domain/state-machines'
 import { MAX_CHARGE_AMOUNT } from '../../domain/money'
 import { Currency, lazySchema, MinorUnits, WellFormedText } from '../schemas'
 import { RentalSchema } from '../rentals/rentals.schemas'
@@ -72,9 +72,17 @@ export const ClaimSchema = lazySchema(() =>
         example: 0,
       }),
       owner_share: MinorUnits.nullable().openapi({
-        description: "Of what was collected: the owner's",
+        description: "Of what was collected: the owner's, paid to them as a payout (`payout_id`)",
         example: 6000,
       }),
+      stripe_charge_id: z.string().nullable().openapi({
+        description: "The charge that collected it (the captured hold's, or the off-session charge's)",
+      }),
+      payout_id: z.string().nullable().openapi({
+        description:
+          'The payout of the owner share (kind `damage_claim`, in GET /api/payouts); null until captured, or when the share is 0 or owners are paid another way (OWNER_PAYOUTS=off)',
+      }),
+      payout_status: z.enum(payoutStatuses).nullable().openapi({ description: 'The status of that payout' }),
       failure_code: z.string().nullable(),
       failure_message: z.string().nullable(),
       created_at: z.string(),

@@ -1,7 +1,7 @@
 import * as z from '../../lib/zod'
 import { jsonSchema } from '../../adapters/d1/json-columns'
 import { payoutStatuses } from '../../adapters/d1/schema'
-import { payoutAccountStatuses } from '../../domain/payouts'
+import { payoutAccountStatuses, payoutKinds } from '../../domain/payouts'
 import { payoutColumns } from '../../use-cases/payouts/read-payouts'
 import { EARNINGS_AMOUNTS } from '../../use-cases/payouts/earnings'
 import { Currency, DateWindowQuery, PaginationQuery, lazySchema, pageOf } from '../schemas'
@@ -48,6 +48,17 @@ export const OnboardingLinkSchema = lazySchema(() =>
 export const PayoutSchema = lazySchema(() =>
   jsonSchema(payoutColumns, {
     id: (field) => field.openapi({ example: 'pyo_6Gt2Lm8Qa1Zx5Wc9Rb3N' }),
+    kind: (field) =>
+      field.openapi({
+        description:
+          "`rental`: the owner's share of a rental's payment (`payment_id`); `damage_claim`: the owner's share of a captured damage claim (`damage_claim_id`)",
+      }),
+    payment_id: (field) =>
+      field.openapi({ description: 'The payment it pays the owner share of (kind rental)' }),
+    damage_claim_id: (field) =>
+      field.openapi({
+        description: 'The captured damage claim it pays the owner share of (kind damage_claim)',
+      }),
     currency: () => Currency,
     amount: (field) =>
       field.openapi({
@@ -92,9 +103,17 @@ export const EarningsSchema = lazySchema(() => {
       }),
       lines: z.array(
         z.object({
-          date: z.string().openapi({ description: 'When the payment completed (the payout was scheduled)' }),
+          date: z.string().openapi({
+            description:
+              'When the payment completed or the damage claim was captured (the payout was scheduled)',
+          }),
           payout_id: z.string(),
-          payment_id: z.string(),
+          kind: z.enum(payoutKinds).openapi({
+            description:
+              "`rental`: a payment's owner share; `damage_claim`: a captured damage claim's (gross: what it collected, platform_fees: its fee)",
+          }),
+          payment_id: z.string().nullable(),
+          damage_claim_id: z.string().nullable(),
           rental_id: z.string(),
           currency: Currency,
           status: z.enum(payoutStatuses),

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import Stripe from 'stripe'
-import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
+import { columnsAsKeys, prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { auditIfChanged } from '../../adapters/d1/audit'
 import { collectionFailedStatements, OPEN_DEPOSIT_STATUSES } from '../../adapters/d1/deposit-statements'
 import {
@@ -9,6 +9,7 @@ import {
   deposits,
   type DamageClaim,
   type Deposit,
+  type PayoutStatus,
 } from '../../adapters/d1/schema'
 import { transition } from '../../adapters/d1/transitions'
 import { stripeFailure } from '../../adapters/stripe/client'
@@ -105,17 +106,37 @@ export async function fileClaim(deps: Services, user: Actor, rentalId: string, i
   throw new ApiError('deposit_not_claimable', 'The deposit changed meanwhile; read it again')
 }
 
+/** A claim with the payout of its owner share, once captured (none: not captured, or nothing to pay). */
+export type ClaimWithPayout = DamageClaim & { payoutId?: string | null; payoutStatus?: PayoutStatus | null }
+
+/** A claim's payout (its id and status), as two more columns of its damage_claims row. */
+const claimPayoutColumns = sql`(SELECT id FROM payouts WHERE claim_id = damage_claims.id) AS payoutId,
+  (SELECT status FROM payouts WHERE claim_id = damage_claims.id) AS payoutStatus`
+
+const readClaimWithPayout = (db: DepositDeps['db'], where: ReturnType<typeof sql>) =>
+  prepare(
+    db,
+    sql`SELECT ${columnsAsKeys(damageClaims)}, ${claimPayoutColumns} FROM damage_claims WHERE ${where}`,
+  )
+
+/** The claim as stored, with its payout when it was captured. */
+async function withPayout(deps: Pick<Services, 'db'>, claim: DamageClaim): Promise<ClaimWithPayout> {
+  if (claim.status !== 'captured') return claim
+  const read = await readClaimWithPayout(deps.db, sql`id = ${claim.id}`).first<ClaimWithPayout>()
+  return read ?? claim
+}
+
 /** GET /api/rentals/{id}/damage-claims: the renter, the owner and admins. */
-export async function listClaims(deps: Services, user: Actor, rentalId: string): Promise<DamageClaim[]> {
+export async function listClaims(deps: Services, user: Actor, rentalId: string): Promise<ClaimWithPayout[]> {
   const read = await runBatchNamed(deps.db, [], {
     rental: prepare(
       deps.db,
       sql`SELECT renter_id AS renterId, owner_id AS ownerId FROM rentals WHERE id = ${rentalId}`,
     ),
-    claims: selectRows(deps.db, damageClaims, sql`rental_id = ${rentalId} ORDER BY created_at, id`),
+    claims: readClaimWithPayout(deps.db, sql`rental_id = ${rentalId} ORDER BY created_at, id`),
   })
   authorizeRental(user, read.rental.results[0] as { renterId: string; ownerId: string } | undefined, 'read')
-  return read.claims.results as DamageClaim[]
+  return read.claims.results as ClaimWithPayout[]
 }
 
 const readClaim = (db: DepositDeps['db'], claimId: string) =>
@@ -169,7 +190,7 @@ export async function acceptClaim(deps: Services, user: Actor, claimId: string) 
   })
   if (!moved)
     throw new ApiError('claim_not_open', `The claim is ${after.status}; it can no longer be answered`)
-  return collectOrLeave(deps, after, 'api')
+  return withPayout(deps, await collectOrLeave(deps, after, 'api'))
 }
 
 /** POST /api/damage-claims/{id}/contest (the renter), before respond_by: an admin decides the amount. */
@@ -224,7 +245,7 @@ export async function decideClaim(deps: Services, user: Actor, claimId: string, 
       'claim_not_contested',
       `The claim is ${after.status}; only a contested claim can be decided`,
     )
-  return collectOrLeave(deps, after, 'api')
+  return withPayout(deps, await collectOrLeave(deps, after, 'api'))
 }
 
 /**
@@ -345,7 +366,7 @@ async function chargeOffSession(
 }
 
 /** A damage claim as the API shows it. */
-export const toClaimJson = (claim: DamageClaim) => ({
+export const toClaimJson = (claim: ClaimWithPayout) => ({
   id: claim.id,
   rental_id: claim.rentalId,
   deposit_id: claim.depositId,
@@ -361,6 +382,9 @@ export const toClaimJson = (claim: DamageClaim) => ({
   captured_amount: claim.capturedAmount,
   platform_fee: claim.platformFee,
   owner_share: claim.ownerShare,
+  stripe_charge_id: claim.stripeChargeId,
+  payout_id: claim.payoutId ?? null,
+  payout_status: claim.payoutStatus ?? null,
   failure_code: claim.failureCode,
   failure_message: claim.failureMessage,
   created_at: claim.createdAt,

@@ -8,6 +8,7 @@ import {
   supersedeCurrentStatement,
 } from '../../adapters/d1/deposit-statements'
 import { recordEventStatement } from '../../adapters/d1/payment-statements'
+import { scheduleClaimPayoutStatements } from '../../adapters/d1/payout-statements'
 import {
   damageClaims,
   depositIntents,
@@ -21,6 +22,7 @@ import { callStripe, idOf } from '../../adapters/stripe/client'
 import { cancelIntent } from '../../adapters/stripe/intents'
 import { depositIntentOutcome, type DepositIntentOutcome } from '../../domain/deposits'
 import type { Trigger } from '../../domain/state-machines'
+import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 
@@ -307,8 +309,18 @@ function collectedStatements(deps: DepositDeps, move: Move, amount: number): D1P
       now,
       actorId: move.actorId,
       detail: intent.id,
-      set: claimCapturedSet(amount, now),
+      set: claimCapturedSet(amount, idOf(intent.latest_charge) ?? null, now),
     }),
+    // The owner's share goes to the owner (docs/DEPOSITS.md), unless owners are paid another way.
+    ...(deps.settings.OWNER_PAYOUTS === 'off'
+      ? []
+      : scheduleClaimPayoutStatements(db, {
+          id: newId('pyo'),
+          depositId: deposit.id,
+          policy: deps.settings.REFUND_FEE_POLICY,
+          source: move.source,
+          now,
+        })),
   ]
 }
 

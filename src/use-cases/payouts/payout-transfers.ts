@@ -1,22 +1,23 @@
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { prepare, runBatch, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import {
   failPayoutStatements,
   recordTransfersStatements,
   releasePayoutStatements,
+  sourceChargeStatement,
 } from '../../adapters/d1/payout-statements'
 import { recordEventStatement } from '../../adapters/d1/payment-statements'
-import { payments, payoutAccounts, payouts, type Payout } from '../../adapters/d1/schema'
+import { payoutAccounts, payouts, type Payout } from '../../adapters/d1/schema'
 import { callStripe } from '../../adapters/stripe/client'
 import type { Trigger } from '../../domain/state-machines'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 
 /*
- * A payout's money at Stripe: the release (a Transfer to the owner's connected account, from the payment's
- * charge), then what follows the owner's share: reversals of it, and new transfers that give back what a won
- * dispute had taken. Every Stripe call has an idempotency key derived from the payout, and what Stripe holds
+ * A payout's money at Stripe: the release (a Transfer to the owner's connected account, from the charge of the
+ * payment or the damage claim it pays), then what follows the owner's share: reversals of it, and new transfers
+ * that give back what a won dispute had taken. Every Stripe call has an idempotency key derived from the payout, and what Stripe holds
  * (the payout's transfers, found by their transfer group and metadata) is read before acting, so a lost answer
  * or a second worker never sends money twice.
  */
@@ -39,6 +40,32 @@ export async function transfersOf(deps: Deps, payout: Pick<Payout, 'id' | 'renta
   return list.filter((transfer) => transfer.metadata?.payout_id === payout.id).reverse()
 }
 
+/** The source charge read by sourceChargeStatement (none: the transfer comes from the platform's balance). */
+const chargeOf = (read: { results: unknown[] }) =>
+  (read.results[0] as { chargeId: string | null } | undefined)?.chargeId ?? undefined
+
+/**
+ * A transfer of the payout's: to the owner's account, from its charge (the payment's, or the damage claim's),
+ * in its rental's transfer group, its metadata naming the payout, what it pays for and what the transfer does.
+ */
+const transferParams = (
+  payout: Payout,
+  chargeId: string | undefined,
+  transfer: { amount: number; destination: string; kind: TransferKind; description: string },
+): Stripe.TransferCreateParams => ({
+  amount: transfer.amount,
+  currency: payout.currency,
+  destination: transfer.destination,
+  ...(chargeId ? { source_transaction: chargeId } : {}),
+  transfer_group: payout.rentalId,
+  description: transfer.description,
+  metadata: {
+    payout_id: payout.id,
+    ...(payout.claimId ? { damage_claim_id: payout.claimId } : { payment_id: payout.paymentId }),
+    kind: transfer.kind,
+  },
+})
+
 const kindOf = (transfer: Stripe.Transfer): TransferKind =>
   transfer.metadata?.kind === 'give_back' ? 'give_back' : 'release'
 
@@ -56,13 +83,10 @@ const refusal = (error: unknown) =>
 export async function releasePayout(deps: Deps, payout: Payout): Promise<'released' | 'failed'> {
   const read = await runBatchNamed(deps.db, [], {
     account: selectRows(deps.db, payoutAccounts, sql`user_id = ${payout.ownerId}`),
-    payment: prepare(
-      deps.db,
-      sql`SELECT stripe_charge_id AS chargeId FROM payments WHERE id = ${payout.paymentId}`,
-    ),
+    charge: sourceChargeStatement(deps.db, payout.id),
   })
   const account = read.account.results[0] as { stripeAccountId: string } | undefined
-  const chargeId = (read.payment.results[0] as { chargeId: string | null } | undefined)?.chargeId
+  const chargeId = chargeOf(read.charge)
   if (!account) {
     return failPayout(
       deps,
@@ -75,15 +99,14 @@ export async function releasePayout(deps: Deps, payout: Payout): Promise<'releas
   if (!transfer) {
     try {
       transfer = await deps.stripe.transfers.create(
-        {
+        transferParams(payout, chargeId, {
           amount: payout.amount,
-          currency: payout.currency,
           destination: account.stripeAccountId,
-          ...(chargeId ? { source_transaction: chargeId } : {}),
-          transfer_group: payout.rentalId,
-          description: `Backline payout ${payout.id} for rental ${payout.rentalId}`,
-          metadata: { payout_id: payout.id, payment_id: payout.paymentId, kind: 'release' },
-        },
+          kind: 'release',
+          description: payout.claimId
+            ? `Backline payout ${payout.id} for damage claim ${payout.claimId} of rental ${payout.rentalId}`
+            : `Backline payout ${payout.id} for rental ${payout.rentalId}`,
+        }),
         { idempotencyKey: releaseKey(payout) },
       )
     } catch (error) {
@@ -311,19 +334,16 @@ async function reverse(
   }
 }
 
-/** Gives `amount` back to the owner with a new transfer from the payment's charge. */
+/** Gives `amount` back to the owner with a new transfer from the payout's charge. */
 async function giveBack(deps: Deps, payout: Payout, amount: number, giveBacksSoFar: number) {
-  const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, payout.paymentId) })
+  const chargeId = chargeOf(await sourceChargeStatement(deps.db, payout.id).all())
   await deps.stripe.transfers.create(
-    {
+    transferParams(payout, chargeId, {
       amount,
-      currency: payout.currency,
       destination: payout.stripeAccountId!,
-      ...(payment?.stripeChargeId ? { source_transaction: payment.stripeChargeId } : {}),
-      transfer_group: payout.rentalId,
+      kind: 'give_back',
       description: `Backline payout ${payout.id}: given back`,
-      metadata: { payout_id: payout.id, payment_id: payout.paymentId, kind: 'give_back' },
-    },
+    }),
     { idempotencyKey: `backline:payout:${payout.id}:give-back:${giveBacksSoFar + 1}` },
   )
 }

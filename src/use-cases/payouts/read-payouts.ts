@@ -10,7 +10,9 @@ import type { Services } from '../context'
 /** A payout as the API shows it: JSON key → column, in answer order. */
 export const payoutColumns = {
   id: payouts.id,
+  kind: payouts.kind,
   payment_id: payouts.paymentId,
+  damage_claim_id: payouts.claimId,
   rental_id: payouts.rentalId,
   owner_id: payouts.ownerId,
   amount: payouts.amount,

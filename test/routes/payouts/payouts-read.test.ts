@@ -223,7 +223,9 @@ describe('GET /api/me/earnings', () => {
     expect(columns).toEqual([
       'date',
       'payout_id',
+      'kind',
       'payment_id',
+      'damage_claim_id',
       'rental_id',
       'currency',
       'status',
@@ -247,9 +249,10 @@ describe('GET /api/me/earnings', () => {
     expect(parsed).toEqual(json.body.lines)
   })
 
-  it("reads one index range of the owner's payouts by creation time, each payment by its key", async () => {
+  it("reads one index range of the owner's payouts by creation time, each payment or claim by its key", async () => {
     const plan = await env.DB.prepare(
-      `EXPLAIN QUERY PLAN SELECT po.id, p.amount FROM payouts po JOIN payments p ON p.id = po.payment_id
+      `EXPLAIN QUERY PLAN SELECT po.id, COALESCE(p.amount, c.captured_amount) FROM payouts po
+         LEFT JOIN payments p ON p.id = po.payment_id LEFT JOIN damage_claims c ON c.id = po.claim_id
        WHERE po.owner_id = ? AND po.created_at >= ? AND po.created_at < ? ORDER BY po.created_at, po.id`,
     )
       .bind(owner.id, '2026-01-01', '2027-01-01')
@@ -259,6 +262,7 @@ describe('GET /api/me/earnings', () => {
     expect(steps).toMatch(
       /SEARCH p USING INDEX sqlite_autoindex_payments_1|SEARCH p USING INTEGER PRIMARY KEY/,
     )
+    expect(steps).toContain('SEARCH c USING INDEX sqlite_autoindex_damage_claims_1')
     expect(steps).not.toMatch(/SCAN|TEMP B-TREE/)
   })
 
