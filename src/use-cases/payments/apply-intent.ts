@@ -142,7 +142,7 @@ export async function refundOrphanedPayment(
   payment: Payment,
   source: Trigger,
 ): Promise<Payment | undefined> {
-  const reservation = await reserveOwedRefund(deps.db, payment)
+  const reservation = await reserveOwedRefund(deps.db, payment, source)
   if (!reservation) return undefined
   const refunded = await sendRefund(deps.db, deps.stripe, payment, reservation, { actorId: null, source })
   deps.logger.warn('refunded the renter of a cancelled rental what they are owed', {

@@ -1,6 +1,13 @@
 import { and, eq, isNull, notInArray, sql, type SQL } from 'drizzle-orm'
 import Stripe from 'stripe'
-import { prepare, runBatch, runBatchNamed, selectRows, type Database } from '../../adapters/d1/client'
+import {
+  prepare,
+  prepareBuilt,
+  runBatch,
+  runBatchNamed,
+  selectRows,
+  type Database,
+} from '../../adapters/d1/client'
 import { payments, refunds } from '../../adapters/d1/schema'
 import { allowedMoves, PAID_STATUSES, refundMachine, type RefundStatus } from '../../domain/state-machines'
 import { ApiError } from '../../lib/errors'
@@ -13,6 +20,7 @@ import {
   type TransitionSource,
 } from '../../adapters/d1/payment-statements'
 import { transition } from '../../adapters/d1/transitions'
+import { auditIfChanged } from '../../adapters/d1/audit'
 import { followOwedStatements } from '../../adapters/d1/payout-statements'
 import { issueCreditNoteStatement } from '../../adapters/d1/documents'
 import { callStripe, stripeFailure } from '../../adapters/stripe/client'
@@ -63,7 +71,7 @@ export async function createRefund(
   ) {
     throw new ApiError('payment_not_refundable', `A ${payment.status} payment cannot be refunded`)
   }
-  return sendRefund(db, stripe, payment, await reserveRefund(db, by.actorId, payment, request), by)
+  return sendRefund(db, stripe, payment, await reserveRefund(db, by, payment, request), by)
 }
 
 /** Sends a reserved refund to Stripe with the idempotency key of its reservation, and applies the answer. */
@@ -168,7 +176,8 @@ const unansweredRefund = (db: Database, paymentId: string) =>
 
 /**
  * A refund reserved in the same batch as the statement just before it, and only if that statement changed a
- * row (a cancellation that went through): the amount is not sent to Stripe until the batch is committed.
+ * row (a cancellation that went through), with its audit row: the amount is not sent to Stripe until the batch
+ * is committed.
  */
 export function reserveRefundAfter(
   db: Database,
@@ -178,16 +187,36 @@ export function reserveRefundAfter(
     amount: number
     reason: StripeRefundReason
     actorId: string | null
+    source: TransitionSource
   },
   now: string,
 ) {
-  return prepare(
-    db,
-    sql`INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
-    SELECT ${refund.id}, ${refund.payment.id}, ${refund.amount}, ${refund.payment.currency}, 'pending',
-           ${refund.reason}, ${refund.actorId}, ${now}, ${now}
-    WHERE changes() = 1`,
-  )
+  return [
+    prepare(
+      db,
+      sql`INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
+      SELECT ${refund.id}, ${refund.payment.id}, ${refund.amount}, ${refund.payment.currency}, 'pending',
+             ${refund.reason}, ${refund.actorId}, ${now}, ${now}
+      WHERE changes() = 1`,
+    ),
+    refundCreated(db, refund.id, { source: refund.source, actorId: refund.actorId, now }),
+  ] as const
+}
+
+/**
+ * The audit row of a refund reserved by the statement just before it in the batch (refundMachine's move from
+ * nothing to pending), written only if that statement made it.
+ */
+const refundCreated = (
+  db: Database,
+  id: string,
+  entry: { source: TransitionSource; actorId: string | null; now: string; detail?: string },
+) => auditIfChanged(db, 'refund', id, { to: 'pending', ...entry })
+
+/** Runs a refund's reserving INSERT … RETURNING with its audit row; the refund, when one was reserved. */
+async function reserveWithAudit(db: Database, insert: SQL, audit: D1PreparedStatement) {
+  const read = await runBatchNamed(db, [], { insert: prepare(db, insert), audit })
+  return read.insert.results[0] as Refund | undefined
 }
 
 const REFUND_COLUMNS =
@@ -199,10 +228,14 @@ const REFUND_COLUMNS =
  * Reserves what a cancelled rental's renter is still owed: rentals.refund_due (all that was paid when null)
  * less what is refunded and what is on its way. Undefined when nothing is owed.
  */
-export async function reserveOwedRefund(db: Database, payment: Payment): Promise<Refund | undefined> {
+export async function reserveOwedRefund(
+  db: Database,
+  payment: Payment,
+  source: TransitionSource,
+): Promise<Refund | undefined> {
   const id = newId('ref')
   const now = nowIso()
-  const [inserted] = await db.all<Refund>(sql`
+  const insert = sql`
     WITH owed AS (
       SELECT COALESCE(rentals.refund_due, payments.amount) - payments.amount_refunded - COALESCE((
         SELECT SUM(refunds.amount) FROM refunds
@@ -215,15 +248,16 @@ export async function reserveOwedRefund(db: Database, payment: Payment): Promise
     INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
     SELECT ${id}, ${payment.id}, owed.amount, ${payment.currency}, 'pending', NULL, NULL, ${now}, ${now}
     FROM owed WHERE owed.amount > 0
-    RETURNING ${REFUND_COLUMNS}`)
-  return inserted
+    RETURNING ${REFUND_COLUMNS}`
+  const detail = 'owed to the renter of a cancelled rental'
+  return reserveWithAudit(db, insert, refundCreated(db, id, { source, actorId: null, now, detail }))
 }
 
-async function reserveRefund(db: Database, actorId: string | null, payment: Payment, request: RefundRequest) {
+async function reserveRefund(db: Database, by: RefundBy, payment: Payment, request: RefundRequest) {
   const id = newId('ref')
   const now = nowIso()
   const amount = request.amount ?? sql`(SELECT remaining FROM refundable)`
-  const [inserted] = await db.all<Refund>(sql`
+  const insert = sql`
     WITH refundable AS (
       SELECT payments.amount - payments.amount_refunded - COALESCE((
         SELECT SUM(refunds.amount) FROM refunds
@@ -233,9 +267,10 @@ async function reserveRefund(db: Database, actorId: string | null, payment: Paym
     )
     INSERT INTO refunds (id, payment_id, amount, currency, status, reason, requested_by, created_at, updated_at)
     SELECT ${id}, ${payment.id}, ${amount}, ${payment.currency}, 'pending', ${request.reason ?? null},
-           ${actorId}, ${now}, ${now}
+           ${by.actorId}, ${now}, ${now}
     FROM refundable WHERE remaining > 0 AND remaining >= ${amount}
-    RETURNING ${REFUND_COLUMNS}`)
+    RETURNING ${REFUND_COLUMNS}`
+  const inserted = await reserveWithAudit(db, insert, refundCreated(db, id, { ...by, now }))
   if (!inserted) {
     throw new ApiError('refund_exceeds_remaining', 'The refund exceeds what remains of this payment', {
       errors: [{ path: 'body.amount', message: 'Greater than the amount not yet refunded' }],
@@ -360,17 +395,19 @@ function moveRefundedAmount(
   })
 }
 
-/** Records a refund that was made outside Backline (e.g. in the Stripe dashboard), once. */
+/** Records a refund that was made outside Backline (e.g. in the Stripe dashboard), once, with its audit row. */
 export async function importRefund(
   db: Database,
   payment: Payment,
   stripeRefund: Stripe.Refund,
+  source: TransitionSource,
 ): Promise<Refund | undefined> {
   const now = nowIso()
-  await db
+  const id = newId('ref')
+  const insert = db
     .insert(refunds)
     .values({
-      id: newId('ref'),
+      id,
       paymentId: payment.id,
       stripeRefundId: stripeRefund.id,
       amount: stripeRefund.amount,
@@ -382,5 +419,10 @@ export async function importRefund(
       updatedAt: now,
     })
     .onConflictDoNothing()
+  const detail = `made outside Backline: ${stripeRefund.id}`
+  await runBatch(db, [
+    prepareBuilt(db, insert),
+    refundCreated(db, id, { source, actorId: null, now, detail }),
+  ])
   return db.query.refunds.findFirst({ where: eq(refunds.stripeRefundId, stripeRefund.id) })
 }

@@ -82,9 +82,9 @@ export async function cancelPaidWith(
     },
     now,
   )
-  const reservation = reserveRefundAfter(
+  const [reservation, reservationAudit] = reserveRefundAfter(
     db,
-    { id: refundId, payment, amount, reason: 'requested_by_customer', actorId: user.id },
+    { id: refundId, payment, amount, reason: 'requested_by_customer', actorId: user.id, source: 'api' },
     now,
   )
   // The payment is touched as well (if the cancellation went through), so that the cron's look-back over recent
@@ -96,7 +96,7 @@ export async function cancelPaidWith(
   )
   const read = await runBatchNamed(db, [audit], {
     update,
-    ...(amount > 0 ? { reservation } : {}),
+    ...(amount > 0 ? { reservation, reservationAudit } : {}),
     touch,
     ...Object.fromEntries((also?.(now) ?? []).map((statement, i) => [`also${i}`, statement])),
     after: selectRows(db, rentals, sql`id = ${rental.id}`),

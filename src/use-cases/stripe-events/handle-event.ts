@@ -241,7 +241,7 @@ async function findOrImportRefund(deps: WebhookDeps, stripeRefund: Stripe.Refund
   // A refund made outside Backline (the Stripe dashboard): recorded so that amount_refunded stays true.
   const intentId = idOf(stripeRefund.payment_intent)
   const owner = payment ?? (intentId ? await findPayment(deps.db, intentId) : undefined)
-  return owner ? importRefund(deps.db, owner, stripeRefund) : undefined
+  return owner ? importRefund(deps.db, owner, stripeRefund, 'webhook') : undefined
 }
 
 const isUniqueViolation = (error: unknown) =>

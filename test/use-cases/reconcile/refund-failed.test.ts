@@ -76,6 +76,15 @@ describe('the refund of a cancelled rental that Stripe keeps failing', () => {
       const sent = await stripeRefunds(b)
       expect(sent).toHaveLength(failures + 1)
       expect(sent[0]).toMatchObject({ amount: b.amount, metadata: { payment_id: b.paymentId } })
+      // The cron's refund is audited from its creation, as the cron's, with no one asking.
+      const created = (await auditOf(sent[0]!.metadata!.refund_id!)).find(
+        (entry) => entry.from_status === null,
+      )
+      expect(created).toMatchObject({
+        to_status: 'pending',
+        source: 'reconciler',
+        detail: 'owed to the renter of a cancelled rental',
+      })
       // …and that fails too.
       await deliverAbout(b.intentId)
       failedAt = Date.now()
