@@ -271,15 +271,19 @@ export const refunds = sqliteTable(
   ],
 )
 
+/** A receipt (a completed payment), a credit note (a succeeded refund), or the reversal of a credit note. */
+export const documentKinds = ['receipt', 'credit_note', 'credit_note_reversal'] as const
+export type DocumentKind = (typeof documentKinds)[number]
+
 /**
- * Receipts (one per completed payment) and credit notes (one per succeeded refund), each kind numbered from one
- * gapless sequence: a number is taken as MAX + 1 in the same statement that issues it, inside the batch that
+ * Receipts (one per completed payment), credit notes (one per succeeded refund) and their reversals (one per
+ * refund that failed after it succeeded), each kind numbered from one gapless sequence: a number is taken as MAX + 1 in the same statement that issues it, inside the batch that
  * completes the payment or the refund, so a number is never skipped and never given twice.
  */
 export const documents = sqliteTable(
   'documents',
   {
-    kind: text('kind', { enum: ['receipt', 'credit_note'] }).notNull(),
+    kind: text('kind', { enum: documentKinds }).notNull(),
     number: integer('number').notNull(),
     /** The payment (receipt) or refund (credit note) the document is for. */
     sourceId: text('source_id').notNull(),

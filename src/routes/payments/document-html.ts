@@ -119,5 +119,13 @@ export const creditNoteHtml = (note: CreditNote) =>
           <td>Refund status</td>
           <td class="n">${note.refund_status}</td>
         </tr>
-      </table>`,
+      </table>
+      ${
+        note.reversed_by
+          ? html`<p class="reversed">
+              Reversed by ${note.reversed_by.number}, issued ${note.reversed_by.issued_at}: the refund failed
+              after it succeeded, and the amount was not refunded.
+            </p>`
+          : ''
+      }`,
   )

@@ -172,6 +172,16 @@ export const CreditNoteSchema = lazySchema(() =>
       payment_id: z.string(),
       receipt_number: z.string().nullable(),
       refund_status: z.enum(refundStatuses),
+      reversed_by: z
+        .object({
+          number: z.string().openapi({ example: 'CR-000001', description: 'From its own gapless sequence' }),
+          issued_at: z.string(),
+        })
+        .nullable()
+        .openapi({
+          description:
+            'When the refund failed after it succeeded (the money did not reach the renter): the document that reverses this credit note, which itself is never changed',
+        }),
       amount: z.number().int(),
       currency: Currency,
       locale: z.string(),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { issueCreditNoteStatement, issueReceiptStatement } from '../../adapters/d1/documents'
-import { payments, refunds, type Payment, type Refund } from '../../adapters/d1/schema'
+import { payments, refunds, type DocumentKind, type Payment, type Refund } from '../../adapters/d1/schema'
 import { authorizePayment, authorizeRefund, type Actor } from '../../domain/access'
 import { formatMoney } from '../../domain/money'
 import { ApiError } from '../../lib/errors'
@@ -21,11 +21,12 @@ interface DocumentRow {
   issued_at: string
 }
 
-const documentOf = (kind: 'receipt' | 'credit_note', sourceId: string) =>
+const documentOf = (kind: DocumentKind, sourceId: string) =>
   sql`SELECT number, issued_at FROM documents WHERE kind = ${kind} AND source_id = ${sourceId}`
 
 const receiptNumber = (n: number) => `R-${String(n).padStart(6, '0')}`
 const creditNoteNumber = (n: number) => `C-${String(n).padStart(6, '0')}`
+const reversalNumber = (n: number) => `CR-${String(n).padStart(6, '0')}`
 
 interface RentalLine {
   title: string
@@ -110,11 +111,13 @@ export async function creditNoteOf({ db, clock }: Services, user: Actor, refundI
   const read = await runBatchNamed(db, [issueCreditNoteStatement(db, refundId, nowIso(clock()))], {
     document: prepare(db, documentOf('credit_note', refundId)),
     receipt: prepare(db, documentOf('receipt', payment.id)),
+    reversal: prepare(db, documentOf('credit_note_reversal', refundId)),
   })
   const document = read.document.results[0] as DocumentRow | undefined
   if (!document)
     throw new ApiError('credit_note_not_found', `This refund is ${status}: only a succeeded refund has one`)
   const receipt = read.receipt.results[0] as DocumentRow | undefined
+  const reversal = read.reversal.results[0] as DocumentRow | undefined
   return {
     kind: 'credit_note' as const,
     number: creditNoteNumber(document.number),
@@ -123,6 +126,7 @@ export async function creditNoteOf({ db, clock }: Services, user: Actor, refundI
     payment_id: payment.id,
     receipt_number: receipt ? receiptNumber(receipt.number) : null,
     refund_status: status,
+    reversed_by: reversal ? { number: reversalNumber(reversal.number), issued_at: reversal.issued_at } : null,
     amount,
     currency,
     locale,

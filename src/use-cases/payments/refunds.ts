@@ -22,7 +22,7 @@ import {
 import { transition } from '../../adapters/d1/transitions'
 import { auditIfChanged } from '../../adapters/d1/audit'
 import { followOwedStatements } from '../../adapters/d1/payout-statements'
-import { issueCreditNoteStatement } from '../../adapters/d1/documents'
+import { issueCreditNoteReversalStatement, issueCreditNoteStatement } from '../../adapters/d1/documents'
 import { callStripe, stripeFailure } from '../../adapters/stripe/client'
 import type { Payment, Refund } from '../../adapters/d1/schema'
 
@@ -355,6 +355,7 @@ export async function applyRefund(
     )
   }
   if (status === 'succeeded') statements.push(issueCreditNoteStatement(db, refund.id, now))
+  if (status === 'failed') statements.push(issueCreditNoteReversalStatement(db, refund.id, now))
   statements.push(...cancelRefundedRentalStatements(db, refund.paymentId, source, now))
   // The owner's payout follows what is refunded (before release its amount; after, the cron's settling).
   statements.push(...followOwedStatements(db, refund.paymentId, source, now))

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from '../../helpers/api'
 import { createUser } from '../../helpers/factories'
-import { booking, confirm, initiateAndPay, paidBooking } from '../../helpers/payments'
+import { booking, confirm, deliverAbout, initiateAndPay, paidBooking, paidWith } from '../../helpers/payments'
 
 const asJson = { accept: 'application/json' }
 
@@ -115,6 +115,43 @@ describe('GET /api/refunds/{id}/credit-note', () => {
     expect(Number(two.number.slice(2))).toBe(Number(one.number.slice(2)) + 1)
     const page = await api('GET', `/api/refunds/${first.id}/credit-note`, { token: b.owner.token })
     expect(page.body).toContain(one.number)
+  })
+
+  it('a refund that fails after it succeeded keeps its credit note, reversed by a document of its own sequence', async () => {
+    const note = async (id: string) =>
+      (await api('GET', `/api/refunds/${id}/credit-note`, { token: b.renter.token, headers: asJson })).body
+    const failedRefund = async () => {
+      const made = await api('POST', `/api/payments/${b.paymentId}/refund`, {
+        token: b.owner.token,
+        body: { amount: 700 },
+      })
+      expect(made.body.refund.status).toBe('succeeded')
+      return made.body.refund
+    }
+    // pm_card_refundFail: Stripe answers succeeded, then the refund fails (refund.updated).
+    const b = await paidWith('pm_card_refundFail')
+    const refund = await failedRefund()
+    const issued = await note(refund.id)
+    expect(issued).toMatchObject({ refund_status: 'succeeded', reversed_by: null })
+    expect(await deliverAbout(refund.stripe_refund_id, 'refund.updated')).toEqual(['refund.updated:applied'])
+    const reversed = await note(refund.id)
+    expect(reversed).toMatchObject({
+      number: issued.number,
+      issued_at: issued.issued_at,
+      refund_status: 'failed',
+    })
+    expect(reversed.reversed_by.number).toMatch(/^CR-\d{6}$/)
+    // Its other webhooks (refund.failed, charge.refund.updated) reverse nothing twice.
+    await deliverAbout(b.intentId)
+    expect(await note(refund.id)).toEqual(reversed)
+    const page = await api('GET', `/api/refunds/${refund.id}/credit-note`, { token: b.owner.token })
+    expect(page.body).toContain(`Reversed by ${reversed.reversed_by.number}`)
+    // The next reversal takes the next number in its sequence.
+    const next = await failedRefund()
+    await deliverAbout(next.stripe_refund_id, 'refund.updated')
+    expect(Number((await note(next.id)).reversed_by.number.slice(3))).toBe(
+      Number(reversed.reversed_by.number.slice(3)) + 1,
+    )
   })
 
   it('404 refund_not_found for an unknown refund and for a stranger alike (its existence is not revealed)', async () => {
