@@ -1,3 +1,4 @@
+import { getPath } from 'hono/utils/url'
 import type { Bindings } from './env'
 import type { Router } from './routes/openapi'
 
@@ -34,19 +35,11 @@ const PAGE_GROUPS: Readonly<Record<string, Group>> = {
   'openapi.json': () => import('./routes/groups/openapi-document'),
 }
 
-/** The group that answers `pathname`, if any; the path is decoded as Hono decodes it to match routes. */
-export function groupOf(pathname: string): Group | undefined {
-  const [, first = '', second = ''] = pathname.split('/', 3).map(decodeSegment)
+/** The group that answers `path` (decoded, as Hono matches routes: hono/utils/url getPath), if any. */
+export function groupOf(path: string): Group | undefined {
+  const [, first = '', second = ''] = path.split('/', 3)
   if (first === 'api') return Object.hasOwn(API_GROUPS, second) ? API_GROUPS[second] : undefined
   return Object.hasOwn(PAGE_GROUPS, first) ? PAGE_GROUPS[first] : undefined
-}
-
-function decodeSegment(segment: string) {
-  try {
-    return segment.includes('%') ? decodeURIComponent(segment) : segment
-  } catch {
-    return segment
-  }
 }
 
 type Fetch = (request: Request, env: Bindings, ctx: ExecutionContext) => Promise<Response>
@@ -71,7 +64,7 @@ export function createApp(): { fetch: Fetch } {
   }
   return {
     async fetch(request, env, ctx) {
-      const router = await routerFor(groupOf(new URL(request.url).pathname))
+      const router = await routerFor(groupOf(getPath(request)))
       return router.fetch(request, env, ctx)
     },
   }
