@@ -1,6 +1,6 @@
 import Stripe from 'stripe'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { authenticate, closeDispute, resetEmulator, settle } from '../helpers/stripe-emulator'
+import { authenticate, closeDispute, disputeCharge, resetEmulator, settle } from '../helpers/stripe-emulator'
 import { eventTypes, paidIntent, stripe } from './client'
 
 beforeEach(async () => {
@@ -99,6 +99,24 @@ describe('pm_card_createDispute', () => {
     await expect(stripe.refunds.create({ payment_intent: intent.id })).rejects.toMatchObject({
       code: 'charge_disputed',
     })
+  })
+})
+
+describe('the dispute control (emulator-only): a chargeback of any captured charge, later', () => {
+  it('disputes what was captured of a charge, once, and refuses what cannot be disputed', async () => {
+    const hold = await paidIntent('pm_card_visa', { capture_method: 'manual' })
+    const charge = hold.latest_charge as string
+    await expect(disputeCharge(charge)).rejects.toThrow(/has not been captured/)
+    await stripe.paymentIntents.capture(hold.id, { amount_to_capture: 1_500 })
+    const dispute = await disputeCharge(charge)
+    expect(dispute).toMatchObject({ object: 'dispute', status: 'needs_response', amount: 1_500 })
+    const created = await stripe.events.list({ type: 'charge.dispute.created' })
+    expect(created.data[0]?.data.object).toMatchObject({ id: dispute.id, charge, payment_intent: hold.id })
+    expect(await stripe.charges.retrieve(charge)).toMatchObject({ disputed: true })
+    await expect(disputeCharge(charge)).rejects.toThrow(/charge_disputed/)
+    const refunded = await paidIntent()
+    await stripe.refunds.create({ payment_intent: refunded.id })
+    await expect(disputeCharge(refunded.latest_charge as string)).rejects.toThrow(/charge_already_refunded/)
   })
 })
 

@@ -106,3 +106,7 @@ export const configureEmulator = (config: { webhook_url?: string | null; auto_de
 /** Pushes due (or, with force, all pending) deliveries to the configured webhook URL now. */
 export const pushWebhooks = async (force = false) =>
   (await control<{ data: WebhookDelivery[] }>('POST', 'webhooks/deliver', { force })).data
+
+/** The cardholder disputes a captured charge (any card, at any time after capture) → `charge.dispute.created`. */
+export const disputeCharge = (chargeId: string) =>
+  control<{ id: string; status: string; amount: number }>('POST', `charges/${chargeId}/dispute`, {})

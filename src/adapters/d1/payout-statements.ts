@@ -11,18 +11,52 @@ import type { PayoutKind, RefundFeePolicy } from '../../domain/payouts'
  * row in the same batch).
  */
 
+/** A payout by what it pays: a payment (kind rental) or a damage claim, by that one's id. */
+export interface PayoutOf {
+  kind: PayoutKind
+  id: string
+}
+
+/** Where each kind of payout finds its source row (alias s) and the columns the owed rule reads there. */
+const SOURCES = {
+  rental: {
+    key: 'payment_id',
+    from: 'payments s WHERE s.id = payouts.payment_id',
+    amount: 's.amount',
+    refunded: 's.amount_refunded',
+    fee: 's.platform_fee',
+    share: 's.owner_payout_amount',
+  },
+  // Nothing refunds a claim's charge through Backline; a dispute of it withholds as a payment's does.
+  damage_claim: {
+    key: 'claim_id',
+    from: 'damage_claims s WHERE s.id = payouts.claim_id',
+    amount: 's.captured_amount',
+    refunded: '0',
+    fee: 's.platform_fee',
+    share: 's.owner_share',
+  },
+} satisfies Record<PayoutKind, Record<string, string>>
+
 /**
- * What the owner is owed of a payout's payment, in SQL over a `payouts` row: the same rule as
- * domain/payouts.ts ownerShareAfter (test/adapters/d1/payout-statements.test.ts proves they agree):
- * owner_payout_amount less the owner's part of taken = MIN(amount, amount_refunded + disputed_amount), where
- * the fee gives back round_half_up(taken × platform_fee / amount) (proportional) or what passes the owner's
- * payout (platform_keeps). SQLite's integers are 64-bit and `/` floors on non-negative operands.
+ * What the owner is owed of a payout, in SQL over a `payouts` row: the same rule as domain/payouts.ts
+ * ownerShareAfter (test/adapters/d1/payout-statements.test.ts proves they agree): the owner's share less the
+ * owner's part of taken = MIN(amount, amount_refunded + disputed_amount), where the fee gives back
+ * round_half_up(taken × platform_fee / amount) (proportional) or what passes the owner's share
+ * (platform_keeps). For a payment: its amount, refunds, fee and owner_payout_amount; for a damage claim: what
+ * it captured, its fee and owner_share. SQLite's integers are 64-bit and `/` floors on non-negative operands.
  */
-const taken = 'MIN(p.amount, p.amount_refunded + payouts.disputed_amount)'
-const owedSql = sql.raw(`(SELECT p.owner_payout_amount - (${taken} - CASE payouts.refund_fee_policy
-    WHEN 'platform_keeps' THEN MAX(0, ${taken} - p.owner_payout_amount)
-    ELSE (2 * ${taken} * p.platform_fee + p.amount) / (2 * p.amount) END)
-  FROM payments p WHERE p.id = payouts.payment_id)`)
+const owedSql = (kind: PayoutKind) => {
+  const { amount, refunded, fee, share, from } = SOURCES[kind]
+  const taken = `MIN(${amount}, ${refunded} + payouts.disputed_amount)`
+  return sql.raw(`(SELECT ${share} - (${taken} - CASE payouts.refund_fee_policy
+    WHEN 'platform_keeps' THEN MAX(0, ${taken} - ${share})
+    ELSE (2 * ${taken} * ${fee} + ${amount}) / (2 * ${amount}) END)
+  FROM ${from})`)
+}
+
+/** The payouts row of `of` (payment_id or claim_id is unique). */
+const payoutOf = (of: PayoutOf) => sql`${sql.raw(SOURCES[of.kind].key)} = ${of.id}`
 
 export interface NewPayout {
   id: string
@@ -79,7 +113,7 @@ export function schedulePayoutStatements(db: Database, payout: NewPayout) {
       { kind: 'rental', where: sql`id = ${payout.paymentId} AND status = 'completed'` },
     ),
     // A refund already recorded (a charge.refunded that overtook the completion) counts at once.
-    ...followOwedStatements(db, payout.paymentId, payout.source, payout.now),
+    ...followOwedStatements(db, { kind: 'rental', id: payout.paymentId }, payout.source, payout.now),
   ]
 }
 
@@ -96,8 +130,8 @@ export interface NewClaimPayout {
  * The payout of a deposit's damage claim captured by this very batch (after the statement that captures it,
  * which stamps captured_at = now): the claim's owner share, due at once. Nothing when the owner's share is 0
  * (the platform's fee took it all), when the claim was captured earlier (a late report), or when it has its
- * payout already. `owed` stays the owner share: nothing in Backline refunds or disputes a claim's charge
- * (docs/DEPOSITS.md).
+ * payout already. `owed` follows a dispute of the claim's charge (disputePayoutStatements); nothing in Backline
+ * refunds one (docs/DEPOSITS.md).
  */
 export const scheduleClaimPayoutStatements = (db: Database, payout: NewClaimPayout) =>
   insertPayoutStatements(
@@ -124,17 +158,19 @@ export const sourceChargeStatement = (db: Database, payoutId: string) =>
   )
 
 /**
- * After a payment's refunds or its dispute changed: `owed` follows, and before release so does the amount to
- * send; a payout left with nothing is `reversed` (and `scheduled` again if that comes back). After release,
- * the cron brings what the owner keeps at Stripe to `owed` (use-cases/payouts/settle-payout.ts).
+ * After a payment's refunds or its dispute (or a damage claim's dispute) changed: `owed` follows, and before
+ * release so does the amount to send; a payout left with nothing is `reversed` (and `scheduled` again if that
+ * comes back). After release, the cron brings what the owner keeps at Stripe to `owed`
+ * (use-cases/payouts/payout-transfers.ts, settlePayout).
  */
-export function followOwedStatements(db: Database, paymentId: string, source: Trigger, now: string) {
-  const unreleased = sql`payment_id = ${paymentId} AND released_at IS NULL`
+export function followOwedStatements(db: Database, of: PayoutOf, source: Trigger, now: string) {
+  const owed = owedSql(of.kind)
+  const unreleased = sql`${payoutOf(of)} AND released_at IS NULL`
   return [
     prepare(
       db,
-      sql`UPDATE payouts SET owed = ${owedSql}, updated_at = ${now}
-      WHERE payment_id = ${paymentId} AND owed <> ${owedSql}`,
+      sql`UPDATE payouts SET owed = ${owed}, updated_at = ${now}
+      WHERE ${payoutOf(of)} AND owed <> ${owed}`,
     ),
     prepare(db, sql`UPDATE payouts SET amount = owed WHERE ${unreleased} AND amount <> owed`),
     ...transition(db, 'payout', {
@@ -145,31 +181,32 @@ export function followOwedStatements(db: Database, paymentId: string, source: Tr
         WHEN status = 'reversed' THEN 'scheduled' ELSE status END`,
       source,
       now,
-      detail: 'refunds changed the owner share',
+      detail: of.kind === 'rental' ? 'refunds changed the owner share' : 'a dispute changed the owner share',
     }),
   ]
 }
 
-/** A dispute's outcome, as the payment's handler decides it (use-cases/stripe-events/disputes.ts). */
+/** A dispute's outcome, as its handler decides it (use-cases/stripe-events/disputes.ts). */
 export type DisputeState = 'open' | 'resolved' | 'lost'
 
 /**
- * A dispute of the payment: open or lost, its amount is withheld from the owner (before release the payout is
- * held while it is open); resolved in our favour, nothing is. `owed` follows in the same batch.
+ * A dispute of the payment (or of the damage claim's charge): open or lost, its amount is withheld from the
+ * owner (before release the payout is held while it is open); resolved in our favour, nothing is. `owed`
+ * follows in the same batch.
  */
 export function disputePayoutStatements(
   db: Database,
-  dispute: { paymentId: string; id: string; amount: number; state: DisputeState },
+  dispute: { of: PayoutOf; id: string; amount: number; state: DisputeState },
   now: string,
 ) {
   const withheld = dispute.state === 'resolved' ? 0 : dispute.amount
-  const unreleased = sql`payment_id = ${dispute.paymentId} AND released_at IS NULL`
+  const unreleased = sql`${payoutOf(dispute.of)} AND released_at IS NULL`
   const detail = `dispute ${dispute.id}: ${dispute.state}`
   return [
     prepare(
       db,
       sql`UPDATE payouts SET disputed_amount = ${withheld}, updated_at = ${now}
-      WHERE payment_id = ${dispute.paymentId} AND disputed_amount <> ${withheld}`,
+      WHERE ${payoutOf(dispute.of)} AND disputed_amount <> ${withheld}`,
     ),
     // Held first, so that an owner's share the dispute takes whole leaves it held (not reversed) while open.
     ...(dispute.state === 'open'
@@ -182,7 +219,7 @@ export function disputePayoutStatements(
           detail,
         })
       : []),
-    ...followOwedStatements(db, dispute.paymentId, 'webhook', now),
+    ...followOwedStatements(db, dispute.of, 'webhook', now),
     ...(dispute.state === 'open'
       ? []
       : transition(db, 'payout', {

@@ -23,7 +23,7 @@ export async function refundPayment(
     source: 'api',
   })
   // After release, the owner's share of the refund is taken back from their transfer now.
-  await settlePayoutOf(services, payment.id, 'api')
+  await settlePayoutOf(services, { kind: 'rental', id: payment.id }, 'api')
   return refunded
 }
 

@@ -358,7 +358,7 @@ export async function applyRefund(
   if (status === 'failed') statements.push(issueCreditNoteReversalStatement(db, refund.id, now))
   statements.push(...cancelRefundedRentalStatements(db, refund.paymentId, source, now))
   // The owner's payout follows what is refunded (before release its amount; after, the cron's settling).
-  statements.push(...followOwedStatements(db, refund.paymentId, source, now))
+  statements.push(...followOwedStatements(db, { kind: 'rental', id: refund.paymentId }, source, now))
   const read = await runBatchNamed(db, statements, {
     payment: selectRows(db, payments, sql`id = ${refund.paymentId}`),
     refund: selectRows(db, refunds, sql`id = ${refund.id}`),

@@ -1,21 +1,24 @@
 import { and, eq, isNotNull } from 'drizzle-orm'
+import type { PayoutOf } from '../../adapters/d1/payout-statements'
 import { payouts } from '../../adapters/d1/schema'
 import type { Trigger } from '../../domain/state-machines'
 import type { Services } from '../context'
 import { settlePayout } from './payout-transfers'
 
 /**
- * After a refund or a dispute changed what the owner of a payment is owed: a released payout is brought to it
+ * After a refund or a dispute changed what the owner of a payment (or a damage claim) is owed: a released
+ * payout is brought to it
  * at Stripe at once. A failure is logged, not thrown (the refund or the dispute stands, and the cron settles
  * the payout on its next run).
  */
 export async function settlePayoutOf(
   deps: Pick<Services, 'db' | 'stripe' | 'logger'>,
-  paymentId: string,
+  of: PayoutOf,
   source: Trigger,
 ) {
+  const column = of.kind === 'rental' ? payouts.paymentId : payouts.claimId
   const payout = await deps.db.query.payouts.findFirst({
-    where: and(eq(payouts.paymentId, paymentId), isNotNull(payouts.releasedAt)),
+    where: and(eq(column, of.id), isNotNull(payouts.releasedAt)),
   })
   if (!payout || payout.amount - payout.amountReversed === payout.owed) return
   try {

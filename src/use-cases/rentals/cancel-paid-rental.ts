@@ -122,7 +122,7 @@ async function sendReserved(
 ) {
   try {
     await sendRefund(services.db, services.stripe, payment, refund, { actorId: user.id, source: 'api' })
-    await settlePayoutOf(services, payment.id, 'api')
+    await settlePayoutOf(services, { kind: 'rental', id: payment.id }, 'api')
   } catch (error) {
     services.logger.warn('the refund of a cancelled rental was not sent; the cron will retry it', {
       refund_id: refund.id,

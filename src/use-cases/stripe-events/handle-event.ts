@@ -183,7 +183,7 @@ async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventR
   const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
   if (payment?.stripePaymentIntentId) await catchUpWithIntent(deps, payment, payment.stripePaymentIntentId)
   await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook', event: ref })
-  await settlePayoutOf(deps, refund.paymentId, 'webhook')
+  await settlePayoutOf(deps, { kind: 'rental', id: refund.paymentId }, 'webhook')
   return 'applied'
 }
 
@@ -211,7 +211,7 @@ async function chargeRefundedEvent(
   await catchUpWithIntent(deps, found, intentId)
   for (const [refund, stripeRefund] of known)
     await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook' })
-  await settlePayoutOf(deps, found.id, 'webhook')
+  await settlePayoutOf(deps, { kind: 'rental', id: found.id }, 'webhook')
   await recordOnly(deps.db, ref, charge.id)
   return 'applied'
 }

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
 import { findIntent, findObject } from '../api/lookup'
 import { findSetupIntent } from '../api/setup-intents'
-import { closeDispute } from '../domain/disputes'
+import { closeDispute, disputeCharge } from '../domain/disputes'
 import { expireHolds } from '../domain/holds'
 import { authenticateIntent, settleIntent } from '../domain/lifecycle'
 import { settleRefund } from '../domain/refunds'
@@ -152,6 +152,14 @@ const CONTROLS: [string, string, Control][] = [
       const outcome = outcomeOf(body, ['succeed', 'fail'] as const)
       const charge = findObject<Stripe.Charge>(ctx.store, 'charge', refund.charge as string, 'charge')
       return settleRefund(ctx, refund, charge, outcome)
+    },
+  ],
+  [
+    'POST',
+    '/_emulator/charges/:id/dispute',
+    ({ store }, _body, id) => {
+      const ctx = emulatorCtx(store, id)
+      return disputeCharge(ctx, findObject<Stripe.Charge>(ctx.store, 'charge', id, 'charge'))
     },
   ],
   [

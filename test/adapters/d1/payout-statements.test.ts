@@ -56,7 +56,8 @@ beforeAll(async () => {
   })
 })
 
-const follow = () => runBatch(db, followOwedStatements(db, paymentId, 'api', nowIso()))
+const follow = () =>
+  runBatch(db, followOwedStatements(db, { kind: 'rental', id: paymentId }, 'api', nowIso()))
 
 const stored = async () =>
   (await env.DB.prepare('SELECT amount, owed, status FROM payouts WHERE id = ?').bind(payoutId).first<{

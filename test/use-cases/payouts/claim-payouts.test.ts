@@ -26,7 +26,7 @@ import {
   transfersOfRental,
   whileStripeFails,
 } from '../../helpers/payouts'
-import { useSettings } from '../../helpers/stripe-emulator'
+import { closeDispute, disputeCharge, useSettings } from '../../helpers/stripe-emulator'
 
 /*
  * A captured damage claim's owner share is paid to the owner (docs/DEPOSITS.md, docs/PAYOUTS.md): a payout of
@@ -331,5 +331,75 @@ describe('a claim on a lapsed hold', () => {
       metadata: { payout_id: payout.id, damage_claim_id: claim.id, kind: 'release' },
     })
     expect((await claimPayoutOf(claim.id))!.status).toBe('released')
+  })
+})
+
+describe("a dispute of a claim's charge", () => {
+  it("after release reverses the owner's share of it, and a won dispute gives it back", async () => {
+    const b = await returnedWithDeposit()
+    const claim = await capturedClaim(b, 6_000, '10')
+    expect(claim).toMatchObject({ captured_amount: 6_000, platform_fee: 600, owner_share: 5_400 })
+    expect((await reconcileAt(Date.now() + 60_000)).errors).toEqual([])
+    const payout = (await claimPayoutOf(claim.id))!
+    expect(payout.status).toBe('released')
+    const balanceBefore = await accountBalance(b.owner.accountId)
+
+    // The renter's bank disputes the whole claim: the owner's 5 400 is taken back from them.
+    const dispute = await disputeCharge(await holdCharge(b))
+    expect(dispute.amount).toBe(6_000)
+    await deliverWebhooks()
+    expect(await claimPayoutOf(claim.id)).toMatchObject({
+      status: 'reversed',
+      disputedAmount: 6_000,
+      owed: 0,
+      amount: 5_400,
+      amountReversed: 5_400,
+    })
+    expect(await accountBalance(b.owner.accountId)).toBe(balanceBefore - 5_400)
+    // Delivered again: nothing more moves at Stripe.
+    await deliverWebhooks()
+    const [release, ...rest] = await transfersOfPayout(b.rentalId, payout.id)
+    expect(rest).toEqual([])
+    expect(release!.amount_reversed).toBe(5_400)
+
+    // Won: the owner gets their share back, from the claim's charge, once.
+    await closeDispute(dispute.id, 'won')
+    await deliverWebhooks()
+    await deliverWebhooks()
+    expect(await claimPayoutOf(claim.id)).toMatchObject({
+      status: 'released',
+      disputedAmount: 0,
+      owed: 5_400,
+    })
+    const transfers = await transfersOfPayout(b.rentalId, payout.id)
+    expect(transfers.map((transfer) => transfer.metadata.kind)).toEqual(['release', 'give_back'])
+    expect(transfers[1]).toMatchObject({ amount: 5_400, source_transaction: release!.source_transaction })
+    expect(await accountBalance(b.owner.accountId)).toBe(balanceBefore)
+    expect(await payoutMoves(payout.id)).toEqual([
+      '∅>scheduled:api',
+      'scheduled>released:reconciler',
+      'released>reversed:webhook',
+      'reversed>released:webhook',
+    ])
+  })
+
+  it('before release holds the payout; lost, nothing is ever sent', async () => {
+    const b = await returnedWithDeposit()
+    const claim = await capturedClaim(b, 4_000)
+    const dispute = await disputeCharge(await holdCharge(b))
+    await deliverWebhooks()
+    const payout = (await claimPayoutOf(claim.id))!
+    expect(payout).toMatchObject({ status: 'held', disputedAmount: 4_000, owed: 0, amount: 0 })
+    expect((await reconcileAt(Date.now() + 60_000)).errors).toEqual([])
+    expect((await claimPayoutOf(claim.id))!.status).toBe('held')
+
+    await closeDispute(dispute.id, 'lost')
+    await deliverWebhooks()
+    expect((await reconcileAt(Date.now() + 120_000)).errors).toEqual([])
+    expect(await claimPayoutOf(claim.id)).toMatchObject({ status: 'reversed', owed: 0, amount: 0 })
+    expect(await transfersOfPayout(b.rentalId, payout.id)).toEqual([])
+    // The rental's own payment and payout are not touched by the claim's dispute.
+    const payment = await api('GET', `/api/payments/${b.paymentId}`, { token: b.renter.token })
+    expect(payment.body.status).toBe('completed')
   })
 })
