@@ -2,11 +2,12 @@ import { formatMoney } from './money'
 
 /*
  * A payment's story in plain words, from its audit rows (and its refunds' requests): what a renter reads to
- * follow a payment or a refund without asking support. Pure: the rows come from D1, the words from here.
+ * follow a payment or a refund without asking support, and, for the owner and admins, the owner's payout.
+ * Pure: the rows come from D1, the words from here.
  */
 
 export interface AuditEntry {
-  entity: 'rental' | 'payment' | 'refund'
+  entity: 'rental' | 'payment' | 'refund' | 'payout'
   entityId: string
   from: string | null
   to: string
@@ -27,6 +28,7 @@ export interface TimelineEntry {
   event: string
   text: string
   refund_id?: string
+  payout_id?: string
 }
 
 const CANCEL_REASONS: Record<string, string> = {
@@ -76,6 +78,36 @@ function refundText(entry: AuditEntry, refund: RefundFacts | undefined): [string
   return undefined
 }
 
+function payoutText(entry: AuditEntry): [string, string] | undefined {
+  if (entry.from === null) {
+    const due = entry.detail?.match(/due (\S+)/)?.[1]
+    return ['payout_scheduled', `Owner payout scheduled${due ? `, due ${due}` : ''}`]
+  }
+  if (entry.from === entry.to) return undefined
+  if (entry.to === 'held') return ['payout_held', 'Owner payout held while a dispute is open']
+  if (entry.to === 'failed')
+    return ['payout_failed', `Owner payout refused by Stripe (${entry.detail ?? 'refused'}); it is retried`]
+  if (entry.to === 'scheduled')
+    return entry.from === 'failed'
+      ? ['payout_retried', "Owner payout scheduled again: the owner's account can receive it"]
+      : ['payout_scheduled', 'Owner payout scheduled again']
+  if (entry.to === 'released')
+    return entry.from === 'scheduled' || entry.from === 'held'
+      ? ['payout_released', "Owner payout sent to the owner's Stripe account"]
+      : ['payout_given_back', 'Owner payout given back to the owner']
+  if (entry.to === 'partially_reversed')
+    return entry.from === 'released'
+      ? ['payout_reversed', 'Part of the owner payout taken back (a refund or a dispute)']
+      : ['payout_given_back', 'Part of the owner payout given back to the owner']
+  if (entry.to === 'reversed')
+    return entry.from === 'released' || entry.from === 'partially_reversed'
+      ? ['payout_reversed', 'Owner payout taken back in full (a refund or a dispute)']
+      : ['payout_cancelled', 'Owner payout cancelled: nothing is left to pay']
+  return undefined
+}
+
+const TEXTS = { rental: rentalText, payment: paymentText, payout: payoutText }
+
 /** The entries in time order; audit rows that tell nothing new (a status kept by a refund) are left out. */
 export function paymentTimeline(audit: AuditEntry[], refunds: RefundFacts[]): TimelineEntry[] {
   const byId = new Map(refunds.map((refund) => [refund.id, refund]))
@@ -87,18 +119,14 @@ export function paymentTimeline(audit: AuditEntry[], refunds: RefundFacts[]): Ti
   }))
   for (const entry of audit) {
     const refund = entry.entity === 'refund' ? byId.get(entry.entityId) : undefined
-    const words =
-      entry.entity === 'rental'
-        ? rentalText(entry)
-        : entry.entity === 'payment'
-          ? paymentText(entry)
-          : refundText(entry, refund)
+    const words = entry.entity === 'refund' ? refundText(entry, refund) : TEXTS[entry.entity](entry)
     if (words)
       entries.push({
         at: entry.at,
         event: words[0],
         text: words[1],
         ...(refund ? { refund_id: refund.id } : {}),
+        ...(entry.entity === 'payout' ? { payout_id: entry.entityId } : {}),
       })
   }
   return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))

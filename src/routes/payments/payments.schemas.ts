@@ -104,6 +104,10 @@ export const TimelineSchema = lazySchema(() =>
           event: z.string().openapi({ example: 'refund_succeeded' }),
           text: z.string().openapi({ example: 'Refund of $25.00 succeeded' }),
           refund_id: z.string().optional(),
+          payout_id: z.string().optional().openapi({
+            description:
+              "The owner's payout an entry is about (payout_*): shown to the owner and admins only",
+          }),
         }),
       ),
     })

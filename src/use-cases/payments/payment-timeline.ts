@@ -7,8 +7,9 @@ import type { Services } from '../context'
 import { paymentByIdOrRental } from './read-payments'
 
 /**
- * A payment's story (by its id or its rental's), from the audit rows of the payment, its rental and its
- * refunds, read in one D1 round trip through the audit log's entity index. Renter, owner and admins.
+ * A payment's story (by its id or its rental's), from the audit rows of the payment, its rental, its refunds and
+ * (for the owner and admins, not the renter) the owner's payout of it, read in one D1 round trip through the
+ * audit log's entity index. Renter, owner and admins.
  */
 export async function timelineOf({ db }: Services, user: Actor, id: string) {
   const byId = paymentByIdOrRental(id)
@@ -22,6 +23,7 @@ export async function timelineOf({ db }: Services, user: Actor, id: string) {
         created_at AS at FROM audit_log
       WHERE entity_id = ${paymentId} OR entity_id = (SELECT rental_id FROM payments WHERE ${byId})
         OR entity_id IN (SELECT id FROM refunds WHERE payment_id = ${paymentId})
+        OR entity_id = (SELECT id FROM payouts WHERE payment_id = ${paymentId})
       ORDER BY created_at, rowid`,
     ),
   })
@@ -34,10 +36,15 @@ export async function timelineOf({ db }: Services, user: Actor, id: string) {
     failureReason: refund.failureReason,
     requestedAt: refund.createdAt,
   }))
+  // The owner's payout is the owner's and the platform's business, not the renter's.
+  const seesPayout = user.role === 'admin' || user.id === payment.ownerId
+  const audit = (read.audit.results as AuditEntry[]).filter(
+    (entry) => seesPayout || entry.entity !== 'payout',
+  )
   return {
     payment_id: payment.id,
     rental_id: payment.rentalId,
     status: payment.status,
-    entries: paymentTimeline(read.audit.results as AuditEntry[], refundFacts),
+    entries: paymentTimeline(audit, refundFacts),
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem } from '../../helpers/api'
 import { createUser } from '../../helpers/factories'
+import { reconcileAt } from '../../helpers/cron'
+import { justAfter, onboardedOwner, paidFor, payoutFor } from '../../helpers/payouts'
 import {
   booking,
   confirm,
@@ -55,6 +57,39 @@ describe('GET /api/payments/{id}/timeline', () => {
       'Refund of ¥1,000 succeeded',
       'Refund of ¥1,000 failed (expired or canceled card)',
     ])
+  })
+
+  it("shows the owner and admins the owner's payout (scheduled, sent, part taken back), not the renter", async () => {
+    const owner = await onboardedOwner()
+    const b = await paidFor(owner)
+    const payout = await payoutFor(b.paymentId)
+    expect((await reconcileAt(justAfter(payout))).errors).toEqual([])
+    const refunded = await api('POST', `/api/payments/${b.paymentId}/refund`, {
+      token: owner.token,
+      body: { amount: 1_000 },
+    })
+    expect(refunded.status).toBe(200)
+    const payoutEntries = (body: { entries: { event: string; payout_id?: string }[] }) =>
+      body.entries.filter((entry) => entry.payout_id)
+    const seen = (await timeline(b.paymentId, owner.token)).body
+    expect(payoutEntries(seen).map((entry) => entry.event)).toEqual([
+      'payout_scheduled',
+      'payout_released',
+      'payout_reversed',
+    ])
+    expect(payoutEntries(seen).every((entry) => entry.payout_id === payout.id)).toBe(true)
+    expect(seen.entries.find((entry: { event: string }) => entry.event === 'payout_scheduled').text).toBe(
+      `Owner payout scheduled, due ${payout.scheduledFor}`,
+    )
+    // In time order with the rest: the payout is sent after the payment completed, taken back after the refund.
+    const order = events(seen)
+    expect(order.indexOf('payout_released')).toBeGreaterThan(order.indexOf('payment_completed'))
+    expect(order.indexOf('payout_reversed')).toBeGreaterThan(order.indexOf('refund_succeeded'))
+    const admin = await createUser({ role: 'admin' })
+    expect(payoutEntries((await timeline(b.paymentId, admin.token)).body)).toHaveLength(3)
+    const renters = (await timeline(b.paymentId, b.renter.token)).body
+    expect(payoutEntries(renters)).toEqual([])
+    expect(events(renters).some((event) => event.startsWith('payout_'))).toBe(false)
   })
 
   it('is for the renter, the owner and admins; anyone else gets 404, no token 401', async () => {
