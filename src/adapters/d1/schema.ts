@@ -576,6 +576,8 @@ export const damageClaims = sqliteTable(
     // The cron: unanswered claims past respond_by, and accepted or decided ones still to collect.
     index('damage_claims_status_respond_idx').on(table.status, table.respondBy),
     index('damage_claims_status_updated_idx').on(table.status, table.updatedAt),
+    // A dispute of a charge finds the claim it collected (use-cases/stripe-events/disputes.ts).
+    index('damage_claims_charge_idx').on(table.stripeChargeId),
     check('damage_claims_amount_positive', sql`${table.amount} > 0`),
     check(
       'damage_claims_decision_bounded',

@@ -40,19 +40,22 @@ export const refuse: AppRouteHandler<RefuseHandoverRoute> = async (c) => {
 
 export const file: AppRouteHandler<FileClaimRoute> = async (c) => {
   const claim = await fileClaim(c.var.services, c.var.user, c.req.valid('param').id, c.req.valid('json'))
-  return c.json(toClaimJson(claim), 201)
+  return c.json(toClaimJson(claim, c.var.user), 201)
 }
 
 export const list: AppRouteHandler<ListClaimsRoute> = async (c) => {
   const claims = await listClaims(c.var.services, c.var.user, c.req.valid('param').id)
-  return c.json({ data: claims.map(toClaimJson) }, 200)
+  return c.json({ data: claims.map((claim) => toClaimJson(claim, c.var.user)) }, 200)
 }
 
 export const accept: AppRouteHandler<AcceptClaimRoute> = async (c) =>
-  c.json(toClaimJson(await acceptClaim(c.var.services, c.var.user, c.req.valid('param').id)), 200)
+  c.json(toClaimJson(await acceptClaim(c.var.services, c.var.user, c.req.valid('param').id), c.var.user), 200)
 
 export const contest: AppRouteHandler<ContestClaimRoute> = async (c) =>
-  c.json(toClaimJson(await contestClaim(c.var.services, c.var.user, c.req.valid('param').id)), 200)
+  c.json(
+    toClaimJson(await contestClaim(c.var.services, c.var.user, c.req.valid('param').id), c.var.user),
+    200,
+  )
 
 export const decide: AppRouteHandler<DecideClaimRoute> = async (c) => {
   const claim = await decideClaim(
@@ -61,5 +64,5 @@ export const decide: AppRouteHandler<DecideClaimRoute> = async (c) => {
     c.req.valid('param').id,
     c.req.valid('json').amount,
   )
-  return c.json(toClaimJson(claim), 200)
+  return c.json(toClaimJson(claim, c.var.user), 200)
 }

@@ -80,9 +80,12 @@ export const ClaimSchema = lazySchema(() =>
       }),
       payout_id: z.string().nullable().openapi({
         description:
-          'The payout of the owner share (kind `damage_claim`, in GET /api/payouts); null until captured, or when the share is 0 or owners are paid another way (OWNER_PAYOUTS=off)',
+          'The payout of the owner share (kind `damage_claim`, in GET /api/payouts); null until captured, when the share is 0 or owners are paid another way (OWNER_PAYOUTS=off), and always for the renter',
       }),
-      payout_status: z.enum(payoutStatuses).nullable().openapi({ description: 'The status of that payout' }),
+      payout_status: z
+        .enum(payoutStatuses)
+        .nullable()
+        .openapi({ description: 'The status of that payout (null for the renter)' }),
       failure_code: z.string().nullable(),
       failure_message: z.string().nullable(),
       created_at: z.string(),

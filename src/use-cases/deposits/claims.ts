@@ -365,8 +365,16 @@ async function chargeOffSession(
   return (await applyDepositIntent(deps, { deposit, attempt: begun.attempt, intent, source })).claim
 }
 
-/** A damage claim as the API shows it. */
-export const toClaimJson = (claim: ClaimWithPayout) => ({
+/**
+ * A damage claim as the API shows it to `viewer`. The payout of the owner share is the owner's and the
+ * platform's business: the renter sees it as null.
+ */
+export const toClaimJson = (claim: ClaimWithPayout, viewer: Actor) => {
+  const seesPayout = viewer.role === 'admin' || viewer.id === claim.ownerId
+  return claimJson(claim, seesPayout ? claim : {})
+}
+
+const claimJson = (claim: ClaimWithPayout, payout: Pick<ClaimWithPayout, 'payoutId' | 'payoutStatus'>) => ({
   id: claim.id,
   rental_id: claim.rentalId,
   deposit_id: claim.depositId,
@@ -383,8 +391,8 @@ export const toClaimJson = (claim: ClaimWithPayout) => ({
   platform_fee: claim.platformFee,
   owner_share: claim.ownerShare,
   stripe_charge_id: claim.stripeChargeId,
-  payout_id: claim.payoutId ?? null,
-  payout_status: claim.payoutStatus ?? null,
+  payout_id: payout.payoutId ?? null,
+  payout_status: payout.payoutStatus ?? null,
   failure_code: claim.failureCode,
   failure_message: claim.failureMessage,
   created_at: claim.createdAt,

@@ -48,8 +48,8 @@ export interface EarningsTotals extends Amounts {
  * net is what the owner is owed (domain/payouts.ts); platform_fees what the platform keeps; disputed what an
  * open or lost dispute withholds; scheduled what is not yet released (scheduled, held or failed); unsettled
  * what is still to be reversed or given back at Stripe (normally 0). A damage claim's line: gross is what the
- * claim collected, platform_fees its fee (DEPOSIT_CLAIM_FEE_PERCENT), net its owner share; nothing in Backline
- * refunds or disputes it. One range of payouts_owner_created_idx.
+ * claim collected, platform_fees its fee (DEPOSIT_CLAIM_FEE_PERCENT), net its owner share, disputed what a
+ * dispute of its charge withholds; nothing in Backline refunds it. One range of payouts_owner_created_idx.
  */
 export async function ownerEarnings({ db }: Services, owner: Actor, from: string, to: string) {
   validateAvailabilityWindow(from, to)
@@ -58,7 +58,8 @@ export async function ownerEarnings({ db }: Services, owner: Actor, from: string
     sql`SELECT po.created_at AS date, po.id AS payout_id, po.kind, po.payment_id, po.claim_id AS damage_claim_id,
         po.rental_id, po.currency, po.status,
         COALESCE(p.amount, c.captured_amount) AS gross, COALESCE(p.amount_refunded, 0) AS refunds,
-        COALESCE(MIN(p.amount, p.amount_refunded + po.disputed_amount) - p.amount_refunded, 0) AS disputed,
+        COALESCE(MIN(p.amount, p.amount_refunded + po.disputed_amount) - p.amount_refunded,
+          MIN(c.captured_amount, po.disputed_amount), 0) AS disputed,
         po.owed AS net,
         CASE WHEN po.released_at IS NULL THEN 0 ELSE po.amount END AS released,
         CASE WHEN po.released_at IS NULL THEN 0 ELSE po.amount_reversed END AS reversed,

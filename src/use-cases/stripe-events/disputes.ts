@@ -11,6 +11,7 @@ import {
 } from '../../adapters/d1/payout-statements'
 import { damageClaims } from '../../adapters/d1/schema'
 import { settlePayoutOf } from '../payouts/settle-after'
+import { attemptOfIntent, refreshDepositIntent } from '../deposits/deposit-intents'
 import { callStripe, idOf } from '../../adapters/stripe/client'
 import {
   catchUpWithIntent,
@@ -66,11 +67,26 @@ export async function applyDispute(
     )
   }
   const chargeId = idOf(object.charge)
-  const claim = chargeId
-    ? await deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.stripeChargeId, chargeId) })
-    : undefined
+  const claim = chargeId ? await claimOfCharge(deps, chargeId, intentId) : undefined
   if (claim) return withheldFromOwner(deps, object, ref, { kind: 'damage_claim', id: claim.id }, () => [])
   return unknownObject(deps, ref, object.id)
+}
+
+/**
+ * The damage claim that `chargeId` collected, if any. A dispute can overtake the report of that capture (its
+ * answer lost, its webhooks late): when the charge's intent is one of a deposit's, it is applied first, as the
+ * deposit's own events would apply it (recording the claim's charge), and the claim is looked for again.
+ */
+async function claimOfCharge(deps: WebhookDeps, chargeId: string, intentId: string | undefined) {
+  const find = () =>
+    deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.stripeChargeId, chargeId) })
+  const found = await find()
+  if (found || !intentId) return found
+  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
+  const attempt = await attemptOfIntent(deps, intent)
+  if (!attempt) return undefined
+  await refreshDepositIntent(deps, attempt, intentId, 'webhook')
+  return find()
 }
 
 /**

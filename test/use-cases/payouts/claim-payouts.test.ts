@@ -7,7 +7,7 @@ import { completeOnboarding, disableAccount } from '../../emulator/connect'
 import { api } from '../../helpers/api'
 import { reconcileAt } from '../../helpers/cron'
 import { createUser, dateFromToday, db, services } from '../../helpers/factories'
-import { deliverWebhooks, frontend } from '../../helpers/payments'
+import { deliverAbout, deliverWebhooks, frontend } from '../../helpers/payments'
 import {
   captureBefore,
   cronNow,
@@ -90,12 +90,14 @@ describe('a captured damage claim', () => {
       platform_fee: 750,
       owner_share: 5_250,
       stripe_charge_id: charge,
-      payout_id: expect.stringMatching(/^pyo_/),
-      payout_status: 'scheduled',
+      // The renter's answer: the owner's payout is the owner's and the platform's business.
+      payout_id: null,
+      payout_status: null,
     })
     const payout = (await claimPayoutOf(claim.id))!
+    const ownersView = await api('GET', `/api/rentals/${b.rentalId}/damage-claims`, { token: b.owner.token })
+    expect(ownersView.body.data).toMatchObject([{ payout_id: payout.id, payout_status: 'scheduled' }])
     expect(payout).toMatchObject({
-      id: claim.payout_id,
       kind: 'damage_claim',
       claimId: claim.id,
       paymentId: null,
@@ -144,6 +146,10 @@ describe('a captured damage claim', () => {
     expect(claims.body.data).toMatchObject([
       { id: claim.id, payout_id: payout.id, payout_status: 'released' },
     ])
+    const rentersView = await api('GET', `/api/rentals/${b.rentalId}/damage-claims`, {
+      token: b.renter.token,
+    })
+    expect(rentersView.body.data).toMatchObject([{ id: claim.id, payout_id: null, payout_status: null }])
 
     // GET /api/payouts: the owner sees both their payouts, told apart by kind; nobody else sees them.
     const listed = await api('GET', '/api/payouts', { token: b.owner.token })
@@ -385,7 +391,7 @@ describe("a dispute of a claim's charge", () => {
 
   it('before release holds the payout; lost, nothing is ever sent', async () => {
     const b = await returnedWithDeposit()
-    const claim = await capturedClaim(b, 4_000)
+    const claim = await capturedClaim(b, 4_000, '10')
     const dispute = await disputeCharge(await holdCharge(b))
     await deliverWebhooks()
     const payout = (await claimPayoutOf(claim.id))!
@@ -401,5 +407,37 @@ describe("a dispute of a claim's charge", () => {
     // The rental's own payment and payout are not touched by the claim's dispute.
     const payment = await api('GET', `/api/payments/${b.paymentId}`, { token: b.renter.token })
     expect(payment.body.status).toBe('completed')
+    // The earnings statement shows the claim's 4 000 as disputed: no fee kept, nothing to the owner.
+    const window = `from=${dateFromToday(-1)}&to=${dateFromToday(2)}`
+    const earnings = await api('GET', `/api/me/earnings?${window}`, { token: b.owner.token })
+    const line = earnings.body.lines.find((entry: any) => entry.damage_claim_id === claim.id)
+    expect(line).toMatchObject({ gross: 4_000, refunds: 0, disputed: 4_000, platform_fees: 0, net: 0 })
+  })
+
+  it('that overtakes the report of its capture (the answer lost, the webhooks late) still withholds', async () => {
+    const b = await returnedWithDeposit()
+    const filed = await fileClaim(b, 4_000)
+    // The renter accepts; Stripe captures, but its answer never comes back: the claim is left accepted.
+    await whileStripeFails('/v1/payment_intents', () => accept(b, filed.body.id), true)
+    const stored = await db.query.damageClaims.findFirst({
+      where: (table, { eq }) => eq(table.id, filed.body.id),
+    })
+    expect(stored).toMatchObject({ status: 'accepted', stripeChargeId: null })
+    // The renter's bank disputes the charge, and that webhook comes first.
+    const dispute = await disputeCharge(await holdCharge(b))
+    expect(await deliverAbout(dispute.id, 'charge.dispute.created')).toEqual([
+      'charge.dispute.created:applied',
+    ])
+    expect(await claimPayoutOf(filed.body.id)).toMatchObject({
+      status: 'held',
+      disputedAmount: 4_000,
+      owed: 0,
+    })
+    // The rest arrives, the cron runs: nothing is sent while the dispute is open.
+    await deliverWebhooks()
+    expect((await reconcileAt(Date.now() + 60_000)).errors).toEqual([])
+    const payout = (await claimPayoutOf(filed.body.id))!
+    expect(payout).toMatchObject({ status: 'held', amount: 0 })
+    expect(await transfersOfPayout(b.rentalId, payout.id)).toEqual([])
   })
 })

@@ -1,0 +1,1 @@
+CREATE INDEX `damage_claims_charge_idx` ON `damage_claims` (`stripe_charge_id`);
