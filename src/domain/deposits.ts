@@ -76,13 +76,6 @@ export const splitClaim = (captured: number, feeBasisPoints: number) => {
   return { platformFee: split.platformFee, ownerShare: split.ownerPayoutAmount }
 }
 
-/** The deposit's status once `captured` of `amount` was taken for a claim. */
-export const capturedStatus = (captured: number, amount: number) =>
-  captured >= amount ? ('captured' as const) : ('partially_captured' as const)
-
-/** Why a deposit intent exists: to hold the deposit, or to charge a claim off-session after the hold lapsed. */
-export type DepositIntentPurpose = 'hold' | 'collect'
-
 export type DepositIntentOutcome =
   /** A hold authorized: the card is held until `captureBefore`. */
   | { kind: 'held'; captureBefore: Date | null; paymentMethodId: string | null }

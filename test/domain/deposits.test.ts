@@ -1,7 +1,6 @@
 import type Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
 import {
-  capturedStatus,
   captureBeforeOf,
   claimFeeBasisPoints,
   claimRespondBy,
@@ -89,11 +88,6 @@ describe('what a claim collects', () => {
       const { platformFee, ownerShare } = splitClaim(captured, 3333)
       expect(platformFee + ownerShare).toBe(captured)
     }
-  })
-
-  it('leaves the deposit captured when it takes all of it, partially_captured otherwise', () => {
-    expect(capturedStatus(10_000, 10_000)).toBe('captured')
-    expect(capturedStatus(9_999, 10_000)).toBe('partially_captured')
   })
 })
 

@@ -58,7 +58,10 @@ export async function authorizeDeposit(deps: Services, user: Actor, rentalId: st
   }
   const asked = await askRenter(deps, current, 'api', user.id)
   const json = toDepositJson(rental, asked.deposit)
-  return asked.deposit.status === 'action_required' && asked.deposit.stripePaymentIntentId
-    ? withClientSecret(deps, json, asked.deposit.stripePaymentIntentId)
-    : json
+  const waitingOn = asked.deposit.status === 'action_required' ? asked.deposit.stripePaymentIntentId : null
+  if (!waitingOn) return json
+  // The intent just made is the one the deposit waits on, unless a concurrent request replaced it.
+  return waitingOn === asked.intent.id
+    ? withIntentSecret(json, asked.intent)
+    : withClientSecret(deps, json, waitingOn)
 }

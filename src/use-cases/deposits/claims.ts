@@ -10,6 +10,8 @@ import {
   type DamageClaim,
   type Deposit,
   type PayoutStatus,
+  rentals,
+  type Rental,
 } from '../../adapters/d1/schema'
 import { transition } from '../../adapters/d1/transitions'
 import { stripeFailure } from '../../adapters/stripe/client'
@@ -129,13 +131,10 @@ async function withPayout(deps: Pick<Services, 'db'>, claim: DamageClaim): Promi
 /** GET /api/rentals/{id}/damage-claims: the renter, the owner and admins. */
 export async function listClaims(deps: Services, user: Actor, rentalId: string): Promise<ClaimWithPayout[]> {
   const read = await runBatchNamed(deps.db, [], {
-    rental: prepare(
-      deps.db,
-      sql`SELECT renter_id AS renterId, owner_id AS ownerId FROM rentals WHERE id = ${rentalId}`,
-    ),
+    rental: selectRows(deps.db, rentals, sql`id = ${rentalId}`),
     claims: readClaimWithPayout(deps.db, sql`rental_id = ${rentalId} ORDER BY created_at, id`),
   })
-  authorizeRental(user, read.rental.results[0] as { renterId: string; ownerId: string } | undefined, 'read')
+  authorizeRental(user, read.rental.results[0] as Rental | undefined, 'read')
   return read.claims.results as ClaimWithPayout[]
 }
 

@@ -1,5 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm'
-import { users } from '../../adapters/d1/schema'
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { prepareBuilt, runBatchNamed, selectRows } from '../../adapters/d1/client'
+import { users, type User } from '../../adapters/d1/schema'
 import { callStripe } from '../../adapters/stripe/client'
 import { ApiError } from '../../lib/errors'
 import { nowIso } from '../../lib/time'
@@ -12,7 +13,7 @@ import type { Services } from '../context'
  * after 24 hours), the one just made is deleted and the stored one used.
  */
 export async function stripeCustomerFor(
-  deps: Pick<Services, 'db' | 'stripe' | 'logger'>,
+  deps: Pick<Services, 'db' | 'stripe' | 'logger' | 'clock'>,
   userId: string,
 ): Promise<string> {
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) })
@@ -24,12 +25,18 @@ export async function stripeCustomerFor(
       { idempotencyKey: `backline:customer:${user.id}` },
     ),
   )
-  await deps.db
-    .update(users)
-    .set({ stripeCustomerId: customer.id, updatedAt: nowIso() })
-    .where(and(eq(users.id, user.id), isNull(users.stripeCustomerId)))
-  const stored = await deps.db.query.users.findFirst({ where: eq(users.id, userId) })
-  const id = stored!.stripeCustomerId!
+  // Stored unless a concurrent first payment stored its own first; the row read back in the same batch says.
+  const read = await runBatchNamed(deps.db, [], {
+    update: prepareBuilt(
+      deps.db,
+      deps.db
+        .update(users)
+        .set({ stripeCustomerId: customer.id, updatedAt: nowIso(deps.clock()) })
+        .where(and(eq(users.id, user.id), isNull(users.stripeCustomerId))),
+    ),
+    user: selectRows(deps.db, users, sql`id = ${userId}`),
+  })
+  const id = (read.user.results[0] as User).stripeCustomerId!
   if (id !== customer.id) {
     await deps.stripe.customers.del(customer.id).catch((error: unknown) =>
       deps.logger.warn('could not delete a duplicate Stripe customer', {

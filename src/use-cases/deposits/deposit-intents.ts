@@ -56,7 +56,7 @@ export interface ApplyDepositIntent {
 
 const HOUR = 3_600_000
 /** A fresh hold that the card refused is tried again this long after (the old hold still holds meanwhile). */
-const REHOLD_RETRY_MS = HOUR
+export const REHOLD_RETRY_MS = HOUR
 /**
  * Used only when Stripe gives no capture_before for a hold: the shortest window card networks give an online
  * authorization (Visa, merchant-initiated: 4 days 18 hours), so that a fresh hold comes early rather than late.
@@ -346,8 +346,10 @@ async function withCaptureBefore(
   intent: Stripe.PaymentIntent,
 ): Promise<DepositIntentOutcome> {
   if (outcome?.kind !== 'held' || outcome.captureBefore) return outcome
-  const chargeId = idOf(intent.latest_charge)
-  const charge = chargeId ? await callStripe(() => deps.stripe.charges.retrieve(chargeId)) : undefined
+  // An expanded charge without capture_before would come back the same: only an id is worth a retrieve.
+  const latest = intent.latest_charge
+  const charge =
+    typeof latest === 'string' ? await callStripe(() => deps.stripe.charges.retrieve(latest)) : latest
   const seconds = charge?.payment_method_details?.card?.capture_before
   if (typeof seconds === 'number') return { ...outcome, captureBefore: new Date(seconds * 1000) }
   deps.logger.warn('a deposit hold came without capture_before; assuming the shortest card window', {

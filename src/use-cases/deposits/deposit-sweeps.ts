@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import {
   COLLECTING_CLAIM_STATUSES,
   OPEN_DEPOSIT_STATUSES,
@@ -10,9 +10,9 @@ import { needsRehold } from '../../domain/deposits'
 import { runBatchNamed } from '../../adapters/d1/client'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
-import { cancelSupersededIntents, refreshDepositIntent } from './deposit-intents'
+import { applyDepositIntent, cancelSupersededIntents } from './deposit-intents'
 import { collectClaim } from './claims'
-import { placeHold } from './place-hold'
+import { madeBefore, placeHold } from './place-hold'
 import { releaseDepositNow } from './release-deposit'
 
 /*
@@ -83,6 +83,9 @@ export async function sweepDeposits(
         eq(deposits.status, 'held'),
         lte(deposits.holdExpiresAt, horizon),
         or(eq(deposits.retryAt, ''), lte(deposits.retryAt, now)),
+        // needsRehold's own condition, in the query: deposits that need no fresh hold (their window closes
+        // first) must not fill the batch ahead of those that do.
+        or(gt(deposits.claimWindowEndsAt, deposits.holdExpiresAt), unsettledClaim),
       ),
     )
     .orderBy(deposits.holdExpiresAt)
@@ -194,14 +197,9 @@ export async function sweepDeposits(
 async function settleLostAttempt(deps: Services, attempt: DepositIntent) {
   const deposit = await deps.db.query.deposits.findFirst({ where: eq(deposits.id, attempt.depositId) })
   if (!deposit) return
-  const customer = deposit.stripeCustomerId
-  const list = customer ? await deps.stripe.paymentIntents.list({ customer, limit: 100 }) : { data: [] }
-  const found = list.data.find(
-    (intent) =>
-      intent.metadata.deposit_id === deposit.id && intent.metadata.attempt === String(attempt.attempt),
-  )
-  if (found) {
-    await refreshDepositIntent(deps, attempt, found.id, 'reconciler')
+  const intent = await madeBefore(deps, deposit, attempt)
+  if (intent) {
+    await applyDepositIntent(deps, { deposit, attempt, intent, source: 'reconciler' })
     return
   }
   const now = nowIso(deps.clock())

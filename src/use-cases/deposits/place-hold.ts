@@ -8,7 +8,13 @@ import type { Trigger } from '../../domain/state-machines'
 import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
 import { stripeCustomerFor } from './customers'
-import { applyDepositIntent, attemptKey, retrieveDepositIntent, type DepositDeps } from './deposit-intents'
+import {
+  applyDepositIntent,
+  attemptKey,
+  REHOLD_RETRY_MS,
+  retrieveDepositIntent,
+  type DepositDeps,
+} from './deposit-intents'
 
 /*
  * Making a deposit's PaymentIntents: a hold (or a fresh hold) confirmed off-session with the saved card, an
@@ -64,7 +70,7 @@ const metadataOf = (deposit: Deposit, attempt: DepositIntent) => ({
  * An intent made by an attempt whose answer was never recorded, found among the customer's intents by its
  * metadata: Stripe keeps idempotency keys for about 24 hours, so a late retry looks before it makes another.
  */
-async function madeBefore(deps: DepositDeps, deposit: Deposit, attempt: DepositIntent) {
+export async function madeBefore(deps: DepositDeps, deposit: Deposit, attempt: DepositIntent) {
   const customer = deposit.stripeCustomerId
   if (!customer) return undefined
   const list = await callStripe(() => deps.stripe.paymentIntents.list({ customer, limit: 100 }))
@@ -160,7 +166,7 @@ async function retryLater(deps: DepositDeps, deposit: Deposit) {
   const now = deps.clock()
   const [after] = await deps.db
     .update(deposits)
-    .set({ retryAt: new Date(now.getTime() + 3_600_000).toISOString(), updatedAt: nowIso(now) })
+    .set({ retryAt: new Date(now.getTime() + REHOLD_RETRY_MS).toISOString(), updatedAt: nowIso(now) })
     .where(eq(deposits.id, deposit.id))
     .returning()
   return after!
@@ -197,5 +203,5 @@ export async function askRenter(deps: DepositDeps, deposit: Deposit, source: Tri
       { idempotencyKey: attemptKey(deposit.id, attempt.attempt) },
     ),
   )
-  return applyDepositIntent(deps, { deposit, attempt, intent, source, actorId })
+  return { ...(await applyDepositIntent(deps, { deposit, attempt, intent, source, actorId })), intent }
 }

@@ -4,7 +4,7 @@ import { runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { deposits, rentals, type Deposit, type Rental } from '../../adapters/d1/schema'
 import { authorizeRental, type Actor, type rentalRules } from '../../domain/access'
 import type { DepositStatus } from '../../domain/state-machines'
-import { callStripe } from '../../adapters/stripe/client'
+import { callStripe, idOf } from '../../adapters/stripe/client'
 import type { Services } from '../context'
 
 /** A rental and its deposit (if its payment completed with one), for a caller who may `action` the rental. */
@@ -103,10 +103,9 @@ export async function withClientSecret(
 
 /** The same, from an intent already read from Stripe. */
 export function withIntentSecret(json: DepositJson, intent: Stripe.PaymentIntent): DepositJson {
-  const card = intent.last_payment_error?.payment_method?.id ?? intent.payment_method
   return {
     ...json,
     client_secret: intent.client_secret ?? undefined,
-    payment_method_id: (typeof card === 'string' ? card : card?.id) ?? null,
+    payment_method_id: intent.last_payment_error?.payment_method?.id ?? idOf(intent.payment_method) ?? null,
   }
 }

@@ -82,8 +82,10 @@ async function claimOfCharge(deps: WebhookDeps, chargeId: string, intentId: stri
     deps.db.query.damageClaims.findFirst({ where: eq(damageClaims.stripeChargeId, chargeId) })
   const found = await find()
   if (found || !intentId) return found
-  const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))
-  const attempt = await attemptOfIntent(deps, intent)
+  // By the intent's id when Backline knows it; only an attempt whose answer was lost needs Stripe's metadata.
+  const attempt =
+    (await attemptOfIntent(deps, { id: intentId })) ??
+    (await attemptOfIntent(deps, await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))))
   if (!attempt) return undefined
   await refreshDepositIntent(deps, attempt, intentId, 'webhook')
   return find()
