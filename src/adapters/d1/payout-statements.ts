@@ -17,26 +17,29 @@ export interface PayoutOf {
   id: string
 }
 
-/** Where each kind of payout finds its source row (alias s) and the columns the owed rule reads there. */
+/**
+ * Where each kind of payout comes from: its source table, the payouts column naming its row (unique), and the
+ * source's columns the owed rule reads.
+ */
 const SOURCES = {
   rental: {
+    table: 'payments',
     key: 'payment_id',
-    from: 'payments s WHERE s.id = payouts.payment_id',
-    amount: 's.amount',
-    refunded: 's.amount_refunded',
-    fee: 's.platform_fee',
-    share: 's.owner_payout_amount',
+    amount: 'amount',
+    refunded: 'amount_refunded',
+    fee: 'platform_fee',
+    share: 'owner_payout_amount',
   },
   // Nothing refunds a claim's charge through Backline; a dispute of it withholds as a payment's does.
   damage_claim: {
+    table: 'damage_claims',
     key: 'claim_id',
-    from: 'damage_claims s WHERE s.id = payouts.claim_id',
-    amount: 's.captured_amount',
-    refunded: '0',
-    fee: 's.platform_fee',
-    share: 's.owner_share',
+    amount: 'captured_amount',
+    refunded: null,
+    fee: 'platform_fee',
+    share: 'owner_share',
   },
-} satisfies Record<PayoutKind, Record<string, string>>
+} satisfies Record<PayoutKind, Record<string, string | null>>
 
 /**
  * What the owner is owed of a payout, in SQL over a `payouts` row: the same rule as domain/payouts.ts
@@ -47,12 +50,14 @@ const SOURCES = {
  * it captured, its fee and owner_share. SQLite's integers are 64-bit and `/` floors on non-negative operands.
  */
 const owedSql = (kind: PayoutKind) => {
-  const { amount, refunded, fee, share, from } = SOURCES[kind]
+  const source = SOURCES[kind]
+  const [amount, fee, share] = [source.amount, source.fee, source.share].map((name) => `s.${name}`)
+  const refunded = source.refunded ? `s.${source.refunded}` : '0'
   const taken = `MIN(${amount}, ${refunded} + payouts.disputed_amount)`
   return sql.raw(`(SELECT ${share} - (${taken} - CASE payouts.refund_fee_policy
     WHEN 'platform_keeps' THEN MAX(0, ${taken} - ${share})
     ELSE (2 * ${taken} * ${fee} + ${amount}) / (2 * ${amount}) END)
-  FROM ${from})`)
+  FROM ${source.table} s WHERE s.id = payouts.${source.key})`)
 }
 
 /** The payouts row of `of` (payment_id or claim_id is unique). */
@@ -77,20 +82,17 @@ function insertPayoutStatements(
   payout: Omit<NewPayout, 'paymentId'> & { detail: string },
   from: { kind: PayoutKind; where: SQL },
 ) {
-  const [table, share, payment, claim, unique] = (
-    from.kind === 'rental'
-      ? ['payments', 'owner_payout_amount', 'id', 'NULL', 'payment_id']
-      : ['damage_claims', 'owner_share', 'NULL', 'id', 'claim_id']
-  ).map((text) => sql.raw(text))
+  const source = SOURCES[from.kind]
+  const [table, key, share] = [source.table, source.key, source.share].map((name) => sql.raw(name))
   return [
     prepare(
       db,
-      sql`INSERT INTO payouts (id, kind, payment_id, claim_id, rental_id, owner_id, amount, currency, status, owed,
+      sql`INSERT INTO payouts (id, kind, ${key}, rental_id, owner_id, amount, currency, status, owed,
         refund_fee_policy, scheduled_for, created_at, updated_at)
-      SELECT ${payout.id}, ${from.kind}, ${payment}, ${claim}, rental_id, owner_id, ${share}, currency, 'scheduled',
+      SELECT ${payout.id}, ${from.kind}, id, rental_id, owner_id, ${share}, currency, 'scheduled',
         ${share}, ${payout.policy}, ${payout.scheduledFor}, ${payout.now}, ${payout.now}
       FROM ${table} WHERE ${from.where}
-      ON CONFLICT (${unique}) DO NOTHING`,
+      ON CONFLICT (${key}) DO NOTHING`,
     ),
     auditIfChanged(db, 'payout', payout.id, {
       to: 'scheduled',

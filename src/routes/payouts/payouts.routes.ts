@@ -3,6 +3,7 @@ import * as z from '../../lib/zod'
 import { JSON_BODY, NO_BODY, problemResponses, SIGNED_IN, STRIPE } from '../error-responses'
 import { jsonBody, jsonContent, lazySchema, security } from '../schemas'
 import { requireAuth } from '../../middleware/auth'
+import { CSV_COLUMNS } from '../../use-cases/payouts/earnings'
 import {
   EarningsQuery,
   EarningsSchema,
@@ -18,8 +19,7 @@ const common = { tags: ['payouts'], security }
 const earningsCsvSchema = lazySchema(() =>
   z.string().openapi({
     description: "The statement's lines, a header row first; amounts in integer minor units",
-    example:
-      'date,payout_id,payment_id,rental_id,currency,status,gross,refunds,disputed,platform_fees,net,released,reversed,scheduled,unsettled,scheduled_for,released_at\r\n',
+    example: `${CSV_COLUMNS.join(',')}\r\n`,
   }),
 )
 

@@ -94,7 +94,7 @@ export async function ownerEarnings({ db }: Services, owner: Actor, from: string
 export type Earnings = Awaited<ReturnType<typeof ownerEarnings>>
 
 /** The columns of the CSV, in order: the line's fields, amounts in integer minor units. */
-const CSV_COLUMNS = [
+export const CSV_COLUMNS = [
   'date',
   'payout_id',
   'kind',

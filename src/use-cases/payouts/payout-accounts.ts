@@ -154,7 +154,7 @@ export async function refreshAccount(
 }
 
 /** Keeps Stripe's account in payout_accounts (if it is one of ours) and retries its owner's failed payouts. */
-export async function storeAccount(
+async function storeAccount(
   deps: Pick<Services, 'db'>,
   account: Stripe.Account,
   source: Trigger,

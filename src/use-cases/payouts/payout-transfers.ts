@@ -9,7 +9,7 @@ import {
 } from '../../adapters/d1/payout-statements'
 import { recordEventStatement } from '../../adapters/d1/payment-statements'
 import { payoutAccounts, payouts, type Payout } from '../../adapters/d1/schema'
-import { callStripe } from '../../adapters/stripe/client'
+import { callStripe, idOf } from '../../adapters/stripe/client'
 import type { Trigger } from '../../domain/state-machines'
 import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
@@ -27,7 +27,7 @@ type Deps = Pick<Services, 'db' | 'stripe' | 'logger'>
 /** Metadata of the transfers Backline makes: which payout, and whether it releases it or gives back. */
 type TransferKind = 'release' | 'give_back'
 
-export const releaseKey = (payout: Pick<Payout, 'id' | 'attempt'>) =>
+const releaseKey = (payout: Pick<Payout, 'id' | 'attempt'>) =>
   `backline:payout:${payout.id}:transfer:${payout.attempt}`
 
 /** The transfers Backline made for a payout (its rental is their transfer group), oldest first. */
@@ -135,8 +135,7 @@ export async function recordRelease(
   event?: { id: string; type: string },
 ) {
   const now = nowIso()
-  const destination =
-    typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id
+  const destination = idOf(transfer.destination)
   await runBatch(deps.db, [
     ...(event ? [recordEventStatement(deps.db, { ...event, objectId: transfer.id }, now)] : []),
     ...releasePayoutStatements(deps.db, {

@@ -42,7 +42,7 @@ export interface PayoutSearch {
  * Payouts newest first (created_at DESC, id DESC), of one owner or (no owner) everyone's, optionally of one
  * status: one range of payouts_owner[_status]_created_idx or payouts_status_created_idx, in the page's order.
  */
-export function payoutsQuery(db: Database, search: PayoutSearch & { ownerId?: string }) {
+function payoutsQuery(db: Database, search: PayoutSearch & { ownerId?: string }) {
   const after = decodeCursor(search.cursor)
   return db
     .select()

@@ -164,7 +164,7 @@ async function intentEvent(
   ref: EventRef,
 ): Promise<WebhookOutcome> {
   const payment = await findPayment(deps.db, object.id)
-  if (!payment) return (await depositIntentEvent(deps, object, ref)) ?? unknownObject(deps, ref, object.id)
+  if (!payment) return depositOrUnknown(deps, ref, object, object.id)
   const intent = await callStripe(() => deps.stripe.paymentIntents.retrieve(object.id))
   await applyStripeIntent(deps, { payment, intent, source: 'webhook', event: ref })
   return 'applied'
@@ -172,14 +172,10 @@ async function intentEvent(
 
 async function refundEvent(deps: WebhookDeps, object: Stripe.Refund, ref: EventRef): Promise<WebhookOutcome> {
   const stripeRefund = await callStripe(() => deps.stripe.refunds.retrieve(object.id))
-  // A deposit's hold released (in part, by a capture; or in full) shows as a refund of its charge: not a payment's.
-  const depositIntentId = idOf(stripeRefund.payment_intent)
-  const forDeposit = depositIntentId
-    ? await depositIntentEvent(deps, { id: depositIntentId }, ref)
-    : undefined
-  if (forDeposit) return forDeposit
   const refund = await findOrImportRefund(deps, stripeRefund)
-  if (!refund) return unknownObject(deps, ref, object.id)
+  // Not a payment's: a deposit's hold released (in part, by a capture; or in full) shows as a refund of its
+  // charge (findOrImportRefund imports only refunds of a payment's intent).
+  if (!refund) return depositOrUnknown(deps, ref, idOf(stripeRefund.payment_intent), object.id)
   const payment = await deps.db.query.payments.findFirst({ where: eq(payments.id, refund.paymentId) })
   if (payment?.stripePaymentIntentId) await catchUpWithIntent(deps, payment, payment.stripePaymentIntentId)
   await applyRefund(deps.db, { refund, stripeRefund, source: 'webhook', event: ref })
@@ -195,11 +191,7 @@ async function chargeRefundedEvent(
 ): Promise<WebhookOutcome> {
   const intentId = idOf(charge.payment_intent)
   const found = intentId ? await findPayment(deps.db, intentId) : undefined
-  if (!found || !intentId)
-    return (
-      (intentId ? await depositIntentEvent(deps, { id: intentId }, ref) : undefined) ??
-      unknownObject(deps, ref, charge.id)
-    )
+  if (!found || !intentId) return depositOrUnknown(deps, ref, intentId, charge.id)
   const list = await callStripe(() => deps.stripe.refunds.list({ payment_intent: intentId, limit: 100 }))
   // Recorded first (pending: no money moves yet), so that a catch-up that completes the payment counts them as
   // on their way rather than owing them again; then applied on the caught-up payment.
@@ -222,11 +214,20 @@ async function chargeExpiredEvent(
   charge: Stripe.Charge,
   ref: EventRef,
 ): Promise<WebhookOutcome> {
-  const intentId = idOf(charge.payment_intent)
-  return (
-    (intentId ? await depositIntentEvent(deps, { id: intentId }, ref) : undefined) ??
-    unknownObject(deps, ref, charge.id)
-  )
+  return depositOrUnknown(deps, ref, idOf(charge.payment_intent), charge.id)
+}
+
+/** An event about a deposit's intent (`intent`, or its id), applied; otherwise about nothing Backline has. */
+async function depositOrUnknown(
+  deps: WebhookDeps,
+  ref: EventRef,
+  intent: string | { id: string; metadata?: Stripe.Metadata | null } | null | undefined,
+  objectId: string,
+): Promise<WebhookOutcome> {
+  const forDeposit = intent
+    ? await depositIntentEvent(deps, typeof intent === 'string' ? { id: intent } : intent, ref)
+    : undefined
+  return forDeposit ?? unknownObject(deps, ref, objectId)
 }
 
 /** Our refund for Stripe's, or (made in the dashboard) a new record of it under `payment` when known. */

@@ -3,7 +3,13 @@ import type Stripe from 'stripe'
 import { payouts } from '../../adapters/d1/schema'
 import { callStripe } from '../../adapters/stripe/client'
 import { recordRelease, syncPayout } from '../payouts/payout-transfers'
-import { unknownObject, type EventRef, type WebhookDeps, type WebhookOutcome } from './event-support'
+import {
+  recordOnly,
+  unknownObject,
+  type EventRef,
+  type WebhookDeps,
+  type WebhookOutcome,
+} from './event-support'
 
 /**
  * transfer.created, .updated and .reversed (the platform's own events) of a payout's transfers: the transfer
@@ -20,6 +26,11 @@ export async function transferEvent(
     ? await deps.db.query.payouts.findFirst({ where: eq(payouts.id, payoutId) })
     : undefined
   if (!payout) return unknownObject(deps, ref, object.id)
+  // The cron records its release before Stripe's report of it arrives: nothing to read back from Stripe.
+  if (ref.type === 'transfer.created' && object.id === payout.stripeTransferId) {
+    await recordOnly(deps.db, ref, object.id)
+    return 'applied'
+  }
   // Released: syncPayout lists the payout's transfers from Stripe itself, so this one need not be read first.
   const transfer = payout.releasedAt
     ? undefined
