@@ -25,9 +25,9 @@ const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
 
 /** How owners are paid: Stripe Connect transfers (docs/PAYOUTS.md), or `off` for a marketplace that pays them another way. */
-export const OWNER_PAYOUT_MODES = ['stripe_connect', 'off'] as const
+const OWNER_PAYOUT_MODES = ['stripe_connect', 'off'] as const
 /** The moment a payout is due, before PAYOUT_DELAY_DAYS: the rental's start (default), the payment, the rental's end. */
-export const PAYOUT_RELEASE_MOMENTS = ['rental_start', 'payment', 'rental_end'] as const
+const PAYOUT_RELEASE_MOMENTS = ['rental_start', 'payment', 'rental_end'] as const
 /** Who bears the platform fee when a payment is refunded (domain/payouts.ts has the rule). */
 export const REFUND_FEE_POLICIES = ['proportional', 'platform_keeps'] as const
 

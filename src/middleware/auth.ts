@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env'
 import { ApiError } from '../lib/errors'
 import { verifyToken } from '../lib/jwt'
 import { findOrCreateExternalUser } from '../use-cases/users'
-import { enforceRateLimit } from './rate-limit'
+import { limitUser } from './rate-limit'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/
 
@@ -21,7 +21,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = BEARER.exec(header)?.[1]
   if (!token) throw new ApiError('invalid_token', 'Authorization header must be "Bearer <JWT>"', wwwAuth())
   const user = await userFromToken(c.var, token)
-  await enforceRateLimit(c.env.USER_RATE_LIMITER, `user:${user.id}`)
+  await limitUser(c, user.id)
   c.set('user', user)
   await next()
 })

@@ -27,3 +27,7 @@ export const limitByClientAddress = createMiddleware<AppEnv>(async (c, next) => 
 
 export const limitClientAddress = (c: Context<AppEnv>) =>
   enforceRateLimit(c.env.AUTH_RATE_LIMITER, `ip:${c.req.header('cf-connecting-ip') ?? 'local'}`)
+
+/** Per signed-in user, for everything a user does once signed in (the API's requireAuth, the dashboard). */
+export const limitUser = (c: Context<AppEnv>, userId: string) =>
+  enforceRateLimit(c.env.USER_RATE_LIMITER, `user:${userId}`)

@@ -10,7 +10,7 @@ export const BOOKMARK_HEADER = 'X-D1-Bookmark'
 const BOOKMARK = /^[0-9a-f]+(?:-[0-9a-f]+)*$/i
 const MAX_BOOKMARK_LENGTH = 128
 
-export interface RequestSession {
+interface RequestSession {
   /**
    * The session, opened at the request's first query: a request that reads nothing opens none, and a
    * malformed bookmark is refused (400 invalid_bookmark) where the answer still gets its CORS headers.

@@ -5,7 +5,7 @@ import type { AuthUser } from '../../env'
 import { ApiError } from '../../lib/errors'
 import { issueToken } from '../../lib/jwt'
 import { userFromToken } from '../../middleware/auth'
-import { enforceRateLimit, limitClientAddress } from '../../middleware/rate-limit'
+import { limitClientAddress, limitUser } from '../../middleware/rate-limit'
 import { adminAttention, adminStats } from '../../use-cases/admin-stats'
 import { ownerStats } from '../../use-cases/owner-stats'
 import { authenticateUser } from '../../use-cases/users'
@@ -82,7 +82,7 @@ export async function page(c: DashboardContext) {
   if (typeof window === 'string') return c.html(problemPage(nonce, user, fallback, window), 400)
   try {
     // The same per-user budget as the API's (requireAuth): each view reads figures from D1.
-    await enforceRateLimit(c.env.USER_RATE_LIMITER, `user:${user.id}`)
+    await limitUser(c, user.id)
     const services = c.var.services
     if (user.role === 'admin') {
       const [figures, attention] = await Promise.all([
@@ -96,7 +96,7 @@ export async function page(c: DashboardContext) {
     )
   } catch (error) {
     if (error instanceof ApiError && error.status < 500) {
-      return c.html(problemPage(nonce, user, window, error.message), error.status)
+      return c.html(problemPage(nonce, user, window, error.message), error.status, error.options.headers)
     }
     throw error
   }
@@ -131,7 +131,7 @@ export async function signIn(c: DashboardContext) {
     return c.redirect('/dashboard', 303)
   } catch (error) {
     if (error instanceof ApiError && error.status < 500) {
-      return c.html(signInPage(nonce, error.message, email), error.status)
+      return c.html(signInPage(nonce, error.message, email), error.status, error.options.headers)
     }
     throw error
   }

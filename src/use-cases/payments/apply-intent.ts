@@ -24,10 +24,12 @@ export type IntentDeps = Pick<Services, 'db' | 'stripe' | 'logger' | 'settings' 
 export async function applyStripeIntent(
   deps: IntentDeps,
   change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
+  /** The payment's rental, when the caller has read it already (its dates, owner and deposit never change). */
+  knownRental?: Rental,
 ): Promise<{ payment: Payment; rental?: Rental }> {
   // One instant for the rows this report stamps and for the payout's due time reckoned from it.
-  const now = new Date()
-  const plans = await completionPlans(deps, change, now)
+  const now = deps.clock()
+  const plans = await completionPlans(deps, change, now, knownRental)
   const applied = await applyIntent(deps.db, { ...change, ...plans, now: now.toISOString() })
   // Only by the report that completed the payment (and created the deposit); after that, the cron places it.
   if (
@@ -59,9 +61,11 @@ async function completionPlans(
   deps: IntentDeps,
   change: Omit<ApplyIntent, 'payout' | 'deposit' | 'now'>,
   completedAt: Date,
+  knownRental: Rental | undefined,
 ) {
   if (change.payment.completedAt || intentOutcome(change.intent)?.to !== 'completed') return {}
-  const rental = await deps.db.query.rentals.findFirst({ where: eq(rentals.id, change.payment.rentalId) })
+  const rental =
+    knownRental ?? (await deps.db.query.rentals.findFirst({ where: eq(rentals.id, change.payment.rentalId) }))
   if (!rental) return {}
   return { payout: payoutPlan(deps, rental, completedAt), deposit: depositPlan(deps, change, rental) }
 }

@@ -39,12 +39,11 @@ export async function confirmPayment(
       'The PaymentIntent amount or currency differs from the rental',
     )
   }
-  const { payment: stored } = await applyStripeIntent(deps, {
-    payment,
-    intent,
-    source: 'api',
-    actorId: user.id,
-  })
+  const { payment: stored } = await applyStripeIntent(
+    deps,
+    { payment, intent, source: 'api', actorId: user.id },
+    rental,
+  )
   const outcome = intentOutcome(intent)
   if (stored.completedAt) return { kind: 'completed', payment: stored }
   if (outcome?.to === 'failed') {

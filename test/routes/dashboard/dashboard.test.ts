@@ -182,6 +182,7 @@ describe('/dashboard rate limits', () => {
       refused = await get('/dashboard', cookie)
     }
     expect(refused.status).toBe(429)
+    expect(refused.headers.get('retry-after')).toBe('60')
     expect(await refused.text()).toContain('Too many requests')
   })
 
@@ -192,6 +193,7 @@ describe('/dashboard rate limits', () => {
       await post('/dashboard/sign-in', { email: user.email, password: 'wrong' }, headers)
     const refused = await post('/dashboard/sign-in', { email: user.email, password: TEST_PASSWORD }, headers)
     expect(refused.status).toBe(429)
+    expect(refused.headers.get('retry-after')).toBe('60')
     expect(refused.headers.get('set-cookie')).toBeNull()
   })
 })
