@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bundleWorker } from '../scripts/bundle-worker.mjs'
+import { buildStripe } from '../scripts/build-stripe.mjs'
 import { SignJWT } from 'jose'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
@@ -18,23 +19,24 @@ export const BENCH_SECRETS = {
   STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_bench_backline_connect',
 }
 
-/** wrangler.toml's top-level [vars]: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
-function topLevelVars() {
+/** wrangler.toml's top level: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
+function topLevelConfig() {
   const chosen = process.env.CLOUDFLARE_ENV
   delete process.env.CLOUDFLARE_ENV
   try {
-    return unstable_readConfig({ config: 'wrangler.toml' }).vars
+    return unstable_readConfig({ config: 'wrangler.toml' })
   } finally {
     if (chosen !== undefined) process.env.CLOUDFLARE_ENV = chosen
   }
 }
+const CONFIG = topLevelConfig()
 
 /**
  * The [vars] of wrangler.toml, read from it (so they cannot drift from what is deployed). LOG_LEVEL info logs
  * one JSON access line per request, as deployed by default; BENCH_LOG_LEVEL=warn measures without it.
  */
 const VARS = {
-  ...topLevelVars(),
+  ...CONFIG.vars,
   ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
 }
 
@@ -49,14 +51,16 @@ export const benchToken = (user) =>
     .setExpirationTime('4h')
     .sign(new TextEncoder().encode(BENCH_SECRETS.JWT_SECRET))
 
-const bundle = (entry, outfile, minify = true) => bundleWorker(entry, outfile, { minify })
-
-/** Builds the bench build of the API (`api: false` skips it) and the emulator. */
+/**
+ * Builds the bench build of the API (`api: false` skips it) and the emulator. The API's modules resolve as in
+ * wrangler's builds: its [alias] (zod without its locales, the Stripe SDK of scripts/build-stripe.mjs).
+ */
 export async function buildWorkers({ minify = true, api = true } = {}) {
   mkdirSync(OUT, { recursive: true })
+  if (api) await buildStripe()
   await Promise.all([
-    api ? bundle('bench/worker.ts', join(OUT, 'api.js'), minify) : undefined,
-    bundle('stripe-emulator/src/index.ts', join(OUT, 'emulator.js')),
+    api ? bundleWorker('bench/worker.ts', join(OUT, 'api.js'), { minify, aliases: CONFIG.alias }) : undefined,
+    bundleWorker('stripe-emulator/src/index.ts', join(OUT, 'emulator.js'), { minify: true }),
   ])
 }
 

@@ -64,15 +64,19 @@ for (const [example, target] of [
   }
 }
 
+// DEV_PERSIST_TO: where local D1 and the emulator's state live (wrangler's --persist-to), for a world of its own
+// (test/e2e/ uses a new one each run); by default .wrangler/state, kept between runs.
+const persist = process.env.DEV_PERSIST_TO ? ['--persist-to', process.env.DEV_PERSIST_TO] : []
+
 // wrangler prints a table per migration and a JSON result per seed statement; one line each says the same.
-const migrated = quietly(['d1', 'migrations', 'apply', 'DB', '--local'])
+const migrated = quietly(['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
 const applied = migrated.split('?')[0]?.match(/\d{4}_\w+\.sql/g) ?? []
 console.log(
   applied.length
     ? `local D1: applied ${applied.length} migration(s), ${applied[0]} … ${applied.at(-1)}`
     : 'local D1: migrations up to date',
 )
-quietly(['d1', 'execute', 'DB', '--local', '--file', 'seed/seed.sql'])
+quietly(['d1', 'execute', 'DB', '--local', '--file', 'seed/seed.sql', ...persist])
 console.log('local D1: demo data seeded (seed/seed.sql)')
 
 // Two wrangler processes: the emulator on its own port (so that a script or curl can confirm a
@@ -82,7 +86,7 @@ console.log('local D1: demo data seeded (seed/seed.sql)')
 // would read the same terminal.
 const emulatorPort = process.env.EMULATOR_PORT ?? '12111'
 const apiPort = process.env.API_PORT ?? '8787'
-const devArgs = ['--show-interactive-dev-session=false']
+const devArgs = ['--show-interactive-dev-session=false', ...persist]
 const children = []
 const stop = (signal) => children.forEach((child) => child.kill(signal))
 const start = (args) => {
@@ -176,7 +180,7 @@ async function onboardDemoOwner() {
   }
   const now = new Date().toISOString()
   quietly([
-    ...['d1', 'execute', 'DB', '--local', '--command'],
+    ...['d1', 'execute', 'DB', '--local', ...persist, '--command'],
     `INSERT INTO payout_accounts (user_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted,
       transfers_capability, disabled_reason, requirements_due, refreshed_at, created_at, updated_at)
     VALUES ('${owner.id}', '${account.id}', 1, 1, 1, 'active', NULL, '[]', '${now}', '${now}', '${now}')

@@ -1,4 +1,5 @@
-// `npm test`: the workerd suite (vitest), then the browser tests (npm run test:browser) in Debian's Chromium.
+// `npm test`: the workerd suite (vitest), then the browser tests (npm run test:browser) in Debian's Chromium,
+// then the payment lifecycles against `npm run dev` (npm run test:e2e).
 // `npm test -- <files or vitest options>` runs only vitest with them, for a quick loop on a few files.
 import { spawnSync } from 'node:child_process'
 
@@ -7,4 +8,5 @@ const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: '
 
 let status = run('vitest', ['run', ...args])
 if (status === 0 && args.length === 0) status = run('npm', ['run', '--silent', 'test:browser'])
+if (status === 0 && args.length === 0) status = run('npm', ['run', '--silent', 'test:e2e'])
 process.exit(status)

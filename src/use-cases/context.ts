@@ -1,6 +1,5 @@
-import type Stripe from 'stripe'
 import { createDb, type D1Client, type Database } from '../adapters/d1/client'
-import { stripeClient } from '../adapters/stripe/client'
+import { stripeClient, type StripeClient } from '../adapters/stripe/client'
 import type { Bindings, Settings } from '../env'
 import type { Logger } from '../lib/logger'
 
@@ -12,7 +11,7 @@ export interface Services {
   /** On the request's D1 session (read replication), opened at its first use; the primary for the cron. */
   readonly db: Database
   /** Made on first use (one client per isolate): most requests never talk to Stripe. */
-  readonly stripe: Stripe
+  readonly stripe: StripeClient
   logger: Logger
   settings: Settings
   /** The current time; a test may fix it. */

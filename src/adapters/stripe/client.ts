@@ -1,11 +1,15 @@
 import Stripe from 'stripe'
 import type { Bindings, Settings } from '../../env'
 import { ApiError } from '../../lib/errors'
+import type { StripeResourceName } from './resources'
+
+/** The Stripe SDK as the app may use it: the resources of STRIPE_RESOURCES and webhook signatures. */
+export type StripeClient = Pick<Stripe, StripeResourceName | 'webhooks'>
 
 /** Keys of this form are the emulator's: they route every Stripe call to the STRIPE_EMULATOR binding. */
 export const EMULATOR_KEY_PREFIX = 'sk_test_emulator'
 
-const clients = new WeakMap<object, Stripe>()
+const clients = new WeakMap<object, StripeClient>()
 
 /**
  * One Stripe client per isolate and env. With an emulator key and the emulator's service binding (dev and
@@ -13,7 +17,7 @@ const clients = new WeakMap<object, Stripe>()
  * code is the same as against Stripe. Retries and timeout are deliberate: the SDK's 80 s default would
  * outlive a Worker request.
  */
-export function stripeClient(env: Bindings, settings: Settings): Stripe {
+export function stripeClient(env: Bindings, settings: Settings): StripeClient {
   const cached = clients.get(env)
   if (cached) return cached
   const emulator = settings.STRIPE_SECRET_KEY.startsWith(EMULATOR_KEY_PREFIX)

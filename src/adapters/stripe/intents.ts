@@ -1,5 +1,5 @@
 import type Stripe from 'stripe'
-import { callStripe, stripeFailure } from './client'
+import { callStripe, stripeFailure, type StripeClient } from './client'
 
 /**
  * Cancels a PaymentIntent so that it can no longer be paid, and returns it as Stripe has it afterwards.
@@ -7,7 +7,7 @@ import { callStripe, stripeFailure } from './client'
  * decides from its status. No idempotency key of ours on purpose: a cancel is safe to repeat, and a reused
  * key would replay an old refusal from an earlier state of the intent.
  */
-export async function cancelIntent(stripe: Stripe, intentId: string): Promise<Stripe.PaymentIntent> {
+export async function cancelIntent(stripe: StripeClient, intentId: string): Promise<Stripe.PaymentIntent> {
   try {
     return await stripe.paymentIntents.cancel(intentId, { cancellation_reason: 'abandoned' })
   } catch (error) {

@@ -18,7 +18,7 @@ import {
   type DepositIntent,
 } from '../../adapters/d1/schema'
 import { transition } from '../../adapters/d1/transitions'
-import { callStripe, idOf } from '../../adapters/stripe/client'
+import { callStripe, idOf, type StripeClient } from '../../adapters/stripe/client'
 import { cancelIntent } from '../../adapters/stripe/intents'
 import { depositIntentOutcome, type DepositIntentOutcome } from '../../domain/deposits'
 import type { Trigger } from '../../domain/state-machines'
@@ -40,7 +40,7 @@ export const attemptKey = (depositId: string, attempt: number) =>
   `backline:deposit:${depositId}:attempt:${attempt}`
 
 /** A deposit's PaymentIntent with its latest charge, whose capture_before says until when a hold lasts. */
-export const retrieveDepositIntent = (stripe: Stripe, intentId: string) =>
+export const retrieveDepositIntent = (stripe: StripeClient, intentId: string) =>
   callStripe(() => stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] }))
 
 export interface ApplyDepositIntent {

@@ -23,7 +23,7 @@ import { transition } from '../../adapters/d1/transitions'
 import { auditIfChanged } from '../../adapters/d1/audit'
 import { followOwedStatements } from '../../adapters/d1/payout-statements'
 import { issueCreditNoteReversalStatement, issueCreditNoteStatement } from '../../adapters/d1/documents'
-import { callStripe, stripeFailure } from '../../adapters/stripe/client'
+import { callStripe, stripeFailure, type StripeClient } from '../../adapters/stripe/client'
 import type { Payment, Refund } from '../../adapters/d1/schema'
 
 export const REFUNDABLE_STATUSES = ['completed', 'partially_refunded', 'refund_failed'] as const
@@ -46,7 +46,7 @@ export interface RefundRequest {
 /** Sends a refund of a payment to Stripe, exactly once; callers have authorized it. */
 export async function createRefund(
   db: Database,
-  stripe: Stripe,
+  stripe: StripeClient,
   payment: Payment,
   request: RefundRequest,
   by: RefundBy,
@@ -77,7 +77,7 @@ export async function createRefund(
 /** Sends a reserved refund to Stripe with the idempotency key of its reservation, and applies the answer. */
 export async function sendRefund(
   db: Database,
-  stripe: Stripe,
+  stripe: StripeClient,
   payment: Payment,
   reservation: Refund,
   by: RefundBy,
@@ -110,7 +110,7 @@ export async function sendRefund(
  * table refuses to go back, and when the stored status and the answer disagree the refund is read again from
  * Stripe and that, the current truth, is applied.
  */
-async function applyAnswer(db: Database, stripe: Stripe, change: ApplyRefund) {
+async function applyAnswer(db: Database, stripe: StripeClient, change: ApplyRefund) {
   const applied = await applyRefund(db, change)
   if (applied.refund.status === change.stripeRefund.status) return applied
   const id = change.stripeRefund.id
@@ -146,7 +146,7 @@ const releaseReservation = (
  */
 export async function resendRefund(
   db: Database,
-  stripe: Stripe,
+  stripe: StripeClient,
   payment: Payment,
   reservation: Refund,
   by: RefundBy,

@@ -20,12 +20,12 @@ import { errorMessage, recordEventFailure } from '../../adapters/d1/event-failur
 import { applyStripeIntent } from '../payments/apply-intent'
 import { applyRefund, importRefund } from '../payments/refunds'
 import { settlePayoutOf } from '../payouts/settle-after'
-import { callStripe, idOf } from '../../adapters/stripe/client'
+import { callStripe, idOf, type StripeClient } from '../../adapters/stripe/client'
 import type { Payment } from '../../adapters/d1/schema'
 
 /** Verifies the signature on the raw body: a re-serialised body would not verify. */
 export async function verifyEvent(
-  stripe: Stripe,
+  stripe: StripeClient,
   rawBody: string,
   signature: string | undefined,
   secret: string,
