@@ -29,10 +29,12 @@ export const API_GROUPS: Readonly<Record<string, Group>> = {
   payouts: () => import('./routes/groups/payouts'),
 }
 
-/** The same for the pages outside /api/, by their first segment. */
+/**
+ * The same for the pages outside /api/, by their first segment. (/openapi.json is a static asset that wrangler's
+ * builds write: scripts/build-openapi.mjs.)
+ */
 const PAGE_GROUPS: Readonly<Record<string, Group>> = {
   dashboard: () => import('./routes/groups/dashboard'),
-  'openapi.json': () => import('./routes/groups/openapi-document'),
 }
 
 /** The group that answers `path` (decoded, as Hono matches routes: hono/utils/url getPath), if any. */

@@ -1,8 +1,8 @@
 /**
  * Example values for the OpenAPI document, by field name: one realistic story (a Strat booked for three days
- * at $25.00, 10% platform fee) instead of "string" and 0 in the reference. Applied once, when /openapi.json is
- * first built, to every property that has no example, enum or const of its own, so the schemas stay lean at
- * start-up. test/cross-cutting/openapi.test.ts fails when a field of a request or a success answer has none.
+ * at $25.00, 10% platform fee) instead of "string" and 0 in the reference. Applied when the document is built
+ * (src/routes/openapi-document.ts), to every property that has no example, enum or const of its own, so the
+ * schemas stay lean. test/cross-cutting/openapi.test.ts fails when a field of a request or a success answer has none.
  */
 const FIELD_EXAMPLES: Record<string, unknown> = {
   // people and sign-in

@@ -21,8 +21,8 @@ export const PaginationQuery = z.object({
 
 /**
  * A schema built at its first use, then kept. Answers are not validated, so a response schema is only read
- * when the OpenAPI document is built (GET /openapi.json): declared this way, it costs the Worker's start-up
- * nothing. Request schemas stay plain constants: their validators need them for every request.
+ * when the OpenAPI document is built (at build time: scripts/build-openapi.mjs; and by the tests): declared
+ * this way, it costs the Worker nothing. Request schemas stay plain constants: their validators need them for every request.
  */
 export function lazySchema<T extends z.ZodType>(build: () => T): () => T {
   let schema: T | undefined

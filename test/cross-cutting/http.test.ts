@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, expectProblem } from '../helpers/api'
+import { api, expectProblem, openApiDocument } from '../helpers/api'
 import { createUser } from '../helpers/factories'
 import { ApiError, problemBody, ProblemSchema, type ProblemExtensions } from '../../src/lib/errors'
 
@@ -89,15 +89,18 @@ describe('HTTP edge cases', () => {
 })
 
 describe('API documentation', () => {
-  it('serves an OpenAPI 3.1 document with the bearer scheme and problem responses', async () => {
-    const res = await api('GET', '/openapi.json')
-    expect(res.status).toBe(200)
-    expect(res.body.openapi).toBe('3.1.0')
-    expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
-    expect(res.body.paths['/api/auth/register'].post.responses['400'].content).toHaveProperty(
+  it('has an OpenAPI 3.1 document with the bearer scheme and problem responses', async () => {
+    const document = await openApiDocument()
+    expect(document.openapi).toBe('3.1.0')
+    expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(document.paths['/api/auth/register'].post.responses['400'].content).toHaveProperty(
       'application/problem+json',
     )
-    expect(res.body.paths['/api/me'].get.security).toEqual([{ bearerAuth: [] }])
+    expect(document.paths['/api/me'].get.security).toEqual([{ bearerAuth: [] }])
+  })
+
+  it('leaves /openapi.json to the static assets: the Worker has no such route', async () => {
+    expectProblem(await api('GET', '/openapi.json'), 404, 'not_found')
   })
 
   it('serves the reference page with scripts from its own origin only (test/browser renders it)', async () => {

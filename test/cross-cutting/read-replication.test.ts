@@ -119,7 +119,7 @@ describe('read replication: every answer that read D1 carries its session bookma
 
   it('a request that runs no query opens no session and sends no bookmark', async () => {
     const { env, opened } = recordingEnv()
-    const response = await call(env, 'GET', '/openapi.json', {
+    const response = await call(env, 'GET', '/docs', {
       headers: { 'x-d1-bookmark': 'not a bookmark' },
     })
     expect(response.status).toBe(200)

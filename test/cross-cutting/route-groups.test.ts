@@ -5,7 +5,7 @@ import { api, expectProblem, openApiDocument } from '../helpers/api'
 
 /*
  * Requests reach the routes through their group (src/app.ts, API_GROUPS), built at the group's first request;
- * /openapi.json and the typed client see the API whole (src/routes/api.ts). The two must hold the same
+ * the OpenAPI document and the typed client see the API whole (src/routes/api.ts). The two must hold the same
  * routes: every operation of the document is answered by the group its path selects.
  */
 

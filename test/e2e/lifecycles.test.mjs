@@ -1,10 +1,11 @@
 // The two payment lifecycles (npm run lifecycle, npm run lifecycle:deposits) against `npm run dev` on free
 // ports: the Worker as wrangler builds it, its Stripe SDK included (scripts/build-stripe.mjs: only the
 // resources the app calls), every one of those resources called through the emulator, webhooks delivered and
-// the cron run. The workerd suite runs the whole SDK; this is where the bundled one is proven.
+// the cron run. The workerd suite runs the whole SDK; this is where the bundled one is proven. Also the
+// OpenAPI document as wrangler serves it (scripts/build-openapi.mjs, public/_headers).
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,6 +62,15 @@ after(async () => {
     await exited
   }
   rmSync(state, { recursive: true, force: true })
+})
+
+test('/openapi.json is the static asset the build wrote, with the headers of public/_headers', async () => {
+  const response = await fetch(`http://localhost:${env.API_PORT}/openapi.json`)
+  assert.equal(response.status, 200)
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/)
+  assert.equal(response.headers.get('access-control-allow-origin'), '*')
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff')
+  assert.equal(await response.text(), readFileSync('public/openapi.json', 'utf8'))
 })
 
 for (const script of ['lifecycle', 'lifecycle-deposits']) {

@@ -2,6 +2,7 @@ import { createExecutionContext } from 'cloudflare:test'
 import { testEnv } from './stripe-emulator'
 import worker from '../../src/index'
 import { ProblemSchema } from '../../src/lib/errors'
+import { openApiDocument as buildOpenApiDocument } from '../../src/routes/openapi-document'
 import { undeclaredProblem } from './declared-problems'
 
 export interface ApiResponse<T = any> {
@@ -50,8 +51,13 @@ export async function api<T = any>(
   return result
 }
 
-export const openApiDocument = async () =>
-  (await callWorker(new Request('https://backline.test/openapi.json'))).json<any>()
+let document: any
+/**
+ * The API's OpenAPI document as clients read it from /openapi.json (a static asset that wrangler's builds write
+ * from the same function: test/cross-cutting/openapi-asset.test.ts), built once per test file.
+ */
+export const openApiDocument = async (): Promise<any> =>
+  (document ??= JSON.parse(JSON.stringify(buildOpenApiDocument())))
 
 /**
  * Asserts the RFC 9457 shape: the status and code expected, `application/problem+json`, a body that parses

@@ -1,4 +1,4 @@
-import { api } from './api'
+import { openApiDocument } from './api'
 
 export type JsonSchema = Record<string, any>
 
@@ -22,13 +22,11 @@ export interface Operation {
 }
 
 /**
- * Reads /openapi.json as a client would, so that every route the app serves is enumerated and a new route
- * is covered by the suites that use this without anyone listing it.
+ * Reads the OpenAPI document as a client would read /openapi.json, so that every route the app serves is
+ * enumerated and a new route is covered by the suites that use this without anyone listing it.
  */
 export async function loadOperations(): Promise<Operation[]> {
-  const res = await api('GET', '/openapi.json')
-  if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}`)
-  const document = res.body as JsonSchema
+  const document = (await openApiDocument()) as JsonSchema
   const resolve = (schema: JsonSchema | undefined): JsonSchema => {
     if (!schema) return {}
     if (typeof schema.$ref === 'string') {

@@ -10,7 +10,7 @@ import {
   listPaymentsWithStatus,
   paymentsWithStatusQuery,
 } from '../../../src/use-cases/payments/read-payments'
-import { api, expectProblem, type ApiResponse } from '../../helpers/api'
+import { api, expectProblem, openApiDocument, type ApiResponse } from '../../helpers/api'
 import { insertPayments, insertRentals } from '../../helpers/bulk-insert'
 import {
   createListing,
@@ -169,7 +169,7 @@ describe('GET /api/admin/payments', () => {
   })
 
   it('is documented in /openapi.json: admin tag, bearer auth, status required with every payment status', async () => {
-    const document = (await api('GET', '/openapi.json')).body
+    const document = await openApiDocument()
     const operation = document.paths[PATH].get
     expect(operation.tags).toEqual(['admin'])
     expect(operation.security).toEqual([{ bearerAuth: [] }])
