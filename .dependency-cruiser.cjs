@@ -34,6 +34,15 @@ module.exports = {
     mayNotImport('adapters', 'entry', 'useCases'),
     mayNotImport('domain', 'entry', 'useCases', 'adapters'),
     mayNotImport('base', 'entry', 'useCases', 'adapters', 'domain'),
+    {
+      name: 'no-document-in-the-worker',
+      comment:
+        'The OpenAPI document is built at build time (scripts/build-openapi.mjs), and the Worker has no generator ' +
+        '(wrangler.toml [alias]): only src/routes/openapi-document.ts may import what builds it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/routes/openapi-document[.]ts$' },
+      to: { path: '^src/routes/(openapi-document|openapi-examples|problem-examples)[.]ts$' },
+    },
   ],
   options: {
     // dependency-cruiser does not read TypeScript 7 yet; swc parses the sources instead.

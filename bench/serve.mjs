@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bundleWorker } from '../scripts/bundle-worker.mjs'
-import { buildStripe } from '../scripts/build-stripe.mjs'
+import { buildAll } from '../scripts/build.mjs'
 import { SignJWT } from 'jose'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
@@ -53,11 +53,11 @@ export const benchToken = (user) =>
 
 /**
  * Builds the bench build of the API (`api: false` skips it) and the emulator. The API's modules resolve as in
- * wrangler's builds: its [alias] (zod without its locales, the Stripe SDK of scripts/build-stripe.mjs).
+ * wrangler's builds: its [alias] (zod without its locales, the modules scripts/build.mjs makes).
  */
 export async function buildWorkers({ minify = true, api = true } = {}) {
   mkdirSync(OUT, { recursive: true })
-  if (api) await buildStripe()
+  if (api) await buildAll()
   await Promise.all([
     api ? bundleWorker('bench/worker.ts', join(OUT, 'api.js'), { minify, aliases: CONFIG.alias }) : undefined,
     bundleWorker('stripe-emulator/src/index.ts', join(OUT, 'emulator.js'), { minify: true }),

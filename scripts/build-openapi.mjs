@@ -1,5 +1,5 @@
 // The API's OpenAPI document as a static asset, and the Worker without the code that generates it. Wrangler's
-// builds (wrangler.toml [build], scripts/build.mjs) run this first:
+// builds run this first (scripts/build.mjs):
 //  - public/openapi.json: src/routes/openapi-document.ts run in Node, so that Workers Static Assets serve
 //    /openapi.json (and /docs renders it) without running the Worker. Built on the Worker, the 250 KiB document
 //    cost 60 ms of CPU at an isolate's first request for it and 10 ms at each one after.
@@ -9,8 +9,9 @@
 // The tests build the document in workerd with the whole package; test/cross-cutting/openapi-asset.test.ts
 // proves that document equal to the one written here.
 import { build } from 'esbuild'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { writeIfChanged } from './write-if-changed.mjs'
 
 export const DOCUMENT = 'public/openapi.json'
 export const ZOD_TO_OPENAPI = '.build/zod-to-openapi.mjs'
@@ -53,14 +54,13 @@ export async function generateDocument() {
 }
 
 export async function buildOpenApi() {
-  mkdirSync('.build', { recursive: true })
   const packaged = fileURLToPath(import.meta.resolve('@asteasolutions/zod-to-openapi'))
-  writeFileSync(
+  writeIfChanged(
     ZOD_TO_OPENAPI,
     withoutGenerators(readFileSync(packaged.replace(/index\.cjs$/, 'index.mjs'), 'utf8')),
   )
   const document = await generateDocument()
-  writeFileSync(DOCUMENT, JSON.stringify(document))
+  writeIfChanged(DOCUMENT, JSON.stringify(document))
   const operations = Object.values(document.paths).reduce(
     (sum, methods) => sum + Object.keys(methods).length,
     0,

@@ -1,5 +1,5 @@
-// The Stripe SDK as wrangler's builds bundle it (dev, deploy, bundle:size: wrangler.toml [build] runs this, and
-// its [alias] points `stripe` at the output). The SDK's constructor builds every resource of the Stripe API,
+// The Stripe SDK as wrangler's builds bundle it (scripts/build.mjs runs this before them, and wrangler.toml's
+// [alias] points `stripe` at the output). The SDK's constructor builds every resource of the Stripe API,
 // about 200 classes (169 KiB minified, 13.5 KiB gzipped, and their classes defined at the first Stripe call);
 // the app calls 9 (src/adapters/stripe/resources.ts, which `StripeClient` enforces at type-check). This
 // bundle is the same SDK with the other resources' construction and imports cut out of stripe.core.js, and
@@ -8,8 +8,9 @@
 // wrangler sees it. The tests run the whole SDK (they call resources the app does not, at the emulator).
 import { build } from 'esbuild'
 import { readFile } from 'node:fs/promises'
+import { readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { STRIPE_RESOURCES } from '../src/adapters/stripe/resources.ts'
+import { writeIfChanged } from './write-if-changed.mjs'
 
 export const OUTFILE = '.build/stripe.mjs'
 
@@ -42,13 +43,26 @@ export function slimStripeCore(code, keep) {
   static withoutVerification() { return new StripeEventNotificationHandler() }
 }`,
   )
-  // An import left unused would still define its module's classes.
-  return slim.replace(/^import \{ (\w+), \} from '\.\/resources\/[\w/]+\.js';\n/gm, (line, name) =>
+  // An import left unused would still define its module's classes (esbuild would drop most, not all).
+  return slim.replace(/^import \{ (\w+),? \} from '\.\/resources\/[\w/]+\.js';\n/gm, (line, name) =>
     slim.split(new RegExp(`\\b${name}\\b`)).length > 2 ? line : '',
   )
 }
 
-const keep = new Set(STRIPE_RESOURCES)
+/**
+ * STRIPE_RESOURCES of src/adapters/stripe/resources.ts, read as text (an array of string literals), so that any
+ * Node runs this and the TypeScript stays the one place the list lives.
+ */
+function keptResources() {
+  const source = readFileSync('src/adapters/stripe/resources.ts', 'utf8')
+  const list = /export const STRIPE_RESOURCES = \[([^\]]*)\] as const/.exec(source)?.[1]
+  const names = list?.match(/'\w+'/g)?.map((quoted) => quoted.slice(1, -1))
+  if (!names?.length)
+    throw new Error('src/adapters/stripe/resources.ts has no STRIPE_RESOURCES array of names')
+  return new Set(names)
+}
+
+const keep = keptResources()
 const slimCore = {
   name: 'slim-stripe-core',
   setup(build) {
@@ -73,12 +87,16 @@ export async function buildStripe() {
     mainFields: ['module', 'main'],
     external: ['node:*'],
     plugins: [slimCore],
-    metafile: true,
+    write: false,
     logLevel: 'warning',
   })
+  const [output] = result.outputFiles
 
-  // The bundle as the app will use it: every kept resource, webhooks and the statics client.ts reads.
-  const { default: Stripe } = await import(`${pathToFileURL(OUTFILE).href}?${Date.now()}`)
+  // The bundle as the app will use it, before wrangler may see it: every kept resource, webhooks and the
+  // statics client.ts reads.
+  const checked = `${OUTFILE}.check-${process.pid}.mjs`
+  writeIfChanged(checked, output.contents)
+  const { default: Stripe } = await import(pathToFileURL(checked).href).finally(() => rmSync(checked))
   const client = new Stripe('sk_test_build_check', { httpClient: Stripe.createFetchHttpClient() })
   const broken = [
     ...[...keep].filter(
@@ -88,9 +106,9 @@ export async function buildStripe() {
     typeof Stripe.errors?.StripeCardError !== 'function' && 'errors',
   ].filter(Boolean)
   if (broken.length) throw new Error(`the slim Stripe SDK lacks ${broken.join(', ')}`)
-  const bytes = Object.values(result.metafile.outputs)[0].bytes
+  writeIfChanged(OUTFILE, output.contents)
   console.log(
-    `stripe: ${OUTFILE}, the SDK with ${keep.size} resources (${(bytes / 1024).toFixed(0)} KiB unminified)`,
+    `stripe: ${OUTFILE}, the SDK with ${keep.size} resources (${(output.contents.length / 1024).toFixed(0)} KiB unminified)`,
   )
 }
 

@@ -1,7 +1,14 @@
-// wrangler.toml's [build] command, run by wrangler before each of its builds (dev, deploy, check startup) and by
-// `wrangler dev` again when src/ changes: what the Worker's bundle and its static assets need first.
+// What the Worker's bundle and its static assets need before wrangler builds it: the Stripe SDK and
+// zod-to-openapi modules that wrangler.toml's [alias] names, and public/openapi.json. `npm run deploy` (and
+// every `--env production` build: bundle:size, check startup, the browser tests) runs it as its [build]
+// command; `npm run dev` runs it at start and again when src/ changes (scripts/dev.mjs).
+import { fileURLToPath } from 'node:url'
 import { buildOpenApi } from './build-openapi.mjs'
 import { buildStripe } from './build-stripe.mjs'
 
-await buildStripe()
-await buildOpenApi()
+export async function buildAll() {
+  await buildStripe()
+  await buildOpenApi()
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildAll()

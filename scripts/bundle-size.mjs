@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 162)
+const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 160)
 const STARTUP_BUDGET_MS = Number(process.env.STARTUP_BUDGET_MS ?? 15)
 const STARTUP_RUNS = Number(process.env.STARTUP_RUNS ?? 5)
 

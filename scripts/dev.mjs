@@ -1,9 +1,9 @@
 // `npm run dev`: one command from a fresh clone to a running API on a migrated, seeded local D1, with the
 // Stripe emulator beside it. Runs under the Node 22 that npm scripts put first on PATH.
-import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, watch } from 'node:fs'
 import { spawn, spawnSync } from 'node:child_process'
 import { connect } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 
 // What is normal for local development, offline included, stays quiet; a variable set by the caller wins.
 const env = {
@@ -79,6 +79,12 @@ console.log(
 quietly(['d1', 'execute', 'DB', '--local', '--file', 'seed/seed.sql', ...persist])
 console.log('local D1: demo data seeded (seed/seed.sql)')
 
+// What wrangler.toml's [alias] names and public/openapi.json (scripts/build.mjs), before the API is bundled, and
+// again whenever src/ changes: wrangler reloads what changed (the code it watches itself). In a process of its
+// own each time, so that this one does not keep every version of the app it loaded.
+const build = () => spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status === 0
+if (!build()) process.exit(1)
+
 // Two wrangler processes: the emulator on its own port (so that a script or curl can confirm a
 // PaymentIntent with a test card, as Stripe.js would), and the API, which reaches it through its
 // STRIPE_EMULATOR service binding via wrangler's local dev registry. The API starts once the emulator
@@ -123,6 +129,17 @@ while (Date.now() < deadline && !(await listening(emulatorPort))) {
   await new Promise((wait) => setTimeout(wait, 250))
 }
 await onboardDemoOwner().catch((error) => console.error(`demo owner's payout account: ${error.message}`))
+
+let rebuild
+const rebuildSoon = () => {
+  clearTimeout(rebuild)
+  rebuild = setTimeout(build, 300)
+}
+// Each directory on its own: a recursive watch loses a file that an editor replaces (a new inode).
+for (const dir of readdirSync('src', { recursive: true, withFileTypes: true }))
+  if (dir.isDirectory()) watch(join(dir.parentPath, dir.name), rebuildSoon)
+watch('src', rebuildSoon)
+
 start([
   ...['-c', 'wrangler.toml', '--port', apiPort],
   // On another port, onboarding may send owners back to this API's origin too (wrangler.toml allows :8787).

@@ -1,6 +1,7 @@
 import { mountApi } from './api'
 import { createRouter } from './openapi'
 import { withExamples } from './openapi-examples'
+import { withProblemExamples } from './problem-examples'
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -24,5 +25,5 @@ export function openApiDocument() {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   })
-  return withExamples(app.getOpenAPI31Document(openApiConfig))
+  return withProblemExamples(withExamples(app.getOpenAPI31Document(openApiConfig)))
 }

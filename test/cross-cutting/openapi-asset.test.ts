@@ -1,5 +1,6 @@
 import { expect, inject, it } from 'vitest'
 import { openApiDocument } from '../helpers/api'
+import { sourceFiles } from '../helpers/source-files'
 
 /*
  * /openapi.json is a static asset: wrangler's builds run src/routes/openapi-document.ts in Node and write the
@@ -10,4 +11,11 @@ it('the document wrangler builds into public/openapi.json is the one the app bui
   const fromBuild = inject('openApiDocumentFromBuild')
   expect(JSON.parse(fromBuild).paths).toEqual((await openApiDocument()).paths)
   expect(fromBuild).toBe(JSON.stringify(await openApiDocument()))
+})
+
+it('no module of the Worker generates a document: in its builds zod-to-openapi has no generator', () => {
+  const generating = Object.entries(sourceFiles)
+    .filter(([, text]) => /\bgetOpenAPI(31)?Document\b|\bOpenApiGeneratorV3(1|2)?\b/.test(text))
+    .map(([path]) => path)
+  expect(generating).toEqual(['../../src/routes/openapi-document.ts'])
 })

@@ -33,6 +33,8 @@ before(async () => {
     API_PORT: String(apiPort),
     EMULATOR_PORT: String(emulatorPort),
     DEV_PERSIST_TO: state,
+    // Its own dev registry too, so that its API cannot bind the emulator of an `npm run dev` already running.
+    WRANGLER_REGISTRY_PATH: join(state, 'registry'),
   }
   // Its own process group, so that wrangler's and workerd's processes stop with it.
   dev = spawn(process.execPath, ['scripts/dev.mjs'], {
