@@ -43,7 +43,7 @@ export function slimStripeCore(code, keep) {
   static withoutVerification() { return new StripeEventNotificationHandler() }
 }`,
   )
-  // An import left unused would still define its module's classes (esbuild would drop most, not all).
+  // Their imports go too, rather than being left to the bundler's tree-shaking.
   return slim.replace(/^import \{ (\w+),? \} from '\.\/resources\/[\w/]+\.js';\n/gm, (line, name) =>
     slim.split(new RegExp(`\\b${name}\\b`)).length > 2 ? line : '',
   )
