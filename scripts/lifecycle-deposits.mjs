@@ -6,7 +6,9 @@
 // a claim charged off-session to the saved card. Then who may do what, and the claims' owner shares paid to the
 // owner (Transfers from each claim's charge).
 // It moves the emulator's clock forward (as days passing would) and runs the cron at those times; the API's
-// own clock stays real, so claims are filed on rentals that start today.
+// own clock stays real, so claims are filed on rentals that start today. The emulator's clock never goes back,
+// so a second run against the same emulator state fails: run it against a fresh one, for example
+// `DEV_PERSIST_TO=$(mktemp -d) npm run dev` (test/e2e/ does).
 //   API_URL, EMULATOR_URL, STRIPE_SECRET_KEY: see lifecycle-support.mjs
 import {
   API,
