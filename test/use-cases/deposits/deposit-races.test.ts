@@ -30,6 +30,23 @@ import {
 
 const transitions = async (id: string) => (await auditOf(id)).map((r) => `${r.from_status}>${r.to_status}`)
 
+/** A paid booking starting the day this file's clocks show (days ahead of the real one by then), held by the cron. */
+async function heldByCron() {
+  const b = await paidDepositBooking({ startInDays: Math.ceil((appNow() - Date.now()) / DAY), days: 10 })
+  await cronNow()
+  const row = await depositRow(b.rentalId)
+  expect(row!.status).toBe('held')
+  return { b, row: row!, hold: (await intentsOfDeposit(row!.id))[0]! }
+}
+
+const LAPSE = ['charge.expired', 'payment_intent.canceled']
+
+/** The emulator's pending deliveries of a hold's lapse. */
+const lapseOf = async (holdId: string) =>
+  (await pendingWebhooks()).filter(
+    (delivery) => delivery.payload.includes(holdId) && LAPSE.includes(delivery.event_type),
+  )
+
 describe('placing a hold', () => {
   it('with Stripe down: the deposit stays scheduled, and the next run places it, once', async () => {
     const b = await paidDepositBooking({ startInDays: 2 })
@@ -90,15 +107,13 @@ describe('placing a hold', () => {
 
 describe('a capture racing a fresh hold', () => {
   it('takes the money from the old hold, and the fresh one is canceled', async () => {
-    const b = await paidDepositBooking({ startInDays: Math.ceil((appNow() - Date.now()) / DAY), days: 10 })
-    await cronNow()
-    const row = await depositRow(b.rentalId)
-    const old = row!.stripe_payment_intent_id as string
+    const { row } = await heldByCron()
+    const old = row.stripe_payment_intent_id as string
     // Captured at Stripe (a claim's capture whose answer is not applied yet) ...
     await frontend.paymentIntents.capture(old, { amount_to_capture: 3_000 })
     // ... while the cron places a fresh hold (an hour later: it lasts longer) and switches the deposit to it.
     await travelTo(appNow() + 60 * 60_000)
-    const deposit = (await db.query.deposits.findFirst({ where: eq(deposits.id, row!.id) }))!
+    const deposit = (await db.query.deposits.findFirst({ where: eq(deposits.id, row.id) }))!
     const renewed = await placeHold(services({ now: appNow() }), deposit, 'reconciler')
     expect(renewed.stripePaymentIntentId).not.toBe(old)
     // The capture is applied last: the money was taken, so the deposit is captured and the fresh hold canceled.
@@ -106,7 +121,7 @@ describe('a capture racing a fresh hold', () => {
     const applied = await refreshDepositIntent(services({ now: appNow() }), attempt!, old, 'webhook')
     expect(applied.deposit).toMatchObject({ status: 'partially_captured', capturedAmount: 3_000 })
     const statuses = Object.fromEntries(
-      (await intentsOfDeposit(row!.id)).map((intent) => [intent.id, intent.status]),
+      (await intentsOfDeposit(row.id)).map((intent) => [intent.id, intent.status]),
     )
     expect(statuses).toEqual({ [old]: 'succeeded', [renewed.stripePaymentIntentId!]: 'canceled' })
   })
@@ -114,21 +129,13 @@ describe('a capture racing a fresh hold', () => {
 
 describe('the webhooks of a lapse', () => {
   it('reordered, duplicated and racing the cron’s replay of the same events: lapsed once', async () => {
-    // Starting the day this file's clocks show (they are days ahead of the real one by now): held by the cron.
-    const b = await paidDepositBooking({ startInDays: Math.ceil((appNow() - Date.now()) / DAY), days: 10 })
-    await cronNow()
-    const row = await depositRow(b.rentalId)
-    expect(row!.status).toBe('held')
-    const hold = (await intentsOfDeposit(row!.id))[0]!
+    const { b, row, hold } = await heldByCron()
     // Past the hold's expiry (Stripe sends the lapse then), and later past the cron's staleness cutoff for
     // those events, with no run in between: the cron's replay takes them up, before its deposit sweep.
     await travelTo((await captureBefore(hold.id)) + 60_000)
     await travel(20 * 60_000)
-    const lapseTypes = ['charge.expired', 'payment_intent.canceled']
-    const lapse = (await pendingWebhooks()).filter(
-      (delivery) => delivery.payload.includes(hold.id) && lapseTypes.includes(delivery.event_type),
-    )
-    expect(lapse.map((delivery) => delivery.event_type)).toEqual(lapseTypes)
+    const lapse = await lapseOf(hold.id)
+    expect(lapse.map((delivery) => delivery.event_type)).toEqual(LAPSE)
     // Newest first, while the cron replays the same events from Stripe's list.
     const [answers, run] = await Promise.all([
       (async () => {
@@ -141,15 +148,13 @@ describe('the webhooks of a lapse', () => {
     expect(run.errors).toEqual([])
     for (const outcome of answers) expect(['applied', 'duplicate']).toContain(outcome)
     expect((await getDeposit(b, b.owner.token)).body.status).toBe('lapsed')
-    expect((await transitions(row!.id)).filter((move) => move === 'held>lapsed')).toHaveLength(1)
+    expect((await transitions(row.id)).filter((move) => move === 'held>lapsed')).toHaveLength(1)
     // Delivered again: duplicates, nothing moves.
     for (const delivery of lapse) await resendWebhook(delivery.id)
-    const again = (await pendingWebhooks()).filter(
-      (delivery) => delivery.payload.includes(hold.id) && lapseTypes.includes(delivery.event_type),
-    )
+    const again = await lapseOf(hold.id)
     expect(again).toHaveLength(2)
     for (const delivery of again) expect((await deliver(delivery)).body.outcome).toBe('duplicate')
-    expect((await transitions(row!.id)).filter((move) => move === 'held>lapsed')).toHaveLength(1)
+    expect((await transitions(row.id)).filter((move) => move === 'held>lapsed')).toHaveLength(1)
     const events = await env.DB.prepare('SELECT COUNT(*) AS n FROM stripe_events WHERE object_id = ?')
       .bind(hold.id)
       .first<{ n: number }>()
@@ -157,29 +162,21 @@ describe('the webhooks of a lapse', () => {
   })
 
   it('a hold Stripe expired before any run saw it is replaced by the cron, and its late lapse moves nothing', async () => {
-    const b = await paidDepositBooking({ startInDays: Math.ceil((appNow() - Date.now()) / DAY), days: 10 })
-    await cronNow()
-    const row = await depositRow(b.rentalId)
-    expect(row!.status).toBe('held')
-    const hold = (await intentsOfDeposit(row!.id))[0]!
+    const { b, row, hold } = await heldByCron()
     // The cron's first run after the expiry comes before the lapse is delivered and before its own replay
     // window reaches the events: it still sees the deposit held on an expiring hold, and places a fresh one.
     await travelTo((await captureBefore(hold.id)) + 60_000)
     const run = await cronNow()
     expect(run.errors).toEqual([])
-    const renewed = (await intentsOfDeposit(row!.id)).find((intent) => intent.id !== hold.id)!
+    const renewed = (await intentsOfDeposit(row.id)).find((intent) => intent.id !== hold.id)!
     expect(renewed.status).toBe('requires_capture')
     // Then the lapse of the old hold arrives: the deposit stays held, on the fresh hold.
-    const lapse = (await pendingWebhooks()).filter(
-      (delivery) =>
-        delivery.payload.includes(hold.id) &&
-        ['charge.expired', 'payment_intent.canceled'].includes(delivery.event_type),
-    )
+    const lapse = await lapseOf(hold.id)
     expect(lapse).toHaveLength(2)
     for (const delivery of lapse) expect((await deliver(delivery)).body.outcome).toBe('applied')
     const deposit = (await getDeposit(b, b.owner.token)).body
     expect(deposit.status).toBe('held')
     expect(Date.parse(deposit.hold_expires_at!)).toBeGreaterThan(appNow())
-    expect(await transitions(row!.id)).not.toContain('held>lapsed')
+    expect(await transitions(row.id)).not.toContain('held>lapsed')
   })
 })
