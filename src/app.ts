@@ -71,5 +71,3 @@ export function createApp(): { fetch: Fetch } {
     },
   }
 }
-
-export type App = ReturnType<typeof createApp>

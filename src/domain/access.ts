@@ -54,9 +54,8 @@ export const rentalRules = {
   file_claim: { who: ['owner'], denied: 'not_owner', message: 'Only the owner may file a damage claim' },
 } as const satisfies Record<string, Rule>
 
-/** A damage claim is its rental's: the renter, the owner and admins see it. */
+/** A damage claim is its rental's, and read through it (authorizeRental); only the answer is the claim's. */
 export const claimRules = {
-  read: { who: ['renter', 'owner', 'admin'], denied: 'forbidden', message: '' },
   answer: {
     who: ['renter'],
     denied: 'not_renter',
@@ -130,6 +129,13 @@ export function authorizeClaim<T extends Parties>(
 ): asserts claim is T {
   decide(actor, claim, claimRules[action], 'claim')
 }
+
+/**
+ * Whether `actor`, who may see a payment or a damage claim, also sees the owner's payout of it (its id, status
+ * and moves): the owner's and the platform's business, not the renter's.
+ */
+export const seesPayout = (actor: Actor, parties: Parties): boolean =>
+  rolesOf(actor, parties).some((role) => role === 'owner' || role === 'admin')
 
 /** Operations on everyone's data (the admin lists). */
 export function authorizeAdmin(actor: Actor): void {

@@ -1,4 +1,5 @@
 import { formatMoney } from './money'
+import { payoutMachine, statusesInto, type PayoutStatus } from './state-machines'
 
 /*
  * A payment's story in plain words, from its audit rows (and its refunds' requests): what a renter reads to
@@ -78,7 +79,7 @@ function refundText(entry: AuditEntry, refund: RefundFacts | undefined): [string
   return undefined
 }
 
-function payoutText(entry: AuditEntry): [string, string] | undefined {
+function payoutText(entry: AuditEntry): Words | undefined {
   if (entry.from === null) {
     const due = entry.detail?.match(/due (\S+)/)?.[1]
     return ['payout_scheduled', `Owner payout scheduled${due ? `, due ${due}` : ''}`]
@@ -87,24 +88,43 @@ function payoutText(entry: AuditEntry): [string, string] | undefined {
   if (entry.to === 'held') return ['payout_held', 'Owner payout held while a dispute is open']
   if (entry.to === 'failed')
     return ['payout_failed', `Owner payout refused by Stripe (${entry.detail ?? 'refused'}); it is retried`]
-  if (entry.to === 'scheduled')
-    return entry.from === 'failed'
-      ? ['payout_retried', "Owner payout scheduled again: the owner's account can receive it"]
-      : ['payout_scheduled', 'Owner payout scheduled again']
-  if (entry.to === 'released')
-    return entry.from === 'scheduled' || entry.from === 'held'
-      ? ['payout_released', "Owner payout sent to the owner's Stripe account"]
-      : ['payout_given_back', 'Owner payout given back to the owner']
-  if (entry.to === 'partially_reversed')
-    return entry.from === 'released'
-      ? ['payout_reversed', 'Part of the owner payout taken back (a refund or a dispute)']
-      : ['payout_given_back', 'Part of the owner payout given back to the owner']
-  if (entry.to === 'reversed')
-    return entry.from === 'released' || entry.from === 'partially_reversed'
-      ? ['payout_reversed', 'Owner payout taken back in full (a refund or a dispute)']
-      : ['payout_cancelled', 'Owner payout cancelled: nothing is left to pay']
-  return undefined
+  const words = PAYOUT_WORDS[entry.to as keyof typeof PAYOUT_WORDS]
+  if (!words) return undefined
+  const [on, by, otherwise] = words
+  return statusesInto(payoutMachine, on, entry.to as PayoutStatus).includes(entry.from as PayoutStatus)
+    ? by
+    : otherwise
 }
+
+type Words = readonly [event: string, text: string]
+type PayoutEvent = (typeof payoutMachine)['moves'][number]['on']
+
+/**
+ * The words for a payout's move into a status, by whether the machine's `on` move leads there from where it
+ * was (payoutMachine): a released payout may have been sent, or given back after a reversal.
+ */
+const PAYOUT_WORDS = {
+  scheduled: [
+    'retry',
+    ['payout_retried', "Owner payout scheduled again: the owner's account can receive it"],
+    ['payout_scheduled', 'Owner payout scheduled again'],
+  ],
+  released: [
+    'release',
+    ['payout_released', "Owner payout sent to the owner's Stripe account"],
+    ['payout_given_back', 'Owner payout given back to the owner'],
+  ],
+  partially_reversed: [
+    'reverse',
+    ['payout_reversed', 'Part of the owner payout taken back (a refund or a dispute)'],
+    ['payout_given_back', 'Part of the owner payout given back to the owner'],
+  ],
+  reversed: [
+    'reverse',
+    ['payout_reversed', 'Owner payout taken back in full (a refund or a dispute)'],
+    ['payout_cancelled', 'Owner payout cancelled: nothing is left to pay'],
+  ],
+} as const satisfies Partial<Record<PayoutStatus, readonly [PayoutEvent, Words, Words]>>
 
 const TEXTS = { rental: rentalText, payment: paymentText, payout: payoutText }
 

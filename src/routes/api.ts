@@ -17,13 +17,16 @@ import * as webhooks from './groups/webhooks'
  * (src/app.ts, API_GROUPS).
  */
 export function mountApi<S extends Schema>(app: Router<S>) {
-  return payouts.mount(
-    admin.mount(
-      damageClaims.mount(
-        rentals.mount(listings.mount(instruments.mount(webhooks.mount(payments.mount(account.mount(app)))))),
-      ),
-    ),
-  )
+  // Each step returns the router with its routes added to the type, so each group mounts on the one before.
+  const withAccount = account.mount(app)
+  const withPayments = payments.mount(withAccount)
+  const withWebhooks = webhooks.mount(withPayments)
+  const withInstruments = instruments.mount(withWebhooks)
+  const withListings = listings.mount(withInstruments)
+  const withRentals = rentals.mount(withListings)
+  const withClaims = damageClaims.mount(withRentals)
+  const withAdmin = admin.mount(withClaims)
+  return payouts.mount(withAdmin)
 }
 
 /** The API's type for `hc<AppType>(baseUrl)` from hono/client (examples/typed-client.ts). */

@@ -24,9 +24,13 @@ interface DocumentRow {
 const documentOf = (kind: DocumentKind, sourceId: string) =>
   sql`SELECT number, issued_at FROM documents WHERE kind = ${kind} AND source_id = ${sourceId}`
 
-const receiptNumber = (n: number) => `R-${String(n).padStart(6, '0')}`
-const creditNoteNumber = (n: number) => `C-${String(n).padStart(6, '0')}`
-const reversalNumber = (n: number) => `CR-${String(n).padStart(6, '0')}`
+const PREFIXES = { receipt: 'R', credit_note: 'C', credit_note_reversal: 'CR' } satisfies Record<
+  DocumentKind,
+  string
+>
+
+/** A document's number as printed: its kind's prefix and its place in the kind's gapless sequence. */
+const numbered = (kind: DocumentKind, n: number) => `${PREFIXES[kind]}-${String(n).padStart(6, '0')}`
 
 interface RentalLine {
   title: string
@@ -63,7 +67,7 @@ export async function receiptOf({ db, clock }: Services, user: Actor, id: string
   const money = (amount: number) => formatMoney(amount, payment.currency, locale)
   return {
     kind: 'receipt' as const,
-    number: receiptNumber(document.number),
+    number: numbered('receipt', document.number),
     issued_at: document.issued_at,
     payment_id: payment.id,
     rental_id: payment.rentalId,
@@ -120,13 +124,15 @@ export async function creditNoteOf({ db, clock }: Services, user: Actor, refundI
   const reversal = read.reversal.results[0] as DocumentRow | undefined
   return {
     kind: 'credit_note' as const,
-    number: creditNoteNumber(document.number),
+    number: numbered('credit_note', document.number),
     issued_at: document.issued_at,
     refund_id: refundId,
     payment_id: payment.id,
-    receipt_number: receipt ? receiptNumber(receipt.number) : null,
+    receipt_number: receipt ? numbered('receipt', receipt.number) : null,
     refund_status: status,
-    reversed_by: reversal ? { number: reversalNumber(reversal.number), issued_at: reversal.issued_at } : null,
+    reversed_by: reversal
+      ? { number: numbered('credit_note_reversal', reversal.number), issued_at: reversal.issued_at }
+      : null,
     amount,
     currency,
     locale,

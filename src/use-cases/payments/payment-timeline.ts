@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { prepare, runBatchNamed, selectRows } from '../../adapters/d1/client'
 import { payments, refunds, type Payment, type Refund } from '../../adapters/d1/schema'
-import { authorizePayment, type Actor } from '../../domain/access'
+import { authorizePayment, seesPayout, type Actor } from '../../domain/access'
 import { paymentTimeline, type AuditEntry } from '../../domain/timeline'
 import type { Services } from '../context'
 import { paymentByIdOrRental } from './read-payments'
@@ -36,11 +36,8 @@ export async function timelineOf({ db }: Services, user: Actor, id: string) {
     failureReason: refund.failureReason,
     requestedAt: refund.createdAt,
   }))
-  // The owner's payout is the owner's and the platform's business, not the renter's.
-  const seesPayout = user.role === 'admin' || user.id === payment.ownerId
-  const audit = (read.audit.results as AuditEntry[]).filter(
-    (entry) => seesPayout || entry.entity !== 'payout',
-  )
+  const payout = seesPayout(user, payment)
+  const audit = (read.audit.results as AuditEntry[]).filter((entry) => payout || entry.entity !== 'payout')
   return {
     payment_id: payment.id,
     rental_id: payment.rentalId,
