@@ -61,7 +61,8 @@ const owedSql = (kind: PayoutKind) => {
 }
 
 /** The payouts row of `of` (payment_id or claim_id is unique). */
-const payoutOf = (of: PayoutOf) => sql`${sql.raw(SOURCES[of.kind].key)} = ${of.id}`
+/** The payout of `of`, as a condition on the payouts table. */
+export const payoutOf = (of: PayoutOf) => sql`${sql.raw(SOURCES[of.kind].key)} = ${of.id}`
 
 export interface NewPayout {
   id: string
@@ -163,9 +164,15 @@ export const sourceChargeStatement = (db: Database, payoutId: string) =>
  * After a payment's refunds or its dispute (or a damage claim's dispute) changed: `owed` follows, and before
  * release so does the amount to send; a payout left with nothing is `reversed` (and `scheduled` again if that
  * comes back). After release, the cron brings what the owner keeps at Stripe to `owed`
- * (use-cases/payouts/payout-transfers.ts, settlePayout).
+ * (use-cases/payouts/payout-transfers.ts, settlePayout). `detail`, what changed, goes on the audit row.
  */
-export function followOwedStatements(db: Database, of: PayoutOf, source: Trigger, now: string) {
+export function followOwedStatements(
+  db: Database,
+  of: PayoutOf,
+  source: Trigger,
+  now: string,
+  detail = REFUNDS_CHANGED,
+) {
   const owed = owedSql(of.kind)
   const unreleased = sql`${payoutOf(of)} AND released_at IS NULL`
   return [
@@ -183,10 +190,12 @@ export function followOwedStatements(db: Database, of: PayoutOf, source: Trigger
         WHEN status = 'reversed' THEN 'scheduled' ELSE status END`,
       source,
       now,
-      detail: of.kind === 'rental' ? 'refunds changed the owner share' : 'a dispute changed the owner share',
+      detail,
     }),
   ]
 }
+
+const REFUNDS_CHANGED = 'refunds changed the owner share'
 
 /** A dispute's outcome, as its handler decides it (use-cases/stripe-events/disputes.ts). */
 export type DisputeState = 'open' | 'resolved' | 'lost'
@@ -221,7 +230,7 @@ export function disputePayoutStatements(
           detail,
         })
       : []),
-    ...followOwedStatements(db, dispute.of, 'webhook', now),
+    ...followOwedStatements(db, dispute.of, 'webhook', now, detail),
     ...(dispute.state === 'open'
       ? []
       : transition(db, 'payout', {

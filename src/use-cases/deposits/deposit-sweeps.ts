@@ -8,11 +8,10 @@ import { damageClaims, depositIntents, deposits, rentals, type DepositIntent } f
 import { transition } from '../../adapters/d1/transitions'
 import { needsRehold } from '../../domain/deposits'
 import { runBatchNamed } from '../../adapters/d1/client'
-import { nowIso } from '../../lib/time'
 import type { Services } from '../context'
 import { applyDepositIntent, cancelSupersededIntents } from './deposit-intents'
 import { collectClaim } from './claims'
-import { madeBefore, placeHold } from './place-hold'
+import { closeAttempt, madeBefore, placeHold } from './place-hold'
 import { releaseDepositNow } from './release-deposit'
 
 /*
@@ -202,9 +201,5 @@ async function settleLostAttempt(deps: Services, attempt: DepositIntent) {
     await applyDepositIntent(deps, { deposit, attempt, intent, source: 'reconciler' })
     return
   }
-  const now = nowIso(deps.clock())
-  await deps.db
-    .update(depositIntents)
-    .set({ closedAt: now, failureCode: 'never_made', updatedAt: now })
-    .where(and(eq(depositIntents.id, attempt.id), isNull(depositIntents.stripePaymentIntentId)))
+  await closeAttempt(deps, attempt, 'never_made')
 }

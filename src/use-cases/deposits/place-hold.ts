@@ -81,8 +81,11 @@ export async function madeBefore(deps: DepositDeps, deposit: Deposit, attempt: D
   return found ? retrieveDepositIntent(deps.stripe, found.id) : undefined
 }
 
-/** Stripe refused to make the intent at all (no intent to show for it): the attempt is over. */
-async function closeRefused(deps: DepositDeps, attempt: DepositIntent, code: string) {
+/**
+ * An attempt that has no intent and never will (Stripe refused to make it, or never made it): it is over, and the
+ * next attempt starts with a new key.
+ */
+export async function closeAttempt(deps: DepositDeps, attempt: DepositIntent, code: string) {
   const now = nowIso(deps.clock())
   await deps.db
     .update(depositIntents)
@@ -133,7 +136,7 @@ export async function offSessionIntent(
       error instanceof Stripe.errors.StripeCardError
     ) {
       const code = error.code ?? error.type
-      await closeRefused(deps, attempt, code)
+      await closeAttempt(deps, attempt, code)
       return { refused: code }
     }
     throw stripeFailure(error) ?? error

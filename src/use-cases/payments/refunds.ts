@@ -421,9 +421,11 @@ export async function importRefund(
     })
     .onConflictDoNothing()
   const detail = `made outside Backline: ${stripeRefund.id}`
-  await runBatch(db, [
-    prepareBuilt(db, insert),
-    refundCreated(db, id, { source, actorId: null, now, detail }),
-  ])
-  return db.query.refunds.findFirst({ where: eq(refunds.stripeRefundId, stripeRefund.id) })
+  // The refund as stored, read in the same batch: this one, or the one an earlier delivery recorded.
+  const read = await runBatchNamed(
+    db,
+    [prepareBuilt(db, insert), refundCreated(db, id, { source, actorId: null, now, detail })],
+    { refund: selectRows(db, refunds, sql`stripe_refund_id = ${stripeRefund.id}`) },
+  )
+  return read.refund.results[0] as Refund | undefined
 }

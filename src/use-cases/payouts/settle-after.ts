@@ -1,5 +1,5 @@
-import { and, eq, isNotNull } from 'drizzle-orm'
-import type { PayoutOf } from '../../adapters/d1/payout-statements'
+import { and, isNotNull } from 'drizzle-orm'
+import { payoutOf, type PayoutOf } from '../../adapters/d1/payout-statements'
 import { payouts } from '../../adapters/d1/schema'
 import type { Trigger } from '../../domain/state-machines'
 import type { Services } from '../context'
@@ -7,8 +7,7 @@ import { settlePayout } from './payout-transfers'
 
 /**
  * After a refund or a dispute changed what the owner of a payment (or a damage claim) is owed: a released
- * payout is brought to it
- * at Stripe at once. A failure is logged, not thrown (the refund or the dispute stands, and the cron settles
+ * payout is brought to it at Stripe at once. A failure is logged, not thrown (the refund or the dispute stands, and the cron settles
  * the payout on its next run).
  */
 export async function settlePayoutOf(
@@ -16,9 +15,8 @@ export async function settlePayoutOf(
   of: PayoutOf,
   source: Trigger,
 ) {
-  const column = of.kind === 'rental' ? payouts.paymentId : payouts.claimId
   const payout = await deps.db.query.payouts.findFirst({
-    where: and(eq(column, of.id), isNotNull(payouts.releasedAt)),
+    where: and(payoutOf(of), isNotNull(payouts.releasedAt)),
   })
   if (!payout || payout.amount - payout.amountReversed === payout.owed) return
   try {
