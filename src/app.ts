@@ -48,9 +48,11 @@ type Fetch = (request: Request, env: Bindings, ctx: ExecutionContext) => Promise
 
 /**
  * The Worker's fetch handler: each request goes to the router of its group, built at the group's first
- * request and kept for the isolate's life; a path no group answers goes to a router with none (404).
+ * request and kept for the isolate's life; a path no group answers goes to a router with none (404). A group
+ * that fails to load answers a problem, as every error does, and is loaded again by the next request.
+ * (`groupFor` is for tests.)
  */
-export function createApp(): { fetch: Fetch } {
+export function createApp(groupFor = groupOf): { fetch: Fetch } {
   const routers = new Map<Group | undefined, Promise<Router>>()
   const routerFor = (group?: Group) => {
     let router = routers.get(group)
@@ -66,8 +68,30 @@ export function createApp(): { fetch: Fetch } {
   }
   return {
     async fetch(request, env, ctx) {
-      const router = await routerFor(groupOf(getPath(request)))
+      let router: Router
+      try {
+        router = await routerFor(groupFor(getPath(request)))
+      } catch (error) {
+        return loadFailed(error)
+      }
       return router.fetch(request, env, ctx)
     },
   }
+}
+
+/** The 500 problem for a router that could not be built: logged, with a request id to quote. */
+async function loadFailed(error: unknown): Promise<Response> {
+  const [{ ApiError, problemResponse }, { newId }, { createLogger }] = await Promise.all([
+    import('./lib/errors'),
+    import('./lib/ids'),
+    import('./lib/logger'),
+  ])
+  const requestId = newId('req')
+  createLogger({ request_id: requestId }).error('routes failed to load', { error: String(error) })
+  const response = problemResponse(
+    new ApiError('internal_error', 'Unexpected error; quote the request id'),
+    requestId,
+  )
+  response.headers.set('X-Request-Id', requestId)
+  return response
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { API_GROUPS, groupOf } from '../../src/app'
+import { createExecutionContext } from 'cloudflare:test'
+import { API_GROUPS, createApp, groupOf } from '../../src/app'
 import { createRouter } from '../../src/routes/openapi'
 import { api, expectProblem, openApiDocument } from '../helpers/api'
+import { testEnv } from '../helpers/stripe-emulator'
 
 /*
  * Requests reach the routes through their group (src/app.ts, API_GROUPS), built at the group's first request;
@@ -47,5 +49,28 @@ describe('route groups', () => {
     expect(groupOf('/nowhere')).toBeUndefined()
     for (const path of ['/api/nowhere', '/api/constructor', '/nowhere', '/'])
       expectProblem(await api('GET', path), 404, 'not_found')
+  })
+
+  it('answers a problem when a group fails to load, and loads it again at the next request', async () => {
+    let loads = 0
+    const failing = async () => {
+      loads++
+      throw new Error('a module failed to evaluate')
+    }
+    const app = createApp(() => failing)
+    for (const attempt of [1, 2]) {
+      const response = await app.fetch(
+        new Request('https://backline.test/api/payments'),
+        testEnv,
+        createExecutionContext(),
+      )
+      expect(response.status).toBe(500)
+      expect(response.headers.get('content-type')).toBe('application/problem+json')
+      const body = await response.json<{ code: string; request_id: string }>()
+      expect(body.code).toBe('internal_error')
+      expect(response.headers.get('x-request-id')).toBe(body.request_id)
+      expect(JSON.stringify(body)).not.toContain('a module failed')
+      expect(loads).toBe(attempt)
+    }
   })
 })
