@@ -77,9 +77,10 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      // test/browser/ and test/e2e/ are node --test's (npm run test:browser: Chromium through playwright-core;
-      // npm run test:e2e: the lifecycles against npm run dev), not workerd's.
-      exclude: [...configDefaults.exclude, 'test/browser/**', 'test/e2e/**'],
+      // test/browser/, test/build/ and test/e2e/ are node --test's (npm run test:browser: Chromium through
+      // playwright-core; npm run test:build: the Worker's builds of its packages; npm run test:e2e: the
+      // lifecycles against npm run dev), not workerd's.
+      exclude: [...configDefaults.exclude, 'test/browser/**', 'test/build/**', 'test/e2e/**'],
       globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
       testTimeout: 20_000,

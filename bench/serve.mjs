@@ -53,7 +53,8 @@ export const benchToken = (user) =>
 
 /**
  * Builds the bench build of the API (`api: false` skips it) and the emulator. The API's modules resolve as in
- * wrangler's builds: its [alias] (zod without its locales, the modules scripts/build.mjs makes).
+ * wrangler's builds: its [alias] (the Worker's builds of zod, drizzle-orm and the Stripe SDK, which
+ * scripts/build.mjs makes).
  */
 export async function buildWorkers({ minify = true, api = true } = {}) {
   mkdirSync(OUT, { recursive: true })

@@ -1,8 +1,9 @@
 // The two payment lifecycles (npm run lifecycle, npm run lifecycle:deposits) against `npm run dev` on free
-// ports: the Worker as wrangler builds it, its Stripe SDK included (scripts/build-stripe.mjs: only the
-// resources the app calls), every one of those resources called through the emulator, webhooks delivered and
-// the cron run. The workerd suite runs the whole SDK; this is where the bundled one is proven. Also the
-// OpenAPI document as wrangler serves it (scripts/build-openapi.mjs, public/_headers).
+// ports: the Worker as wrangler builds it, with its own builds of zod, drizzle-orm and the Stripe SDK
+// (scripts/build.mjs, wrangler.toml's [alias]: only what the app uses), every Stripe method the app calls
+// called through the emulator, webhooks delivered and the cron run. The workerd suite runs the packages
+// themselves; this is where the Worker's builds of them are proven. Also the OpenAPI document as wrangler
+// serves it (scripts/build-openapi.mjs, public/_headers).
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'

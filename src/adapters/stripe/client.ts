@@ -1,10 +1,15 @@
 import Stripe from 'stripe'
 import type { Bindings, Settings } from '../../env'
 import { ApiError } from '../../lib/errors'
-import type { StripeResourceName } from './resources'
+import type { STRIPE_API, StripeResourceName } from './resources'
 
-/** The Stripe SDK as the app may use it: the resources of STRIPE_RESOURCES and webhook signatures. */
-export type StripeClient = Pick<Stripe, StripeResourceName | 'webhooks'>
+/** The Stripe SDK as the app may use it: the methods of STRIPE_API, and webhook signatures. */
+export type StripeClient = {
+  readonly [R in StripeResourceName]: Pick<
+    Stripe[R],
+    Extract<(typeof STRIPE_API)[R][number], keyof Stripe[R]>
+  >
+} & Pick<Stripe, 'webhooks'>
 
 /** Keys of this form are the emulator's: they route every Stripe call to the STRIPE_EMULATOR binding. */
 export const EMULATOR_KEY_PREFIX = 'sk_test_emulator'
