@@ -21,7 +21,14 @@ export const MODULES = ['drizzle-orm', 'drizzle-orm/d1', 'drizzle-orm/d1/session
 export function importsOfTheApp(files = sourceFiles()) {
   const imports = new Map()
   for (const [path, text] of files)
-    for (const [, names, module] of text.matchAll(/^import \{([^}]*)\} from '(drizzle-orm[^']*)'/gm)) {
+    for (const [statement, clause, module] of text.matchAll(
+      /^(?:import|export) (?!type )([^'"]*?) ?from '(drizzle-orm[^']*)'/gm,
+    )) {
+      const names = /^\{([^}]*)\}$/.exec(clause)?.[1]
+      if (!statement.startsWith('import') || names === undefined)
+        throw new Error(
+          `${path}: ${statement}: import drizzle-orm's values by name, which this build can find`,
+        )
       if (!MODULES.includes(module))
         throw new Error(
           `${path} imports ${module}: add it to MODULES (scripts/build-drizzle.mjs) and wrangler.toml's [alias]`,

@@ -21,12 +21,15 @@ export const OUTFILE = '.build/zod.mjs'
 const NOT_IN_THE_WORKER =
   'zod converts no schema to JSON Schema in the Worker: /openapi.json is built in Node (scripts/build-zod.mjs, scripts/build-openapi.mjs)'
 
-/** Names read off a zod namespace in src/ (`z.object`), among zod's runtime exports (so not `z.infer`). */
+/**
+ * Names read off a zod namespace in src/ (`z.object`, and `z` ending a line before `.object(…)`, as Prettier
+ * wraps chains), among zod's runtime exports (so not `z.infer`).
+ */
 export async function namesTheAppUses(files = sourceFiles()) {
   const zod = await import('zod/v4')
   const names = new Set()
   for (const [, text] of files)
-    for (const [, name] of text.matchAll(/\bz\.([A-Za-z_$][\w$]*)/g))
+    for (const [, name] of text.matchAll(/\bz\s*\??\.\s*([A-Za-z_$][\w$]*)/g))
       if (name !== 'z' && Object.hasOwn(zod, name)) names.add(name)
   return [...names].sort()
 }
@@ -71,7 +74,45 @@ const withoutJsonSchema = {
   },
 }
 
-/** The bundle, loaded in Node: it parses, reports, introspects, and refuses JSON Schema with the reason. */
+/** Arguments that make a schema of each zod function the app names that needs some (others get none). */
+const SAMPLE_ARGUMENTS = {
+  array: (zod) => [zod.string()],
+  discriminatedUnion: (zod) => [
+    't',
+    [zod.object({ t: zod.literal('a') }), zod.object({ t: zod.literal('b') })],
+  ],
+  enum: () => [['a', 'b']],
+  intersection: (zod) => [zod.object({}), zod.object({})],
+  literal: () => ['a'],
+  map: (zod) => [zod.string(), zod.number()],
+  object: (zod) => [{ a: zod.string() }],
+  record: (zod) => [zod.string(), zod.number()],
+  tuple: (zod) => [[zod.string()]],
+  union: (zod) => [[zod.string(), zod.number()]],
+}
+
+/**
+ * Throws when building or using a schema of `make` (one of the functions the app names) reaches a stand-in;
+ * other errors (a function that needs arguments this does not know) are not the stand-ins' doing.
+ */
+function reachesNoStandIn(name, make, zod) {
+  try {
+    const schema = make(...(SAMPLE_ARGUMENTS[name]?.(zod) ?? []))
+    if (schema instanceof zod.ZodType) {
+      schema.safeParse(undefined)
+      void schema['~standard'].validate('a')
+      void schema.description
+    }
+  } catch (error) {
+    if (error.message === NOT_IN_THE_WORKER)
+      throw new Error(`z.${name} uses zod's JSON Schema code, which the Worker's zod lacks`)
+  }
+}
+
+/**
+ * The bundle, loaded in Node: it parses, reports, introspects, refuses JSON Schema with the reason, and no
+ * function the app names reaches JSON Schema code while making or using a schema.
+ */
 async function check(code, names) {
   const zod = await importBuilt(OUTFILE, code)
   const missing = names.filter((name) => zod[name] === undefined)
@@ -96,6 +137,15 @@ async function check(code, names) {
       message = error.message
     }
     if (message !== NOT_IN_THE_WORKER) throw new Error("the Worker's zod converts to JSON Schema")
+  }
+  for (const name of names) {
+    const value = zod[name]
+    // Factories (`string`), and the namespaces' (`iso.date`, `coerce.number`); not the classes (`ZodType`).
+    if (typeof value === 'function' && /^[a-z]/.test(name)) reachesNoStandIn(name, value, zod)
+    else if (typeof value === 'object')
+      for (const [member, make] of Object.entries(value))
+        if (typeof make === 'function' && /^[a-z]/.test(member))
+          reachesNoStandIn(`${name}.${member}`, make, zod)
   }
 }
 

@@ -12,9 +12,8 @@ import {
   isPgEnumOnly,
   OUTFILE as DRIZZLE,
 } from '../../scripts/build-drizzle.mjs'
-import { buildStripe, keptApi, OUTFILE as STRIPE, slimResource } from '../../scripts/build-stripe.mjs'
+import { keptApi, slimResource } from '../../scripts/build-stripe.mjs'
 import { buildZod, namesTheAppUses, OUTFILE as ZOD } from '../../scripts/build-zod.mjs'
-import { importBuilt } from '../../scripts/built-module.mjs'
 
 const RESOURCE = `// File generated from our OpenAPI spec
 import { StripeResource } from '../StripeResource.js';
@@ -77,19 +76,6 @@ test("STRIPE_API is read from resources.ts's text, one resource per line, or the
   assert.throws(() => keptApi('export const STRIPE_RESOURCES = []'))
 })
 
-test('the Stripe build has exactly the methods of STRIPE_API', async () => {
-  await buildStripe()
-  const { default: Stripe } = await importBuilt(STRIPE, readFileSync(STRIPE))
-  const stripe = new Stripe('sk_test_build', { httpClient: Stripe.createFetchHttpClient() })
-  for (const [name, methods] of keptApi()) {
-    const offered = Object.getOwnPropertyNames(Object.getPrototypeOf(stripe[name])).filter(
-      (key) => key !== 'constructor',
-    )
-    assert.deepEqual(offered.sort(), [...methods].sort(), name)
-  }
-  assert.equal(stripe.products, undefined)
-})
-
 test('zod names are those read off a namespace called z that zod exports at run time', async () => {
   const names = await namesTheAppUses([
     [
@@ -97,8 +83,10 @@ test('zod names are those read off a namespace called z that zod exports at run 
       'const Amount = z.number().int().min(1)\ntype A = z.infer<typeof Amount>\nconst s = z.object({ a: z.iso.date() })',
     ],
     ['b.ts', '// z.email() in a comment counts too: it only costs bytes\nconst q = quiz.notZod()'],
+    // As Prettier wraps a long chain.
+    ['c.ts', "const Kind = z\n  .discriminatedUnion('type', [A, B])\n  .transform((value) => value)"],
   ])
-  assert.deepEqual(names, ['email', 'iso', 'number', 'object'])
+  assert.deepEqual(names, ['discriminatedUnion', 'email', 'iso', 'number', 'object'])
 })
 
 test("the Worker's zod parses as zod does and refuses JSON Schema, saying why", async () => {
@@ -110,7 +98,7 @@ test("the Worker's zod parses as zod does and refuses JSON Schema, saying why", 
   assert.throws(() => Money.toJSONSchema(), /zod converts no schema to JSON Schema in the Worker/)
   assert.throws(() => Money['~standard'].jsonSchema.output(), /JSON Schema in the Worker/)
   assert.deepEqual(Object.keys(zod.z), ['ZodType'])
-  assert.equal(zod.toJSONSchema, undefined)
+  assert.throws(() => zod.string()._zod.processJSONSchema({}, {}, {}), /JSON Schema in the Worker/)
 })
 
 test('drizzle-orm imports are found per module, values only, and an unknown module fails the build', () => {

@@ -7,11 +7,21 @@ import { sourceFiles } from '../helpers/source-files'
 // itself, so they would not notice code that reaches zod another way; these rules keep the app from doing so.
 const ZOD_ITSELF = ['../../src/lib/zod.ts', '../../src/env.ts']
 
-/** Value imports of zod or its wrappers other than `import * as z from …`. */
+/** Value imports and re-exports of zod or its wrappers other than `import * as z from …`. */
 export function otherZodImports(text: string): string[] {
-  return [...text.matchAll(/^import (?!type )([^'"]+?) from '(zod|[./]+lib\/zod)'/gm)]
-    .filter(([, clause]) => clause !== '* as z')
+  return [...text.matchAll(/^(?:import|export) (?!type )([^'"]+?) from '(zod|[./]+lib\/zod)'/gm)]
+    .filter(([statement, clause]) => !(statement.startsWith('import') && clause === '* as z'))
     .map(([statement]) => statement)
+}
+
+/** Uses of `z` other than reading a name off it (`z.object`, or `z` ending a line before `.object`). */
+export function zAsValue(text: string): string[] {
+  const code = text
+    .replace(/\/\*[^]*?\*\//g, '')
+    .replace(/\/\/.*$/gm, '')
+    .replace(/^import \* as z from .*$/gm, '')
+  // Not `.z` (a property) or `a-z` (a character class).
+  return [...code.matchAll(/^.*(?<![\w$.-])z\b(?!\s*\??\.).*$/gm)].map(([line]) => line.trim())
 }
 
 /** Value imports of the name `z` (`import { z } …`, `import { x, z as y } …`) from zod or its wrappers. */
@@ -36,14 +46,27 @@ describe('zod is imported as a namespace, through src/lib/zod.ts', () => {
     expect(otherZodImports("import * as zod from '../lib/zod'")).toHaveLength(1)
     expect(otherZodImports("import { object } from '../../lib/zod'")).toHaveLength(1)
     expect(otherZodImports("import {\n  object,\n  string,\n} from 'zod'")).toHaveLength(1)
+    expect(otherZodImports("export { object } from '../lib/zod'")).toHaveLength(1)
     expect(otherZodImports("import * as z from 'zod'")).toEqual([])
     expect(otherZodImports("import * as z from '../lib/zod'")).toEqual([])
     expect(otherZodImports("import type { ZodType } from '../lib/zod'")).toEqual([])
+    expect(zAsValue('const names = Object.keys(z)')).toHaveLength(1)
+    expect(zAsValue('const make = z[name]')).toHaveLength(1)
+    expect(zAsValue("import * as z from '../lib/zod'\nconst A = z\n  .string()\n  .min(1)")).toEqual([])
+    expect(zAsValue('type A = z.infer<typeof B> // the `z` namespace\n/* z */')).toEqual([])
+    expect(zAsValue('const code = z.string().regex(/^[a-z]{3}$/)')).toEqual([])
   })
 
   it('reaches zod only through a namespace called z, whose names the Worker build finds', () => {
+    const found = Object.entries(sourceFiles)
+      .filter(([path]) => path !== '../../src/lib/zod.ts')
+      .flatMap(([path, text]) => otherZodImports(text).map((statement) => `${path}: ${statement}`))
+    expect(found).toEqual([])
+  })
+
+  it('only reads names off z (the Worker build exports those it finds, and no others)', () => {
     const found = Object.entries(sourceFiles).flatMap(([path, text]) =>
-      otherZodImports(text).map((statement) => `${path}: ${statement}`),
+      zAsValue(text).map((line) => `${path}: ${line}`),
     )
     expect(found).toEqual([])
   })
