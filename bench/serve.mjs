@@ -3,11 +3,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bundleWorker } from '../scripts/bundle-worker.mjs'
+import { bundleWorker, topLevelConfig } from '../scripts/bundle-worker.mjs'
 import { buildAll } from '../scripts/build.mjs'
 import { SignJWT } from 'jose'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
-import { unstable_readConfig } from 'wrangler'
 
 const OUT = 'node_modules/.cache/backline-bench'
 const COMPATIBILITY = { compatibilityDate: '2026-08-01', compatibilityFlags: ['nodejs_compat'] }
@@ -19,17 +18,7 @@ export const BENCH_SECRETS = {
   STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_bench_backline_connect',
 }
 
-/** wrangler.toml's top level: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
-function topLevelConfig() {
-  const chosen = process.env.CLOUDFLARE_ENV
-  delete process.env.CLOUDFLARE_ENV
-  try {
-    return unstable_readConfig({ config: 'wrangler.toml' })
-  } finally {
-    if (chosen !== undefined) process.env.CLOUDFLARE_ENV = chosen
-  }
-}
-const CONFIG = topLevelConfig()
+const CONFIG = await topLevelConfig()
 
 /**
  * The [vars] of wrangler.toml, read from it (so they cannot drift from what is deployed). LOG_LEVEL info logs

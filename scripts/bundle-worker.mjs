@@ -1,16 +1,30 @@
 import { build } from 'esbuild'
 import { resolve } from 'node:path'
 
+/** wrangler.toml's top level: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
+export async function topLevelConfig() {
+  const { unstable_readConfig } = await import('wrangler')
+  const chosen = process.env.CLOUDFLARE_ENV
+  delete process.env.CLOUDFLARE_ENV
+  try {
+    return unstable_readConfig({ config: 'wrangler.toml' })
+  } finally {
+    if (chosen !== undefined) process.env.CLOUDFLARE_ENV = chosen
+  }
+}
+
 /**
  * Bundles a Worker entry for workerd (the `workerd` export conditions of stripe and friends), leaving the
- * runtime's own modules external. Used by the tests (the emulator as an auxiliary worker) and the bench.
+ * runtime's own modules external. Used by the tests (the emulator as an auxiliary worker), the bench, and
+ * scripts/build.mjs's check of the Worker's imports (`write: false`: the result has the warnings).
  * `aliases` replace module specifiers exactly as wrangler.toml's [alias] does in wrangler's builds (the bench
  * passes those, so that it measures the modules production bundles).
  */
-export function bundleWorker(entry, outfile, { minify = false, aliases = {} } = {}) {
+export function bundleWorker(entry, outfile, { minify = false, aliases = {}, write = true } = {}) {
   return build({
     entryPoints: [entry],
     outfile,
+    write,
     bundle: true,
     minify,
     format: 'esm',
@@ -20,7 +34,8 @@ export function bundleWorker(entry, outfile, { minify = false, aliases = {} } = 
     mainFields: ['module', 'main'],
     external: ['cloudflare:*', 'node:*'],
     plugins: [exactAliases(aliases)],
-    logLevel: 'warning',
+    // Unwritten bundles are checks: their callers read the warnings.
+    logLevel: write ? 'warning' : 'silent',
   })
 }
 

@@ -3,7 +3,9 @@
 // builds check their output as they write it; npm run bundle:size fails when the app uses a name a build
 // lacks; test/e2e runs both payment lifecycles on the Worker built with them.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import {
@@ -13,6 +15,7 @@ import {
   OUTFILE as DRIZZLE,
 } from '../../scripts/build-drizzle.mjs'
 import { keptApi, slimResource } from '../../scripts/build-stripe.mjs'
+import { undefinedImports } from '../../scripts/build.mjs'
 import { buildZod, namesTheAppUses, OUTFILE as ZOD } from '../../scripts/build-zod.mjs'
 
 const RESOURCE = `// File generated from our OpenAPI spec
@@ -145,4 +148,21 @@ test("the Worker's drizzle-orm asks whether a chunk is a Postgres enum as drizzl
   const built = readFileSync(DRIZZLE, 'utf8')
   assert.doesNotMatch(built, /class PgColumn\b|PgEnumColumnBuilder/)
   assert.match(built, /function isPgEnum\(obj\)/)
+})
+
+test('the build finds an import that a build of a package lacks, through a namespace and a re-export', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-imports-'))
+  try {
+    writeFileSync(join(dir, 'built.mjs'), 'export const object = () => 1\n')
+    writeFileSync(join(dir, 'wrapper.mjs'), "export * from 'pkg'\n")
+    writeFileSync(
+      join(dir, 'entry.mjs'),
+      "import * as z from './wrapper.mjs'\nexport default { fetch: () => new Response(String([z.object(), z.url()])) }\n",
+    )
+    const found = await undefinedImports(join(dir, 'entry.mjs'), { pkg: join(dir, 'built.mjs') })
+    assert.equal(found.length, 1)
+    assert.match(found[0], /entry\.mjs:2: Import "url" will always be undefined/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
