@@ -93,6 +93,28 @@ export async function paidDepositBooking(
   return { ...b, intentId, paymentId: started.body.payment_id }
 }
 
+/** A rental that started today, its deposit held at payment, and the instrument marked returned. */
+export async function returnedWithDeposit(options: Parameters<typeof paidDepositBooking>[0] = {}) {
+  const b = await paidDepositBooking({ startInDays: 0, ...options })
+  const returned = await api('POST', `/api/rentals/${b.rentalId}/complete`, { token: b.owner.token })
+  if (returned.status !== 200) throw new Error(`completing ${b.rentalId} answered ${returned.status}`)
+  const deposit = await getDeposit(b, b.owner.token)
+  if (deposit.body.status !== 'held')
+    throw new Error(`the deposit of ${b.rentalId} is ${deposit.body.status}`)
+  return b
+}
+
+/** POST /api/rentals/{id}/damage-claims, by the owner unless `token` says otherwise. */
+export const fileClaim = (
+  b: Pick<Booking, 'rentalId'> & { owner: TestUser },
+  body: unknown,
+  token = b.owner.token,
+) => api('POST', `/api/rentals/${b.rentalId}/damage-claims`, { token, body })
+
+/** The renter's answer to a claim (or anyone's, with their token). */
+export const answerClaim = (claimId: string, verb: 'accept' | 'contest', token: string) =>
+  api('POST', `/api/damage-claims/${claimId}/${verb}`, { token })
+
 export const getDeposit = (b: Pick<Booking, 'rentalId'>, token: string) =>
   api('GET', `/api/rentals/${b.rentalId}/deposit`, { token })
 

@@ -5,35 +5,25 @@ import { fileClaim as fileClaimAs } from '../../../src/use-cases/deposits/claims
 import { splitClaim } from '../../../src/domain/deposits'
 import { auditOf, frontend } from '../../helpers/payments'
 import {
+  answerClaim,
   appNow,
   cronNow,
   DAY,
   depositRow,
+  fileClaim,
   getDeposit,
   HOUR,
   intentsOfDeposit,
   paidDepositBooking,
+  returnedWithDeposit,
   travelTo,
   type DepositBooking,
 } from '../../helpers/deposits'
 
-const fileClaim = (b: DepositBooking, body: unknown, token = b.owner.token) =>
-  api('POST', `/api/rentals/${b.rentalId}/damage-claims`, { token, body })
 const claimsOf = (b: DepositBooking, token = b.owner.token) =>
   api('GET', `/api/rentals/${b.rentalId}/damage-claims`, { token })
-const answer = (claimId: string, verb: 'accept' | 'contest', token: string) =>
-  api('POST', `/api/damage-claims/${claimId}/${verb}`, { token })
 const decide = (claimId: string, amount: number, token: string) =>
   api('POST', `/api/admin/damage-claims/${claimId}/decide`, { token, body: { amount } })
-
-/** A rental that started today, its deposit held at payment, and the instrument marked returned. */
-async function returnedWithDeposit(options: Parameters<typeof paidDepositBooking>[0] = {}) {
-  const b = await paidDepositBooking({ startInDays: 0, ...options })
-  const returned = await api('POST', `/api/rentals/${b.rentalId}/complete`, { token: b.owner.token })
-  expect(returned.status).toBe(200)
-  expect((await getDeposit(b, b.owner.token)).body.status).toBe('held')
-  return b
-}
 
 describe('a damage claim accepted by the renter', () => {
   it('captures the claimed amount from the hold and releases the rest', async () => {
@@ -56,7 +46,7 @@ describe('a damage claim accepted by the renter', () => {
       expect((await claimsOf(b, token)).body.data).toMatchObject([{ id: filed.body.id, status: 'open' }])
     expectProblem(await fileClaim(b, { amount: 100, description: 'Also a scratch' }), 409, 'claim_exists')
 
-    const accepted = await answer(filed.body.id, 'accept', b.renter.token)
+    const accepted = await answerClaim(filed.body.id, 'accept', b.renter.token)
     expect(accepted.status).toBe(200)
     expect(accepted.body).toMatchObject({
       status: 'captured',
@@ -93,7 +83,7 @@ describe('a damage claim accepted by the renter', () => {
     expect(page.body).toContain('Deposit (partly captured for a damage claim, the rest released)')
     expect(page.body).toContain('of which taken for a damage claim')
     // Settled: nothing more to answer, release or claim.
-    expectProblem(await answer(filed.body.id, 'contest', b.renter.token), 409, 'claim_not_open')
+    expectProblem(await answerClaim(filed.body.id, 'contest', b.renter.token), 409, 'claim_not_open')
     expectProblem(
       await api('POST', `/api/rentals/${b.rentalId}/deposit/release`, { token: b.owner.token }),
       409,
@@ -104,7 +94,7 @@ describe('a damage claim accepted by the renter', () => {
   it('captures the whole deposit when the claim is for all of it', async () => {
     const b = await returnedWithDeposit()
     const filed = await fileClaim(b, { amount: 10_000, description: 'Neck snapped' })
-    const accepted = await answer(filed.body.id, 'accept', b.renter.token)
+    const accepted = await answerClaim(filed.body.id, 'accept', b.renter.token)
     expect(accepted.body).toMatchObject({ status: 'captured', captured_amount: 10_000 })
     expect((await getDeposit(b, b.owner.token)).body).toMatchObject({
       status: 'captured',
@@ -121,9 +111,9 @@ describe('a contested claim', () => {
     const filed = await fileClaim(b, { amount: 8_000, description: 'Cracked tolex and a blown speaker' })
     // Not decidable while the renter may still answer.
     expectProblem(await decide(filed.body.id, 1_000, admin.token), 409, 'claim_not_contested')
-    const contested = await answer(filed.body.id, 'contest', b.renter.token)
+    const contested = await answerClaim(filed.body.id, 'contest', b.renter.token)
     expect(contested.body).toMatchObject({ status: 'contested' })
-    expectProblem(await answer(filed.body.id, 'accept', b.renter.token), 409, 'claim_not_open')
+    expectProblem(await answerClaim(filed.body.id, 'accept', b.renter.token), 409, 'claim_not_open')
     // Only an admin decides, never more than was claimed.
     expectProblem(await decide(filed.body.id, 1_000, b.owner.token), 403, 'forbidden')
     const tooMuch = expectProblem(
@@ -153,7 +143,7 @@ describe('a contested claim', () => {
     const b = await returnedWithDeposit()
     const admin = await createUser({ role: 'admin' })
     const filed = await fileClaim(b, { amount: 2_000, description: 'A scratch that was there before' })
-    await answer(filed.body.id, 'contest', b.renter.token)
+    await answerClaim(filed.body.id, 'contest', b.renter.token)
     const decided = await decide(filed.body.id, 0, admin.token)
     expect(decided.body).toMatchObject({ status: 'decided', decided_amount: 0, captured_amount: null })
     expect((await getDeposit(b, b.renter.token)).body).toMatchObject({
@@ -180,7 +170,7 @@ describe('the platform fee on a claim (DEPOSIT_CLAIM_FEE_PERCENT)', () => {
         amount,
         description: 'Fret wear beyond normal use',
       })
-      const accepted = await answer(claim.id, 'accept', b.renter.token)
+      const accepted = await answerClaim(claim.id, 'accept', b.renter.token)
       const split = splitClaim(amount, Math.round(percent * 100))
       expect(accepted.body).toMatchObject({
         status: 'captured',
@@ -247,7 +237,7 @@ describe('the owner releases the deposit', () => {
       409,
       'deposit_not_releasable',
     )
-    expectProblem(await answer(filed.body.id, 'accept', b.renter.token), 409, 'claim_not_open')
+    expectProblem(await answerClaim(filed.body.id, 'accept', b.renter.token), 409, 'claim_not_open')
   })
 })
 

@@ -9,12 +9,15 @@ import { reconcileAt } from '../../helpers/cron'
 import { createUser, dateFromToday, db, services } from '../../helpers/factories'
 import { deliverAbout, deliverWebhooks, frontend } from '../../helpers/payments'
 import {
+  answerClaim,
   captureBefore,
   cronNow,
   depositRow,
+  fileClaim,
   getDeposit,
   intentsOfDeposit,
   paidDepositBooking,
+  returnedWithDeposit as returnedDeposit,
   travelTo,
   type DepositBooking,
 } from '../../helpers/deposits'
@@ -34,13 +37,9 @@ import { closeDispute, disputeCharge, useSettings } from '../../helpers/stripe-e
  * Transfer from the claim's own charge.
  */
 
-const fileClaim = (b: DepositBooking, amount: number) =>
-  api('POST', `/api/rentals/${b.rentalId}/damage-claims`, {
-    token: b.owner.token,
-    body: { amount, description: 'Crack in the neck heel; luthier quote attached' },
-  })
-const accept = (b: DepositBooking, claimId: string) =>
-  api('POST', `/api/damage-claims/${claimId}/accept`, { token: b.renter.token })
+const fileFor = (b: DepositBooking, amount: number) =>
+  fileClaim(b, { amount, description: 'Crack in the neck heel; luthier quote attached' })
+const accept = (b: DepositBooking, claimId: string) => answerClaim(claimId, 'accept', b.renter.token)
 
 /** The payout of a claim, as stored (undefined: none). */
 const claimPayoutOf = (claimId: string) =>
@@ -49,19 +48,15 @@ const claimPayoutOf = (claimId: string) =>
   >
 
 /** A started rental of an onboarded owner's, its deposit held, the instrument returned. */
-async function returnedWithDeposit(options: Parameters<typeof paidDepositBooking>[0] = {}) {
-  const b = await paidDepositBooking({ startInDays: 0, owner: await onboardedOwner(), ...options })
-  expect((await api('POST', `/api/rentals/${b.rentalId}/complete`, { token: b.owner.token })).status).toBe(
-    200,
-  )
-  expect((await getDeposit(b, b.owner.token)).body.status).toBe('held')
-  return b as DepositBooking & { owner: DepositBooking['owner'] & { accountId: string } }
-}
+const returnedWithDeposit = async (options: Parameters<typeof paidDepositBooking>[0] = {}) =>
+  (await returnedDeposit({ owner: await onboardedOwner(), ...options })) as DepositBooking & {
+    owner: DepositBooking['owner'] & { accountId: string }
+  }
 
 /** A claim filed under DEPOSIT_CLAIM_FEE_PERCENT = `percent` and accepted by the renter: captured from the hold. */
 async function capturedClaim(b: DepositBooking, amount: number, percent = '0') {
   useSettings({ DEPOSIT_CLAIM_FEE_PERCENT: percent })
-  const filed = await fileClaim(b, amount).finally(() => useSettings({ DEPOSIT_CLAIM_FEE_PERCENT: '0' }))
+  const filed = await fileFor(b, amount).finally(() => useSettings({ DEPOSIT_CLAIM_FEE_PERCENT: '0' }))
   expect(filed.status).toBe(201)
   const accepted = await accept(b, filed.body.id)
   expect(accepted.body.status).toBe('captured')
@@ -208,7 +203,7 @@ describe('a captured damage claim', () => {
 
   it('reported by several at once (the request, webhooks, the cron): one payout, one audit row', async () => {
     const b = await returnedWithDeposit()
-    const filed = await fileClaim(b, 3_500)
+    const filed = await fileFor(b, 3_500)
     // Stripe cannot be reached as the renter accepts: the claim is accepted, not yet captured.
     const accepted = await whileStripeFails('/v1/payment_intents', () => accept(b, filed.body.id))
     expect(accepted.body).toMatchObject({ status: 'accepted', payout_id: null })
@@ -416,7 +411,7 @@ describe("a dispute of a claim's charge", () => {
 
   it('that overtakes the report of its capture (the answer lost, the webhooks late) still withholds', async () => {
     const b = await returnedWithDeposit()
-    const filed = await fileClaim(b, 4_000)
+    const filed = await fileFor(b, 4_000)
     // The renter accepts; Stripe captures, but its answer never comes back: the claim is left accepted.
     await whileStripeFails('/v1/payment_intents', () => accept(b, filed.body.id), true)
     const stored = await db.query.damageClaims.findFirst({
