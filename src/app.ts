@@ -72,26 +72,41 @@ export function createApp(groupFor = groupOf): { fetch: Fetch } {
       try {
         router = await routerFor(groupFor(getPath(request)))
       } catch (error) {
-        return loadFailed(error)
+        return loadFailed(error, request, env, ctx)
       }
       return router.fetch(request, env, ctx)
     },
   }
 }
 
-/** The 500 problem for a router that could not be built: logged, with a request id to quote. */
-async function loadFailed(error: unknown): Promise<Response> {
-  const [{ ApiError, problemResponse }, { newId }, { createLogger }] = await Promise.all([
-    import('./lib/errors'),
-    import('./lib/ids'),
-    import('./lib/logger'),
-  ])
-  const requestId = newId('req')
-  createLogger({ request_id: requestId }).error('routes failed to load', { error: String(error) })
-  const response = problemResponse(
-    new ApiError('internal_error', 'Unexpected error; quote the request id'),
-    requestId,
-  )
-  response.headers.set('X-Request-Id', requestId)
-  return response
+/**
+ * The answer for a group whose router could not be built: its error goes through a router of no routes, so it
+ * is answered as every error is (handleError: logged with its stack, a problem with the request id, security
+ * and CORS headers). Only when that router cannot load either, a problem is made here.
+ */
+async function loadFailed(error: unknown, ...[request, env, ctx]: Parameters<Fetch>): Promise<Response> {
+  try {
+    const { buildRouter } = await import('./routes/router')
+    const failing = buildRouter((app) => {
+      app.all('*', () => {
+        throw error
+      })
+      return app
+    })
+    return await failing.fetch(request, env, ctx)
+  } catch {
+    const [{ ApiError, problemResponse }, { newId }, { createLogger }] = await Promise.all([
+      import('./lib/errors'),
+      import('./lib/ids'),
+      import('./lib/logger'),
+    ])
+    const requestId = newId('req')
+    createLogger({ request_id: requestId }).error('routes failed to load', { error: String(error) })
+    const response = problemResponse(
+      new ApiError('internal_error', 'Unexpected error; quote the request id'),
+      requestId,
+    )
+    response.headers.set('X-Request-Id', requestId)
+    return response
+  }
 }

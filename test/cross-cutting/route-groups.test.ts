@@ -60,7 +60,9 @@ describe('route groups', () => {
     const app = createApp(() => failing)
     for (const attempt of [1, 2]) {
       const response = await app.fetch(
-        new Request('https://backline.test/api/payments'),
+        new Request('https://backline.test/api/payments', {
+          headers: { origin: 'http://localhost:5173', 'x-request-id': `req-client-${attempt}` },
+        }),
         testEnv,
         createExecutionContext(),
       )
@@ -68,8 +70,12 @@ describe('route groups', () => {
       expect(response.headers.get('content-type')).toBe('application/problem+json')
       const body = await response.json<{ code: string; request_id: string }>()
       expect(body.code).toBe('internal_error')
-      expect(response.headers.get('x-request-id')).toBe(body.request_id)
       expect(JSON.stringify(body)).not.toContain('a module failed')
+      // Answered as every error is: the client's request id, CORS for a configured origin, security headers.
+      expect(body.request_id).toBe(`req-client-${attempt}`)
+      expect(response.headers.get('x-request-id')).toBe(body.request_id)
+      expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
       expect(loads).toBe(attempt)
     }
   })
