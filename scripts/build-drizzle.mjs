@@ -9,16 +9,24 @@
 // The output is loaded and checked before wrangler sees it. The tests and drizzle-kit use drizzle-orm itself.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { resolve } from 'node:path'
 import { bundlePackage, importBuilt, sourceFiles } from './built-module.mjs'
+import { topLevelConfig } from './bundle-worker.mjs'
 import { writeIfChanged } from './write-if-changed.mjs'
 
 export const OUTFILE = '.build/drizzle-orm.mjs'
 
-/** The drizzle-orm modules the app may import in the Worker: wrangler.toml's [alias] points each at OUTFILE. */
-export const MODULES = ['drizzle-orm', 'drizzle-orm/d1', 'drizzle-orm/d1/session', 'drizzle-orm/sqlite-core']
+/** The modules wrangler.toml's [alias] points at OUTFILE: the drizzle-orm modules the Worker may import. */
+async function aliasedModules() {
+  const { alias = {} } = await topLevelConfig()
+  return Object.keys(alias).filter((module) => resolve(alias[module]) === resolve(OUTFILE))
+}
 
-/** Each drizzle-orm module src/ imports values from, and those values' names (`import { a, type B } …`). */
-export function importsOfTheApp(files = sourceFiles()) {
+/**
+ * Each drizzle-orm module src/ imports values from, and those values' names (`import { a, type B } …`); a
+ * module not in `modules` fails.
+ */
+export function importsOfTheApp(modules, files = sourceFiles()) {
   const imports = new Map()
   for (const [path, text] of files)
     for (const [statement, clause, module] of text.matchAll(
@@ -29,10 +37,8 @@ export function importsOfTheApp(files = sourceFiles()) {
         throw new Error(
           `${path}: ${statement}: import drizzle-orm's values by name, which this build can find`,
         )
-      if (!MODULES.includes(module))
-        throw new Error(
-          `${path} imports ${module}: add it to MODULES (scripts/build-drizzle.mjs) and wrangler.toml's [alias]`,
-        )
+      if (!modules.includes(module))
+        throw new Error(`${path} imports ${module}: point it at ${OUTFILE} in wrangler.toml's [alias]`)
       const values = names
         .split(',')
         .map((name) => name.trim())
@@ -89,7 +95,7 @@ async function check(contents, names) {
 
 /** Writes OUTFILE and checks it; prints one line. */
 export async function buildDrizzle() {
-  const imports = importsOfTheApp()
+  const imports = importsOfTheApp(await aliasedModules())
   const seen = new Map()
   for (const [module, names] of imports)
     for (const name of names) {

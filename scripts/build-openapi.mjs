@@ -10,17 +10,18 @@
 // proves that document equal to the one written here.
 import { build } from 'esbuild'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { importBuilt } from './built-module.mjs'
 import { writeIfChanged } from './write-if-changed.mjs'
 
-export const DOCUMENT = 'public/openapi.json'
-export const ZOD_TO_OPENAPI = '.build/zod-to-openapi.mjs'
+const DOCUMENT = 'public/openapi.json'
+const ZOD_TO_OPENAPI = '.build/zod-to-openapi.mjs'
 
 const GENERATORS_EXPORT =
   'export { OpenAPIRegistry, OpenApiGeneratorV3, OpenApiGeneratorV31, OpenApiGeneratorV32, extendZodWithOpenApi, getOpenApiMetadata, getRefId, zodToOpenAPIRegistry };'
 
 /** The package with its generators replaced by a class that refuses to be made. */
-export function withoutGenerators(code) {
+function withoutGenerators(code) {
   const at = code.indexOf(GENERATORS_EXPORT)
   if (at < 0) {
     throw new Error(
@@ -39,9 +40,10 @@ export { OpenAPIRegistry, NoDocumentGenerator as OpenApiGeneratorV3, NoDocumentG
 /** src/routes/openapi-document.ts's document, built in Node (the app's modules bundled, packages imported). */
 export async function generateDocument() {
   const outfile = '.build/openapi-document.mjs'
-  await build({
+  const { outputFiles } = await build({
     entryPoints: ['src/routes/openapi-document.ts'],
     outfile,
+    write: false,
     bundle: true,
     packages: 'external',
     format: 'esm',
@@ -49,7 +51,7 @@ export async function generateDocument() {
     target: 'node22',
     logLevel: 'warning',
   })
-  const { openApiDocument } = await import(`${pathToFileURL(outfile).href}?${Date.now()}`)
+  const { openApiDocument } = await importBuilt(outfile, outputFiles[0].contents)
   return openApiDocument()
 }
 

@@ -32,7 +32,7 @@ function replaceOnce(code, anchor, replacement) {
 const CONSTRUCTED = /^ {8}this\.(\w+) = new (\w+)\(this\);\n/gm
 
 /** stripe.core.js constructing only the resources in `keep`. */
-export function slimStripeCore(code, keep) {
+function slimStripeCore(code, keep) {
   const constructed = new Set()
   let slim = code.replace(CONSTRUCTED, (line, name) => {
     constructed.add(name)

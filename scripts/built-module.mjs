@@ -5,6 +5,7 @@ import { build } from 'esbuild'
 import { readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { FOR_WORKERD } from './bundle-worker.mjs'
 import { writeIfChanged } from './write-if-changed.mjs'
 
 /**
@@ -16,11 +17,7 @@ export async function bundlePackage(entry, outfile, plugins) {
     stdin: { contents: entry, resolveDir: '.' },
     outfile,
     bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
+    ...FOR_WORKERD,
     external: ['node:*'],
     plugins,
     metafile: true,

@@ -1,6 +1,15 @@
 import { build } from 'esbuild'
 import { resolve } from 'node:path'
 
+/** esbuild's options to resolve and emit modules as wrangler does for workerd (the packages' workerd builds). */
+export const FOR_WORKERD = {
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['module', 'main'],
+}
+
 /** wrangler.toml's top level: CLOUDFLARE_ENV (which would select an [env.*]) is set aside for the read. */
 export async function topLevelConfig() {
   const { unstable_readConfig } = await import('wrangler')
@@ -27,11 +36,7 @@ export function bundleWorker(entry, outfile, { minify = false, aliases = {}, wri
     write,
     bundle: true,
     minify,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
+    ...FOR_WORKERD,
     external: ['cloudflare:*', 'node:*'],
     plugins: [exactAliases(aliases)],
     // Unwritten bundles are checks: their callers read the warnings.

@@ -6,7 +6,7 @@ import { ApiError } from '../lib/errors'
 /** The bindings' period (wrangler.toml): a refused client may retry after at most this long. */
 const PERIOD_SECONDS = 60
 
-export async function enforceRateLimit(limiter: RateLimit | undefined, key: string): Promise<void> {
+async function enforceRateLimit(limiter: RateLimit | undefined, key: string): Promise<void> {
   if (!limiter) return
   const { success } = await limiter.limit({ key })
   if (!success) {

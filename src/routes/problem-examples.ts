@@ -1,4 +1,5 @@
 import { ApiError, problemBody, type ErrorCode, type FieldError } from '../lib/errors'
+import { MAX_BODY_BYTES } from '../middleware/json-body'
 
 interface Example {
   summary: string
@@ -19,7 +20,7 @@ const examples = {
     detail: 'Invalid body.start_date',
     errors: [{ path: 'body.start_date', message: 'Must be a date in YYYY-MM-DD format' }],
   },
-  invalid_json: { summary: 'The body is not JSON', detail: 'Request body is not valid JSON' },
+  invalid_json: { summary: 'The body does not parse as JSON', detail: 'Request body is not valid JSON' },
   invalid_bookmark: {
     summary: 'The X-D1-Bookmark header is not a bookmark this API answered with',
     detail: 'X-D1-Bookmark must be a bookmark this API answered with, sent back unchanged',
@@ -222,7 +223,7 @@ const examples = {
   },
   payload_too_large: {
     summary: 'The body is too large',
-    detail: 'Request bodies are limited to 65536 bytes',
+    detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
   },
   unsupported_media_type: {
     summary: 'The body is not JSON',

@@ -105,7 +105,8 @@ test("the Worker's zod parses as zod does and refuses JSON Schema, saying why", 
 })
 
 test('drizzle-orm imports are found per module, values only, and an unknown module fails the build', () => {
-  const imports = importsOfTheApp([
+  const modules = ['drizzle-orm', 'drizzle-orm/sqlite-core']
+  const imports = importsOfTheApp(modules, [
     [
       'a.ts',
       "import { and, eq as equals, type SQL } from 'drizzle-orm'\nimport { sqliteTable } from 'drizzle-orm/sqlite-core'",
@@ -123,9 +124,14 @@ test('drizzle-orm imports are found per module, values only, and an unknown modu
     ],
   )
   assert.throws(
-    () => importsOfTheApp([['c.ts', "import { migrate } from 'drizzle-orm/d1/migrator'"]]),
-    /c\.ts imports drizzle-orm\/d1\/migrator: add it to MODULES/,
+    () => importsOfTheApp(modules, [['c.ts', "import { migrate } from 'drizzle-orm/d1/migrator'"]]),
+    /c\.ts imports drizzle-orm\/d1\/migrator: point it at \.build\/drizzle-orm\.mjs in wrangler\.toml's \[alias\]/,
   )
+  for (const statement of ["import * as d from 'drizzle-orm'", "export { sql } from 'drizzle-orm'"])
+    assert.throws(
+      () => importsOfTheApp(modules, [['d.ts', statement]]),
+      /import drizzle-orm's values by name/,
+    )
 })
 
 test("the Worker's drizzle-orm asks whether a chunk is a Postgres enum as drizzle does, without pg-core", async () => {

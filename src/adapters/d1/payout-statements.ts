@@ -60,7 +60,6 @@ const owedSql = (kind: PayoutKind) => {
   FROM ${source.table} s WHERE s.id = payouts.${source.key})`)
 }
 
-/** The payouts row of `of` (payment_id or claim_id is unique). */
 /** The payout of `of`, as a condition on the payouts table. */
 export const payoutOf = (of: PayoutOf) => sql`${sql.raw(SOURCES[of.kind].key)} = ${of.id}`
 

@@ -272,7 +272,7 @@ export const refunds = sqliteTable(
 )
 
 /** A receipt (a completed payment), a credit note (a succeeded refund), or the reversal of a credit note. */
-export const documentKinds = ['receipt', 'credit_note', 'credit_note_reversal'] as const
+const documentKinds = ['receipt', 'credit_note', 'credit_note_reversal'] as const
 export type DocumentKind = (typeof documentKinds)[number]
 
 /**
