@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { prepare, type Database } from './client'
+import type { Payout } from './schema'
 import { auditIfChanged } from './audit'
 import { transition } from './transitions'
 import type { Trigger } from '../../domain/state-machines'
@@ -18,13 +19,15 @@ export interface PayoutOf {
 }
 
 /**
- * Where each kind of payout comes from: its source table, the payouts column naming its row (unique), and the
- * source's columns the owed rule reads.
+ * Where each kind of payout comes from: its source table, the payouts column naming its row (unique, and its
+ * field on a Payout), the source's columns the owed rule reads, and the charge a transfer is made from.
  */
 const SOURCES = {
   rental: {
     table: 'payments',
     key: 'payment_id',
+    field: 'paymentId',
+    charge: 'stripe_charge_id',
     amount: 'amount',
     refunded: 'amount_refunded',
     fee: 'platform_fee',
@@ -34,12 +37,20 @@ const SOURCES = {
   damage_claim: {
     table: 'damage_claims',
     key: 'claim_id',
+    field: 'claimId',
+    charge: 'stripe_charge_id',
     amount: 'captured_amount',
     refunded: null,
     fee: 'platform_fee',
     share: 'owner_share',
   },
-} satisfies Record<PayoutKind, Record<string, string | null>>
+} as const satisfies Record<PayoutKind, Record<string, string | null> & { field: keyof Payout }>
+
+/** The row a payout comes from. */
+export const sourceOf = (payout: Pick<Payout, 'kind' | 'paymentId' | 'claimId'>): PayoutOf => ({
+  kind: payout.kind,
+  id: payout[SOURCES[payout.kind].field]!,
+})
 
 /**
  * What the owner is owed of a payout, in SQL over a `payouts` row: the same rule as domain/payouts.ts
@@ -150,13 +161,11 @@ export const scheduleClaimPayoutStatements = (db: Database, payout: NewClaimPayo
  * The charge a payout's transfers are made from (`source_transaction`): its payment's, or its damage claim's
  * (the captured hold's charge, or the off-session charge that collected it).
  */
-export const sourceChargeStatement = (db: Database, payoutId: string) =>
+export const sourceChargeStatement = (db: Database, of: PayoutOf) =>
   prepare(
     db,
-    sql`SELECT COALESCE(
-        (SELECT stripe_charge_id FROM payments WHERE payments.id = payouts.payment_id),
-        (SELECT stripe_charge_id FROM damage_claims WHERE damage_claims.id = payouts.claim_id)) AS chargeId
-    FROM payouts WHERE id = ${payoutId}`,
+    sql`SELECT ${sql.raw(SOURCES[of.kind].charge)} AS chargeId FROM ${sql.raw(SOURCES[of.kind].table)}
+    WHERE id = ${of.id}`,
   )
 
 /**

@@ -409,9 +409,16 @@ export async function attemptOfIntent(
   const byId = await deps.db.query.depositIntents.findFirst({
     where: eq(depositIntents.stripePaymentIntentId, intent.id),
   })
-  if (byId) return byId
-  const depositId = intent.metadata?.deposit_id
-  const attempt = Number(intent.metadata?.attempt)
+  return byId ?? attemptOfMetadata(deps, intent.metadata)
+}
+
+/** The attempt an intent's metadata names (deposit_id, attempt), if no other intent is linked to it yet. */
+export async function attemptOfMetadata(
+  deps: Pick<Services, 'db'>,
+  metadata: Stripe.Metadata | null | undefined,
+): Promise<DepositIntent | undefined> {
+  const depositId = metadata?.deposit_id
+  const attempt = Number(metadata?.attempt)
   if (!depositId || !Number.isInteger(attempt)) return undefined
   const byAttempt = await deps.db.query.depositIntents.findFirst({
     where: and(eq(depositIntents.depositId, depositId), eq(depositIntents.attempt, attempt)),

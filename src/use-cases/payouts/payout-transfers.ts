@@ -6,6 +6,7 @@ import {
   recordTransfersStatements,
   releasePayoutStatements,
   sourceChargeStatement,
+  sourceOf,
 } from '../../adapters/d1/payout-statements'
 import { recordEventStatement } from '../../adapters/d1/payment-statements'
 import { payoutAccounts, payouts, type Payout } from '../../adapters/d1/schema'
@@ -83,7 +84,7 @@ const refusal = (error: unknown) =>
 export async function releasePayout(deps: Deps, payout: Payout): Promise<'released' | 'failed'> {
   const read = await runBatchNamed(deps.db, [], {
     account: selectRows(deps.db, payoutAccounts, sql`user_id = ${payout.ownerId}`),
-    charge: sourceChargeStatement(deps.db, payout.id),
+    charge: sourceChargeStatement(deps.db, sourceOf(payout)),
   })
   const account = read.account.results[0] as { stripeAccountId: string } | undefined
   const chargeId = chargeOf(read.charge)
@@ -335,7 +336,7 @@ async function reverse(
 
 /** Gives `amount` back to the owner with a new transfer from the payout's charge. */
 async function giveBack(deps: Deps, payout: Payout, amount: number, giveBacksSoFar: number) {
-  const chargeId = chargeOf(await sourceChargeStatement(deps.db, payout.id).all())
+  const chargeId = chargeOf(await sourceChargeStatement(deps.db, sourceOf(payout)).all())
   await deps.stripe.transfers.create(
     transferParams(payout, chargeId, {
       amount,

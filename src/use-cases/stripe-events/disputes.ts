@@ -11,7 +11,7 @@ import {
 } from '../../adapters/d1/payout-statements'
 import { damageClaims } from '../../adapters/d1/schema'
 import { settlePayoutOf } from '../payouts/settle-after'
-import { attemptOfIntent, refreshDepositIntent } from '../deposits/deposit-intents'
+import { attemptOfIntent, attemptOfMetadata, refreshDepositIntent } from '../deposits/deposit-intents'
 import { callStripe, idOf } from '../../adapters/stripe/client'
 import {
   catchUpWithIntent,
@@ -85,7 +85,10 @@ async function claimOfCharge(deps: WebhookDeps, chargeId: string, intentId: stri
   // By the intent's id when Backline knows it; only an attempt whose answer was lost needs Stripe's metadata.
   const attempt =
     (await attemptOfIntent(deps, { id: intentId })) ??
-    (await attemptOfIntent(deps, await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))))
+    (await attemptOfMetadata(
+      deps,
+      (await callStripe(() => deps.stripe.paymentIntents.retrieve(intentId))).metadata,
+    ))
   if (!attempt) return undefined
   await refreshDepositIntent(deps, attempt, intentId, 'webhook')
   return find()
