@@ -99,6 +99,13 @@ export function payoutDueAt(timing: PayoutTiming, moment: PayoutReleaseMoment, d
 }
 
 /** What Stripe says of a connected account that decides whether it can be paid. */
+/**
+ * The audit detail of a payout's scheduling, which says when it is due (`why`: what scheduled it, if not its
+ * payment), and the due time read back from one (the payment timeline shows it).
+ */
+export const scheduledDetail = (dueAt: string, why?: string) => `${why ? `${why}, ` : ''}due ${dueAt}`
+export const dueAtOf = (detail: string | null | undefined) => detail?.match(/(?:^|, )due (\S+)$/)?.[1]
+
 export interface ConnectedAccountState {
   detailsSubmitted: boolean
   payoutsEnabled: boolean

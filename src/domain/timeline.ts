@@ -1,3 +1,4 @@
+import { dueAtOf } from './payouts'
 import { formatMoney } from './money'
 import { payoutMachine, statusesInto, type PayoutStatus } from './state-machines'
 
@@ -81,7 +82,7 @@ function refundText(entry: AuditEntry, refund: RefundFacts | undefined): [string
 
 function payoutText(entry: AuditEntry): Words | undefined {
   if (entry.from === null) {
-    const due = entry.detail?.match(/due (\S+)/)?.[1]
+    const due = dueAtOf(entry.detail)
     return ['payout_scheduled', `Owner payout scheduled${due ? `, due ${due}` : ''}`]
   }
   if (entry.from === entry.to) return undefined

@@ -5,11 +5,13 @@ import { startOfDay } from '../../src/domain/cancellation-policies'
 import { splitPlatformFee } from '../../src/domain/fees'
 import {
   canReceiveTransfers,
+  dueAtOf,
   ownerRefundShare,
   ownerShareAfter,
   payoutAccountStatus,
   payoutDueAt,
   platformFeeRefunded,
+  scheduledDetail,
   type PaymentSplit,
 } from '../../src/domain/payouts'
 import { loadSettings } from '../../src/env'
@@ -159,6 +161,16 @@ describe('when a payout is due', () => {
 
   it('refuses a delay that is not a whole number of days', () => {
     expect(() => payoutDueAt(timing, 'payment', 1.5)).toThrow(RangeError)
+  })
+
+  it('is written on the scheduling audit row, and read back from it for the timeline', () => {
+    const at = '2027-03-26T23:00:00.000Z'
+    expect(scheduledDetail(at)).toBe(`due ${at}`)
+    expect(dueAtOf(scheduledDetail(at))).toBe(at)
+    expect(scheduledDetail(at, 'damage claim captured')).toBe(`damage claim captured, due ${at}`)
+    expect(dueAtOf(scheduledDetail(at, 'damage claim captured'))).toBe(at)
+    expect(dueAtOf('refunds changed the owner share')).toBeUndefined()
+    expect(dueAtOf(null)).toBeUndefined()
   })
 })
 

@@ -4,7 +4,7 @@ import type { Payout } from './schema'
 import { auditIfChanged } from './audit'
 import { transition } from './transitions'
 import type { Trigger } from '../../domain/state-machines'
-import type { PayoutKind, RefundFeePolicy } from '../../domain/payouts'
+import { scheduledDetail, type PayoutKind, type RefundFeePolicy } from '../../domain/payouts'
 
 /*
  * The SQL of payouts. Each statement carries its own condition, so whichever of confirm, webhook or cron
@@ -122,7 +122,7 @@ export function schedulePayoutStatements(db: Database, payout: NewPayout) {
   return [
     ...insertPayoutStatements(
       db,
-      { ...payout, detail: `due ${payout.scheduledFor}` },
+      { ...payout, detail: scheduledDetail(payout.scheduledFor) },
       { kind: 'rental', where: sql`id = ${payout.paymentId} AND status = 'completed'` },
     ),
     // A refund already recorded (a charge.refunded that overtook the completion) counts at once.
@@ -149,7 +149,11 @@ export interface NewClaimPayout {
 export const scheduleClaimPayoutStatements = (db: Database, payout: NewClaimPayout) =>
   insertPayoutStatements(
     db,
-    { ...payout, scheduledFor: payout.now, detail: `damage claim captured, due ${payout.now}` },
+    {
+      ...payout,
+      scheduledFor: payout.now,
+      detail: scheduledDetail(payout.now, 'damage claim captured'),
+    },
     {
       kind: 'damage_claim',
       where: sql`deposit_id = ${payout.depositId} AND status = 'captured' AND captured_at = ${payout.now}
