@@ -72,6 +72,9 @@ export const paymentRules = {
   },
 } as const satisfies Record<string, Rule>
 
+/** Who sees the owner's payout of a payment or a damage claim they can see (seesPayout). */
+const PAYOUT_SEEN_BY: readonly Role[] = ['owner', 'admin']
+
 type Entity = 'rental' | 'payment' | 'refund' | 'claim'
 
 const notFound = (entity: Entity) =>
@@ -89,10 +92,13 @@ const rolesOf = (actor: Actor, parties: Parties): Role[] => [
   ...(actor.role === 'admin' ? (['admin'] as const) : []),
 ]
 
+/** Whether one of `actor`'s roles in `parties` is among `who`. */
+const oneOf = (actor: Actor, parties: Parties, who: readonly Role[]) =>
+  rolesOf(actor, parties).some((role) => who.includes(role))
+
 function decide(actor: Actor, parties: Parties | undefined, rule: Rule, entity: Entity) {
-  const roles = parties ? rolesOf(actor, parties) : []
-  if (!parties || roles.length === 0) throw notFound(entity)
-  if (!roles.some((role) => rule.who.includes(role))) throw new ApiError(rule.denied, rule.message)
+  if (!parties || rolesOf(actor, parties).length === 0) throw notFound(entity)
+  if (!oneOf(actor, parties, rule.who)) throw new ApiError(rule.denied, rule.message)
 }
 
 /** Throws unless `actor` may do `action` on this rental (undefined: it does not exist). */
@@ -134,8 +140,7 @@ export function authorizeClaim<T extends Parties>(
  * Whether `actor`, who may see a payment or a damage claim, also sees the owner's payout of it (its id, status
  * and moves): the owner's and the platform's business, not the renter's.
  */
-export const seesPayout = (actor: Actor, parties: Parties): boolean =>
-  rolesOf(actor, parties).some((role) => role === 'owner' || role === 'admin')
+export const seesPayout = (actor: Actor, parties: Parties): boolean => oneOf(actor, parties, PAYOUT_SEEN_BY)
 
 /** Operations on everyone's data (the admin lists). */
 export function authorizeAdmin(actor: Actor): void {
